@@ -1,0 +1,1 @@
+//! The executor: rate limit, concurrency, retries, recovery, progress.

@@ -1,0 +1,3 @@
+//! Term weeks, holidays, 调休 workdays and recurrence (weekly and RRULE).
+
+pub mod rrule;

@@ -1,0 +1,1 @@
+//! Command-line arguments (clap derive). Nothing outside this module sees clap types.

@@ -1,0 +1,1 @@
+//! The process exit codes, documented in the README.

@@ -1,0 +1,1 @@
+//! The ledger: append with intent/result, lock, read, repair, compact.

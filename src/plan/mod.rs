@@ -1,0 +1,1 @@
+//! Expansion of a schedule into sessions, diff against the ledger, rendering.

@@ -1,0 +1,1 @@
+//! Schedule files: model, YAML and CSV loading, validation with source spans.

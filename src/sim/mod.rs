@@ -1,0 +1,1 @@
+//! The WeCom simulator: server, state, faults.

@@ -1,0 +1,1 @@
+//! The WeCom living API: types, client, token cache, errcode classification.

@@ -1,0 +1,6 @@
+//! The integration test binary: drives the built `livesched` against real files and the simulator.
+
+mod ledger;
+mod rrule;
+mod sim;
+mod wecom;
