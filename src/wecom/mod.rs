@@ -1,1 +1,3 @@
 //! The WeCom living API: types, client, token cache, errcode classification.
+
+pub mod types;

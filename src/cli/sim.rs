@@ -1,0 +1,5 @@
+//! Arguments of `livesched sim`.
+
+/// Options of the WeCom simulator.
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {}
