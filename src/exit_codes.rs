@@ -1,1 +1,50 @@
 //! The process exit codes, documented in the README.
+
+/// An exit code, with a merge that keeps the most serious outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitCode(pub i32);
+
+impl ExitCode {
+    /// Everything done.
+    pub const SUCCESS: ExitCode = ExitCode(0);
+    /// An error: bad configuration, I/O, a locked ledger, an API that refused the credentials.
+    pub const ERROR: ExitCode = ExitCode(1);
+    /// `plan --detailed-exitcode`: the plan has changes to apply.
+    pub const CHANGES_PENDING: ExitCode = ExitCode(2);
+    /// A schedule file is invalid; nothing was sent.
+    pub const INVALID_INPUT: ExitCode = ExitCode(3);
+    /// `apply` finished, but some sessions failed (see the summary or `--report`).
+    pub const PARTIAL_FAILURE: ExitCode = ExitCode(4);
+    /// Stopped by Ctrl-C after recording the calls in flight; the next run resumes.
+    pub const INTERRUPTED: ExitCode = ExitCode(130);
+
+    /// The more serious of two outcomes.
+    pub fn merge(self, other: ExitCode) -> ExitCode {
+        let rank = |c: ExitCode| match c.0 {
+            0 => 0,
+            2 => 1,
+            4 => 2,
+            3 => 3,
+            1 => 4,
+            _ => 5,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExitCode as E;
+
+    #[test]
+    fn merge_keeps_the_most_serious() {
+        assert_eq!(E::SUCCESS.merge(E::PARTIAL_FAILURE), E::PARTIAL_FAILURE);
+        assert_eq!(E::INVALID_INPUT.merge(E::CHANGES_PENDING), E::INVALID_INPUT);
+        assert_eq!(E::ERROR.merge(E::INTERRUPTED), E::INTERRUPTED);
+        assert_eq!(E::CHANGES_PENDING.merge(E::SUCCESS), E::CHANGES_PENDING);
+    }
+}

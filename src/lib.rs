@@ -6,6 +6,9 @@
 pub mod apply;
 pub mod calendar;
 pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnostics;
 pub mod exit_codes;
 pub mod ledger;
 pub mod plan;

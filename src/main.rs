@@ -1,1 +1,13 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = livesched::cli::Cli::parse();
+    let code = match cli.into_job() {
+        Ok(job) => livesched::commands::run(job),
+        Err(message) => {
+            eprintln!("error: {message}");
+            livesched::exit_codes::ExitCode::ERROR
+        }
+    };
+    std::process::exit(code.0);
+}

@@ -2,4 +2,115 @@
 
 mod sim;
 
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
 pub use sim::SimArgs;
+
+/// Turn a term's timetable into WeCom (企业微信) scheduled lives, declaratively.
+#[derive(Debug, Parser)]
+#[command(name = "livesched", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  livesched validate schedules/spring-2027.yaml
+  livesched plan schedules/spring-2027.yaml --now 2027-01-04T09:00:00+08:00
+  livesched plan schedules/spring-2027.yaml --format ics > spring.ics";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check schedule files and report every problem; calls nothing.
+    #[command(
+        after_help = "Examples:\n  livesched validate schedules/spring-2027.yaml\n  livesched validate --strict term.yaml other.yaml"
+    )]
+    Validate(ValidateArgs),
+    /// Show every session of a term and what `apply` would do.
+    #[command(
+        after_help = "Examples:\n  livesched plan spring.yaml\n  livesched plan spring.yaml --format json --now 2027-01-04T09:00:00+08:00\n  livesched plan spring.yaml --detailed-exitcode   # 0 no changes, 2 changes, 1 error"
+    )]
+    Plan(PlanArgs),
+    /// Run the WeCom simulator on a loopback address.
+    Sim(SimArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Schedule files (YAML; CSV class files are checked through `classes_from`).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// What "now" is (RFC 3339); sessions that start before it are past.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Ics,
+}
+
+impl Cli {
+    /// The plain job this command line asks for.
+    pub fn into_job(self) -> Result<crate::config::Job, String> {
+        use crate::config::{Job, OutputFormat, PlanJob, ValidateJob, default_ledger, parse_now};
+        Ok(match self.command {
+            Command::Validate(a) => Job::Validate(ValidateJob {
+                files: a.files,
+                strict: a.strict,
+            }),
+            Command::Plan(a) => Job::Plan(PlanJob {
+                ledger: a.ledger.unwrap_or_else(|| default_ledger(&a.file)),
+                file: a.file,
+                format: match a.format {
+                    Format::Table => OutputFormat::Table,
+                    Format::Json => OutputFormat::Json,
+                    Format::Csv => OutputFormat::Csv,
+                    Format::Ics => OutputFormat::Ics,
+                },
+                now: parse_now(a.now.as_deref())?,
+                detailed_exitcode: a.detailed_exitcode,
+                strict: a.strict,
+            }),
+            Command::Sim(a) => Job::Sim(a),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,20 @@
+//! One module per command: each takes its plain job and returns an exit code.
+
+mod plan;
+mod validate;
+
+use crate::config::Job;
+use crate::exit_codes::ExitCode;
+
+pub use plan::{PlannedTerm, plan_term};
+
+pub fn run(job: Job) -> ExitCode {
+    match job {
+        Job::Validate(j) => validate::run(&j),
+        Job::Plan(j) => plan::run(&j),
+        Job::Sim(_) => {
+            eprintln!("error: the simulator is not merged yet");
+            ExitCode::ERROR
+        }
+    }
+}

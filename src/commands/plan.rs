@@ -1,0 +1,88 @@
+//! `livesched plan`: the term expanded, compared with the ledger, rendered.
+
+use std::path::Path;
+
+use crate::config::{OutputFormat, PlanJob};
+use crate::diagnostics;
+use crate::exit_codes::ExitCode;
+use crate::plan::{self, Plan, changes, render};
+use crate::schedule::{self, Problems, Schedule, Sources};
+
+/// A schedule loaded, expanded and checked, with every problem found on the way.
+pub struct PlannedTerm {
+    pub schedule: Option<Schedule>,
+    pub plan: Option<Plan>,
+    pub problems: Problems,
+    pub sources: Sources,
+}
+
+/// Loads and expands `file`; `plan` is set only when there is no error.
+pub fn plan_term(file: &Path, strict: bool) -> PlannedTerm {
+    let loaded = schedule::load(file);
+    let mut problems = loaded.problems;
+    let mut planned = None;
+    if let Some(s) = &loaded.schedule {
+        let mut p = plan::expand(s);
+        plan::lint(s, &mut p);
+        problems.extend(std::mem::take(&mut p.problems));
+        planned = Some(p);
+    }
+    if strict {
+        problems.make_strict();
+    }
+    problems.sort();
+    if problems.has_errors() {
+        planned = None;
+    }
+    PlannedTerm {
+        schedule: loaded.schedule,
+        plan: planned.map(|mut p| {
+            p.problems = problems.clone();
+            p
+        }),
+        problems,
+        sources: loaded.sources,
+    }
+}
+
+pub fn run(job: &PlanJob) -> ExitCode {
+    let planned = plan_term(&job.file, job.strict);
+    eprint!(
+        "{}",
+        diagnostics::render(
+            &planned.problems,
+            &planned.sources,
+            diagnostics::use_color()
+        )
+    );
+    let (Some(schedule), Some(mut plan)) = (planned.schedule, planned.plan) else {
+        eprintln!(
+            "`{}`: invalid ({}); nothing planned",
+            job.file.display(),
+            diagnostics::tally(&planned.problems)
+        );
+        return if job.detailed_exitcode {
+            ExitCode::ERROR
+        } else {
+            ExitCode::INVALID_INPUT
+        };
+    };
+    let changes = changes::changes(&plan, job.now);
+    let creates = changes
+        .iter()
+        .filter(|c| c.action == changes::Action::Create)
+        .count();
+    plan::lint_creates(creates, &mut plan);
+    let out = match job.format {
+        OutputFormat::Table => render::table(&plan, &changes),
+        OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),
+        OutputFormat::Csv => render::csv(&plan, &changes),
+        OutputFormat::Ics => render::ics(&plan, &schedule.term, job.now),
+    };
+    print!("{out}");
+    if job.detailed_exitcode && changes::pending(&changes) {
+        ExitCode::CHANGES_PENDING
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,33 @@
+//! `livesched validate`: every problem of every file, nothing called.
+
+use crate::config::ValidateJob;
+use crate::diagnostics;
+use crate::exit_codes::ExitCode;
+
+pub fn run(job: &ValidateJob) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    let color = diagnostics::use_color();
+    for file in &job.files {
+        let planned = super::plan_term(file, job.strict);
+        eprint!(
+            "{}",
+            diagnostics::render(&planned.problems, &planned.sources, color)
+        );
+        if planned.problems.has_errors() {
+            eprintln!(
+                "`{}`: invalid ({})",
+                file.display(),
+                diagnostics::tally(&planned.problems)
+            );
+            code = code.merge(ExitCode::INVALID_INPUT);
+        } else {
+            let sessions = planned.plan.as_ref().map_or(0, |p| p.lives.len());
+            eprintln!(
+                "`{}`: valid, {sessions} sessions ({})",
+                file.display(),
+                diagnostics::tally(&planned.problems)
+            );
+        }
+    }
+    code
+}

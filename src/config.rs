@@ -1,0 +1,55 @@
+//! What the user asked for, as plain validated data: the engine's only input.
+
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+
+#[derive(Debug)]
+pub enum Job {
+    Validate(ValidateJob),
+    Plan(PlanJob),
+    Sim(crate::cli::SimArgs),
+}
+
+#[derive(Debug)]
+pub struct ValidateJob {
+    pub files: Vec<PathBuf>,
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+    Ics,
+}
+
+#[derive(Debug)]
+pub struct PlanJob {
+    pub file: PathBuf,
+    pub ledger: PathBuf,
+    pub format: OutputFormat,
+    pub now: Timestamp,
+    pub detailed_exitcode: bool,
+    pub strict: bool,
+}
+
+/// `--now`: RFC 3339 with an offset, e.g. `2027-01-04T09:00:00+08:00`.
+pub fn parse_now(s: Option<&str>) -> Result<Timestamp, String> {
+    match s {
+        None => Ok(Timestamp::now()),
+        Some(s) => s.parse().map_err(|_| {
+            format!("invalid `--now` value `{s}`: expected an RFC 3339 time like `2027-01-04T09:00:00+08:00`")
+        }),
+    }
+}
+
+/// `spring.yaml` → `spring.ledger.jsonl`, beside it.
+pub fn default_ledger(schedule: &std::path::Path) -> PathBuf {
+    let stem = schedule
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "schedule".into());
+    schedule.with_file_name(format!("{stem}.ledger.jsonl"))
+}

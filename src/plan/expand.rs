@@ -1,0 +1,366 @@
+//! Expansion of a schedule into sessions: recurrence, holidays, skips, changes, keys.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+use super::live::{Plan, PlannedLive, SkipReason, Skipped};
+use crate::calendar::{Calendar, DayKind};
+use crate::schedule::{
+    ChangeAction, Class, LivingKind, Media, Problem, Recurrence, Schedule, Weekly,
+};
+use crate::wecom::types::{ActivityDetail, CreateLiving};
+
+/// WeCom keeps the first five activity images.
+pub const MAX_IMAGES: usize = 5;
+
+/// A session the recurrence produced, before changes.
+struct Occurrence {
+    at: DateTime,
+}
+
+/// Expands every class of `schedule` into sessions, sorted by start then key.
+pub fn expand(schedule: &Schedule) -> Plan {
+    let cal = Calendar::new(&schedule.term);
+    let mut plan = Plan::default();
+    let mut changes: HashMap<(&str, Date), Vec<usize>> = HashMap::new();
+    for (i, c) in schedule.changes.iter().enumerate() {
+        changes
+            .entry((c.class.as_str(), c.date))
+            .or_default()
+            .push(i);
+    }
+    let mut used_changes = vec![false; schedule.changes.len()];
+    for class in &schedule.classes {
+        let occurrences = occurrences(class, &cal, &mut plan);
+        let before = plan.lives.len();
+        let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();
+        for (i, occ) in occurrences.into_iter().enumerate() {
+            let date = occ.at.date();
+            let nth = per_date.entry(date).or_insert(0);
+            *nth += 1;
+            let key = if *nth == 1 {
+                format!("{}/{date}", class.id)
+            } else {
+                format!("{}/{date}#{nth}", class.id)
+            };
+            let mut at = occ.at;
+            let mut anchor = class.anchor.clone();
+            let mut notes = Vec::new();
+            if let Some(list) = changes.get(&(class.id.as_str(), date)) {
+                let mut cancelled = false;
+                for &index in list {
+                    used_changes[index] = true;
+                    let change = &schedule.changes[index];
+                    match &change.action {
+                        ChangeAction::Cancel => cancelled = true,
+                        ChangeAction::Edit { move_to, anchor: a } => {
+                            if let Some(to) = move_to {
+                                if !cal.contains(to.date()) {
+                                    plan.problems.push(
+                                        Problem::error(
+                                            format!("`{key}` is moved to {to}, outside the term"),
+                                            Some(change.origin),
+                                        )
+                                        .label("this change")
+                                        .help("move it within `term.start` … `term.end`, or widen the term"),
+                                    );
+                                }
+                                notes.push(format!("moved from {}", fmt_local(occ.at)));
+                                at = *to;
+                            }
+                            if let Some(a) = a {
+                                notes.push(format!("anchor changed from {anchor}"));
+                                anchor = a.clone();
+                            }
+                        }
+                    }
+                }
+                if cancelled {
+                    plan.skipped.push(Skipped {
+                        class: class.id.clone(),
+                        date,
+                        reason: SkipReason::Cancelled,
+                    });
+                    continue;
+                }
+            }
+            let live = live(class, &cal, key, i as u32 + 1, date, at, anchor, notes);
+            plan.lives.push(live);
+        }
+        if plan.lives.len() == before {
+            plan.problems.push(
+                Problem::warning(
+                    format!("class `{}` has no session", class.id),
+                    Some(class.origin),
+                )
+                .label("expands to nothing")
+                .help("check its days, weeks, from/until and the term's dates"),
+            );
+        }
+    }
+    for (change, used) in schedule.changes.iter().zip(used_changes) {
+        if !used && schedule.classes.iter().any(|c| c.id == change.class) {
+            plan.problems.push(
+                Problem::warning(
+                    format!(
+                        "class `{}` has no session on {} to change",
+                        change.class, change.date
+                    ),
+                    Some(change.origin),
+                )
+                .label("this change matches nothing")
+                .help("a change names a session by its original date"),
+            );
+        }
+    }
+    plan.lives
+        .sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
+    plan.skipped
+        .sort_by(|a, b| (a.date, &a.class).cmp(&(b.date, &b.class)));
+    plan
+}
+
+/// The sessions a class's recurrence gives inside the term, after holidays, skips
+/// and bounds; dropped ones are recorded in `plan.skipped`.
+fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurrence> {
+    let term = cal.term;
+    let from = class.bounds.from.map_or(term.start, |f| f.max(term.start));
+    let until = class.bounds.until.map_or(term.end, |u| u.min(term.end));
+    let mut out = Vec::new();
+    let skip = |date: Date, reason: SkipReason, plan: &mut Plan| {
+        plan.skipped.push(Skipped {
+            class: class.id.clone(),
+            date,
+            reason,
+        });
+    };
+    match &class.recurrence {
+        Recurrence::Weekly(weekly) => {
+            let first_week = cal.week_of(from);
+            let mut date = from;
+            while date <= until {
+                let meets = |weekday, week| meets(weekly, weekday, week, first_week);
+                match cal.day(date) {
+                    DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
+                        if class.bounds.skip.contains(&date) {
+                            skip(date, SkipReason::Skipped, plan);
+                        } else {
+                            for t in &weekly.at {
+                                out.push(Occurrence {
+                                    at: date.to_datetime(*t),
+                                });
+                            }
+                        }
+                    }
+                    DayKind::Holiday(h) if meets(date.weekday(), cal.week_of(date)) => {
+                        skip(date, SkipReason::Holiday(h.name.clone()), plan);
+                    }
+                    _ => {}
+                }
+                let Some(next) = date.tomorrow().ok() else {
+                    break;
+                };
+                date = next;
+            }
+        }
+        Recurrence::Dates(list) => {
+            let mut list = list.clone();
+            list.sort();
+            for at in list {
+                let date = at.date();
+                if !cal.contains(date) {
+                    plan.problems.push(
+                        Problem::warning(
+                            format!(
+                                "a session of `{}` on {date} is outside the term and is left out",
+                                class.id
+                            ),
+                            Some(class.origin),
+                        )
+                        .label("this class")
+                        .help("widen `term.start`/`term.end` if it belongs to the term"),
+                    );
+                    continue;
+                }
+                if date < from || date > until {
+                    continue;
+                }
+                if class.bounds.skip.contains(&date) {
+                    skip(date, SkipReason::Skipped, plan);
+                    continue;
+                }
+                if let Some(h) = cal.holiday(date) {
+                    plan.problems.push(
+                        Problem::warning(
+                            format!(
+                                "a session of `{}` on {date} falls on a holiday{} and is left out",
+                                class.id,
+                                h.name
+                                    .as_deref()
+                                    .map(|n| format!(" ({n})"))
+                                    .unwrap_or_default()
+                            ),
+                            Some(class.origin),
+                        )
+                        .label("this class")
+                        .help("use `changes` with `move_to` to hold it on another day"),
+                    );
+                    skip(date, SkipReason::Holiday(h.name.clone()), plan);
+                    continue;
+                }
+                out.push(Occurrence { at });
+            }
+        }
+        Recurrence::Rule(rule) => {
+            plan.problems.push(
+                Problem::error(
+                    format!(
+                        "class `{}` uses an `rrule`, which this build cannot expand yet",
+                        class.id
+                    ),
+                    Some(rule.origin),
+                )
+                .label("RRULE support is not merged yet"),
+            );
+        }
+    }
+    if let Some(count) = class.bounds.count {
+        out.truncate(count as usize);
+    }
+    out
+}
+
+fn meets(weekly: &Weekly, weekday: jiff::civil::Weekday, week: i32, first_week: i32) -> bool {
+    weekly.days.contains(&weekday)
+        && weekly.weeks.as_ref().is_none_or(|w| w.contains(week))
+        && (week - first_week).rem_euclid(weekly.every) == 0
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument distinct"
+)]
+fn live(
+    class: &Class,
+    cal: &Calendar<'_>,
+    key: String,
+    n: u32,
+    original_date: Date,
+    at: DateTime,
+    anchor: String,
+    mut notes: Vec<String>,
+) -> PlannedLive {
+    let tz = &cal.term.tz;
+    let start = to_zoned(tz, at, &mut notes);
+    let date = start.date();
+    if let DayKind::Teaching {
+        makeup: true,
+        weekday,
+        ..
+    } = cal.day(date)
+    {
+        notes.push(format!(
+            "调休 make-up day running {}'s timetable",
+            crate::schedule::values::weekday_short(weekday)
+        ));
+    }
+    let week = cal.week_of(date);
+    let theme = fill_theme(&class.theme, n, week, date);
+    let activity_kind = class.kind == LivingKind::Activity;
+    let request = CreateLiving {
+        anchor_userid: anchor.clone(),
+        theme: theme.clone(),
+        living_start: start.timestamp().as_second(),
+        living_duration: class.duration,
+        living_type: class.kind.code(),
+        description: if activity_kind {
+            None
+        } else {
+            class.description.clone()
+        },
+        agentid: class.agentid,
+        remind_time: class.remind,
+        activity_cover_mediaid: activity_media(class, |a| a.cover.as_ref()),
+        activity_share_mediaid: activity_media(class, |a| a.share.as_ref()),
+        activity_detail: activity_kind.then(|| {
+            let a = class.activity.clone().unwrap_or_default();
+            ActivityDetail {
+                description: a.description.or_else(|| class.description.clone()),
+                image_list: a.images.iter().take(MAX_IMAGES).map(media_ref).collect(),
+            }
+        }),
+    };
+    PlannedLive {
+        key,
+        class: class.id.clone(),
+        n,
+        original_date,
+        weekday: date.weekday(),
+        start,
+        week,
+        anchor,
+        kind: class.kind,
+        theme,
+        duration: class.duration,
+        description: class.description.clone(),
+        remind: class.remind,
+        activity: class.activity.clone(),
+        request,
+        notes,
+    }
+}
+
+fn activity_media(
+    class: &Class,
+    pick: impl Fn(&crate::schedule::Activity) -> Option<&Media>,
+) -> Option<String> {
+    if class.kind != LivingKind::Activity {
+        return None;
+    }
+    class.activity.as_ref().and_then(pick).map(media_ref)
+}
+
+/// How a picture appears in a request before upload: its media_id, or `upload:PATH`.
+pub fn media_ref(m: &Media) -> String {
+    match m {
+        Media::MediaId(id) => id.clone(),
+        Media::File(p) => format!("upload:{}", p.display()),
+    }
+}
+
+/// Local wall-clock time to an instant: a time in a DST gap moves forward, an
+/// ambiguous one takes the earlier instant; both are noted.
+fn to_zoned(tz: &TimeZone, at: DateTime, notes: &mut Vec<String>) -> jiff::ZonedDateTime {
+    let ambiguous = tz.to_ambiguous_zoned_datetime(at);
+    let offset = ambiguous.offset();
+    let zoned = ambiguous
+        .compatible()
+        .unwrap_or_else(|_| jiff::ZonedDateTime::new(jiff::Timestamp::UNIX_EPOCH, tz.clone()));
+    match offset {
+        jiff::tz::AmbiguousOffset::Gap { .. } => notes.push(format!(
+            "{} does not exist (DST); starts at {}",
+            fmt_local(at),
+            fmt_local(zoned.datetime())
+        )),
+        jiff::tz::AmbiguousOffset::Fold { .. } => notes.push(format!(
+            "{} happens twice (DST); the first is used",
+            fmt_local(at)
+        )),
+        jiff::tz::AmbiguousOffset::Unambiguous { .. } => {}
+    }
+    zoned
+}
+
+pub fn fmt_local(at: DateTime) -> String {
+    at.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `{n}` session number, `{week}` teaching week, `{date}` like `3月1日`.
+pub fn fill_theme(template: &str, n: u32, week: i32, date: Date) -> String {
+    template
+        .replace("{n}", &n.to_string())
+        .replace("{week}", &week.to_string())
+        .replace("{date}", &format!("{}月{}日", date.month(), date.day()))
+}

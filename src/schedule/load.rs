@@ -1,0 +1,178 @@
+//! Loading a schedule from disk: the YAML term, its CSV classes, every problem in one run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::encoding;
+use super::fields::ClassFields;
+use super::model::Schedule;
+use super::node;
+use super::problem::{Problem, Problems};
+use super::resolve;
+use super::source::{Origin, Sources};
+use super::yaml::Reader;
+
+/// The outcome of loading: a schedule when nothing was fatal, and every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub schedule: Option<Schedule>,
+    pub problems: Problems,
+    pub sources: Sources,
+}
+
+/// Reads `path` (YAML, or CSV classes referenced from it) and validates it.
+pub fn load(path: &Path) -> Loaded {
+    let mut sources = Sources::default();
+    let mut problems = Problems::default();
+    let schedule = load_into(path, &mut sources, &mut problems);
+    let schedule = if problems.has_errors() {
+        None
+    } else {
+        schedule
+    };
+    problems.sort();
+    Loaded {
+        schedule: schedule.map(|mut s| {
+            s.sources = sources.clone();
+            s
+        }),
+        problems,
+        sources,
+    }
+}
+
+fn read_text(
+    path: &Path,
+    sources: &mut Sources,
+    problems: &mut Problems,
+    from: Option<Origin>,
+) -> Option<(usize, String)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(err) => {
+            problems.push(
+                Problem::error(format!("cannot read `{}`: {err}", path.display()), from)
+                    .label("this file"),
+            );
+            return None;
+        }
+    };
+    match encoding::decode(&bytes) {
+        Ok(text) => {
+            let id = sources.add(path, text.as_str());
+            Some((id, text))
+        }
+        Err(bad) => {
+            let id = sources.add(path, bad.lossy.as_str());
+            problems.push(
+                Problem::error(
+                    format!("`{}` is neither UTF-8 nor GB18030 text", path.display()),
+                    Some(Origin::new(id, bad.offset, 1)),
+                )
+                .label("this byte cannot be decoded")
+                .help("save the file as UTF-8 (in Excel: Save As → CSV UTF-8)"),
+            );
+            None
+        }
+    }
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Option<Schedule> {
+    let (file, text) = read_text(path, sources, problems, None)?;
+    if is_csv(path) {
+        // Check the rows so `validate x.csv` is useful, then say what is missing.
+        let _ = super::csv::read(file, &text, problems);
+        problems.push(
+            Problem::error(
+                "a CSV file holds classes only, not a term",
+                Some(Origin::new(file, 0, 0)),
+            )
+            .help("name it from a YAML term: `classes_from: [courses.csv]`"),
+        );
+        return None;
+    }
+    let root = match node::parse(file, &text) {
+        Ok(root) => root,
+        Err((message, origin)) => {
+            problems.push(
+                Problem::error(format!("invalid YAML: {message}"), Some(origin)).label(message),
+            );
+            return None;
+        }
+    };
+    let doc = Reader {
+        text: &text,
+        problems,
+    }
+    .schedule(&root);
+    let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut written: Vec<(ClassFields, Origin)> = doc
+        .classes
+        .into_iter()
+        .map(|c| {
+            let origin = c.id.as_ref().map_or(root.origin, |i| i.origin);
+            (c, origin)
+        })
+        .collect();
+    for csv_path in &doc.classes_from {
+        let full: PathBuf = base_dir.join(&csv_path.value);
+        if let Some((csv_file, csv_text)) =
+            read_text(&full, sources, problems, Some(csv_path.origin))
+        {
+            let origin = Origin::new(csv_file, 0, 0);
+            for c in super::csv::read(csv_file, &csv_text, problems) {
+                let o = c.id.as_ref().map_or(origin, |i| i.origin);
+                written.push((c, o));
+            }
+        }
+    }
+    let mut seen: HashMap<String, Origin> = HashMap::new();
+    let mut classes = Vec::new();
+    for (fields, origin) in written {
+        if let Some(id) = &fields.id {
+            if let Some(first) = seen.get(&id.value) {
+                let (line, _) = first.line_col(sources);
+                problems.push(
+                    Problem::error(format!("duplicate class id `{}`", id.value), Some(id.origin))
+                        .label("used again here")
+                        .help(format!(
+                            "first used in `{}` line {line}; ids must be unique, they key every session",
+                            sources.path(first.file).display()
+                        )),
+                );
+                continue;
+            }
+            seen.insert(id.value.clone(), id.origin);
+        }
+        let fields = fields.or_defaults(&doc.defaults);
+        if let Some(class) = resolve::class(fields, origin, &base_dir, problems) {
+            classes.push(class);
+        }
+    }
+    for change in &doc.changes {
+        if !seen.contains_key(&change.class) {
+            let known: Vec<&str> = seen.keys().map(String::as_str).collect();
+            let mut p = Problem::error(
+                format!("change names unknown class `{}`", change.class),
+                Some(change.origin),
+            )
+            .label("no class has this id");
+            if let Some(s) = super::problem::did_you_mean(&change.class, &known) {
+                p = p.help(format!("did you mean `{s}`?"));
+            }
+            problems.push(p);
+        }
+    }
+    Some(Schedule {
+        term: doc.term?,
+        classes,
+        changes: doc.changes,
+        sources: Sources::default(),
+    })
+}

@@ -1,0 +1,202 @@
+//! The schedule as the planner sees it: validated, defaults applied, every value typed.
+
+use jiff::civil::{Date, DateTime, Time, Weekday};
+use jiff::tz::TimeZone;
+
+use super::source::{Origin, Sources};
+
+/// One term: its calendar, its classes and the one-off changes to single sessions.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub term: Term,
+    pub classes: Vec<Class>,
+    pub changes: Vec<Change>,
+    pub sources: Sources,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub tz_name: String,
+    pub tz: TimeZone,
+    pub start: Date,
+    pub end: Date,
+    pub holidays: Vec<Holiday>,
+    pub workdays: Vec<Workday>,
+}
+
+/// Days with no sessions, `from` to `to` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holiday {
+    pub from: Date,
+    pub to: Date,
+    pub name: Option<String>,
+}
+
+/// 调休: a day that runs another day's timetable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workday {
+    pub date: Date,
+    pub runs: RunsAs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunsAs {
+    /// The timetable of this weekday, in the make-up day's own teaching week.
+    Weekday(Weekday),
+    /// The timetable of that date, in that date's teaching week (odd/even follow it).
+    Date(Date),
+}
+
+/// The five kinds of live WeCom knows, numbered as the API numbers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LivingKind {
+    General = 0,
+    SmallClass = 1,
+    LargeClass = 2,
+    Training = 3,
+    Activity = 4,
+}
+
+impl LivingKind {
+    pub const ALL: [LivingKind; 5] = [
+        Self::General,
+        Self::SmallClass,
+        Self::LargeClass,
+        Self::Training,
+        Self::Activity,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::General => "general",
+            Self::SmallClass => "small_class",
+            Self::LargeClass => "large_class",
+            Self::Training => "training",
+            Self::Activity => "activity",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Self::General => "通用直播",
+            Self::SmallClass => "小班课",
+            Self::LargeClass => "大班课",
+            Self::Training => "企业培训",
+            Self::Activity => "活动直播",
+        }
+    }
+}
+
+/// A picture for an activity live: a local file uploaded at apply, or a WeCom `media_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Media {
+    File(std::path::PathBuf),
+    MediaId(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub cover: Option<Media>,
+    pub share: Option<Media>,
+    pub description: Option<String>,
+    pub images: Vec<Media>,
+}
+
+/// One class: what its lives look like and when they happen.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub id: String,
+    /// Theme template with `{n}`, `{week}`, `{date}` placeholders.
+    pub theme: String,
+    pub anchor: String,
+    pub kind: LivingKind,
+    /// Seconds.
+    pub duration: i64,
+    /// Seconds before the start.
+    pub remind: Option<i64>,
+    pub description: Option<String>,
+    pub activity: Option<Activity>,
+    pub agentid: Option<i64>,
+    pub recurrence: Recurrence,
+    pub bounds: Bounds,
+    /// Where the class is defined (its `id`), for problems about the class as a whole.
+    pub origin: Origin,
+}
+
+/// When a class meets.
+#[derive(Debug, Clone)]
+pub enum Recurrence {
+    Weekly(Weekly),
+    /// Explicit local date-times (a one-off `at` is a list of one).
+    Dates(Vec<DateTime>),
+    /// An RFC 5545 rule from `start`, expanded by `calendar::rrule`.
+    Rule(RuleSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weekly {
+    pub days: Vec<Weekday>,
+    pub at: Vec<Time>,
+    /// Every N teaching weeks, counted from the class's first week.
+    pub every: i32,
+    pub weeks: Option<WeekSet>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    pub text: String,
+    pub start: DateTime,
+    pub origin: Origin,
+}
+
+/// Which teaching weeks a class meets in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WeekSet {
+    Odd,
+    Even,
+    /// Inclusive ranges.
+    Ranges(Vec<(i32, i32)>),
+}
+
+impl WeekSet {
+    pub fn contains(&self, week: i32) -> bool {
+        match self {
+            Self::Odd => week % 2 != 0,
+            Self::Even => week % 2 == 0,
+            Self::Ranges(r) => r.iter().any(|&(a, b)| (a..=b).contains(&week)),
+        }
+    }
+}
+
+/// Limits that apply whatever the recurrence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds {
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+    /// At most this many sessions (holidays and skips do not count).
+    pub count: Option<u32>,
+    pub skip: Vec<Date>,
+}
+
+/// An edit to one session, named by its class and original local date.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub class: String,
+    pub date: Date,
+    pub action: ChangeAction,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeAction {
+    Cancel,
+    Edit {
+        move_to: Option<DateTime>,
+        anchor: Option<String>,
+    },
+}

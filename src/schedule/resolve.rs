@@ -1,0 +1,240 @@
+//! From written fields to a class: defaults applied, required fields checked,
+//! exactly one way of recurring, media told apart from files.
+
+use std::path::Path;
+
+use super::fields::{ClassFields, Sp};
+use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
+use super::problem::{Problem, Problems};
+use super::source::Origin;
+
+/// WeCom keeps images under 2 MB.
+const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
+
+pub fn class(
+    fields: ClassFields,
+    fallback: Origin,
+    base_dir: &Path,
+    problems: &mut Problems,
+) -> Option<Class> {
+    let Some(id) = fields.id.clone() else {
+        problems.push(
+            Problem::error("a class has no `id`", Some(fallback))
+                .label("this class")
+                .help("give every class a unique, stable `id`: it keys its lives in the ledger"),
+        );
+        return None;
+    };
+    if !valid_id(&id.value) {
+        problems.push(
+            Problem::error(format!("invalid class id `{}`", id.value), Some(id.origin))
+                .label("expected letters, digits, `-`, `_` or `.`")
+                .help("the id becomes part of every session key, like `ml-101/2027-03-01`"),
+        );
+    }
+    let mut missing = |name: &str, help: &str| {
+        problems.push(
+            Problem::error(
+                format!("class `{}` has no `{name}`", id.value),
+                Some(id.origin),
+            )
+            .label(format!("`{name}` missing"))
+            .help(help.to_string()),
+        );
+    };
+    let theme = fields.theme.clone();
+    let anchor = fields.anchor.clone();
+    let duration = fields.duration.clone();
+    if theme.is_none() {
+        missing("theme", "the live's title, e.g. `theme: 机器学习 第{n}讲`");
+    }
+    if anchor.is_none() {
+        missing("anchor", "the anchor's WeCom userid, here or in `defaults`");
+    }
+    if duration.is_none() {
+        missing(
+            "duration",
+            "how long each session lasts, e.g. `duration: 90m`",
+        );
+    }
+    if let Some(d) = &duration
+        && (d.value <= 0 || d.value > 24 * 3600)
+    {
+        problems.push(
+            Problem::error(
+                format!("class `{}` lasts an impossible time", id.value),
+                Some(d.origin),
+            )
+            .label("expected more than 0 and at most 24h"),
+        );
+    }
+    if let Some(r) = &fields.remind
+        && r.value < 0
+    {
+        problems.push(Problem::error(
+            "`remind` cannot be negative",
+            Some(r.origin),
+        ));
+    }
+    let recurrence = recurrence(&id, &fields, problems);
+    let activity = fields
+        .activity
+        .as_ref()
+        .map(|a| activity(&a.value, base_dir, problems));
+    let bounds = Bounds {
+        from: fields.from.as_ref().map(|s| s.value),
+        until: fields.until.as_ref().map(|s| s.value),
+        count: fields.count.as_ref().map(|s| s.value),
+        skip: fields
+            .skip
+            .as_ref()
+            .map(|s| s.value.clone())
+            .unwrap_or_default(),
+    };
+    if let (Some(from), Some(until)) = (&fields.from, &fields.until)
+        && until.value < from.value
+    {
+        problems.push(
+            Problem::error(
+                format!("class `{}` ends before it starts", id.value),
+                Some(until.origin),
+            )
+            .label("expected a date on or after `from`"),
+        );
+    }
+    Some(Class {
+        id: id.value.clone(),
+        theme: theme?.value,
+        anchor: anchor?.value,
+        kind: fields.kind.map_or(LivingKind::General, |k| k.value),
+        duration: duration?.value,
+        remind: fields.remind.map(|r| r.value),
+        description: fields.description.map(|d| d.value),
+        activity,
+        agentid: fields.agentid.map(|a| a.value),
+        recurrence: recurrence?,
+        bounds,
+        origin: id.origin,
+    })
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn recurrence(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Option<Recurrence> {
+    let mut ways: Vec<(&str, Origin)> = Vec::new();
+    if let Some(o) = f.weekly {
+        ways.push(("weekly", o));
+    }
+    if let Some(r) = &f.rrule {
+        ways.push(("rrule", r.origin));
+    }
+    if let Some(a) = &f.at {
+        ways.push(("at", a.origin));
+    }
+    if let Some(d) = &f.dates {
+        ways.push(("dates", d.origin));
+    }
+    match ways.as_slice() {
+        [] => {
+            problems.push(
+                Problem::error(format!("class `{}` never meets", id.value), Some(id.origin))
+                    .label("no `weekly`, `rrule`, `at` or `dates`")
+                    .help("add e.g. `weekly: { days: [mon], at: \"19:00\" }` or `at: 2027-03-01T19:00`"),
+            );
+            None
+        }
+        [(way, _)] => match *way {
+            "weekly" => Some(Recurrence::Weekly(Weekly {
+                days: f.days.as_ref()?.value.clone(),
+                at: f.times.as_ref()?.value.clone(),
+                every: f.every.as_ref().map_or(1, |e| e.value),
+                weeks: f.weeks.as_ref().map(|w| w.value.clone()),
+            })),
+            "rrule" => {
+                let rule = f.rrule.as_ref()?;
+                let Some(start) = &f.start else {
+                    problems.push(
+                        Problem::error(
+                            format!("class `{}` has an `rrule` but no `start`", id.value),
+                            Some(rule.origin),
+                        )
+                        .label("the rule needs its first date and time")
+                        .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
+                    );
+                    return None;
+                };
+                Some(Recurrence::Rule(RuleSpec {
+                    text: rule.value.clone(),
+                    start: start.value,
+                    origin: rule.origin,
+                }))
+            }
+            "at" => Some(Recurrence::Dates(vec![f.at.as_ref()?.value])),
+            _ => Some(Recurrence::Dates(f.dates.as_ref()?.value.clone())),
+        },
+        [(first, _), rest @ ..] => {
+            for (way, origin) in rest {
+                problems.push(
+                    Problem::error(
+                        format!("class `{}` gives both `{first}` and `{way}`", id.value),
+                        Some(*origin),
+                    )
+                    .label("a second way of recurring")
+                    .help("a class recurs one way: `weekly`, `rrule`, `at` or `dates`; split it into two classes"),
+                );
+            }
+            None
+        }
+    }
+}
+
+fn activity(
+    a: &super::fields::ActivityFields,
+    base_dir: &Path,
+    problems: &mut Problems,
+) -> Activity {
+    let mut media = |s: &Sp<String>| media(s, base_dir, problems);
+    Activity {
+        cover: a.cover.as_ref().and_then(&mut media),
+        share: a.share.as_ref().and_then(&mut media),
+        description: a.description.as_ref().map(|d| d.value.clone()),
+        images: a
+            .images
+            .as_ref()
+            .map(|list| list.value.iter().filter_map(&mut media).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// A picture is a file when it names one (`.png`, `.jpg`, `.jpeg`); else a `media_id`.
+fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Media> {
+    let lower = s.value.to_lowercase();
+    if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
+        return Some(Media::MediaId(s.value.clone()));
+    }
+    let path = base_dir.join(&s.value);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > MAX_IMAGE_BYTES => {
+            problems.push(
+                Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
+                    .label(format!("{} bytes", meta.len()))
+                    .help("WeCom accepts JPG or PNG images under 2 MB"),
+            );
+            None
+        }
+        Ok(_) => Some(Media::File(path)),
+        Err(_) => {
+            problems.push(
+                Problem::error(format!("image `{}` not found", s.value), Some(s.origin))
+                    .label(format!("looked for `{}`", path.display()))
+                    .help("paths are relative to the schedule file; a WeCom media_id has no file extension"),
+            );
+            None
+        }
+    }
+}

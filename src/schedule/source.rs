@@ -1,0 +1,75 @@
+//! The text of every file a schedule was read from, and places inside it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One file's text, as decoded (CSV in GB18030 is decoded to UTF-8 first).
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user named it (or as resolved from `classes_from`), for display.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// Index of a file inside [`Sources`].
+pub type FileId = usize;
+
+/// Every file read for one schedule, so that problems can show their snippet.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Sources {
+    pub fn add(&mut self, path: &Path, text: impl Into<Arc<str>>) -> FileId {
+        self.files.push(Arc::new(SourceFile {
+            path: path.to_path_buf(),
+            text: text.into(),
+        }));
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id]
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.files[id].path
+    }
+}
+
+/// A byte range inside one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: FileId,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Origin {
+    pub fn new(file: FileId, offset: usize, len: usize) -> Self {
+        Self { file, offset, len }
+    }
+
+    /// 1-based line and column (in characters) of the start of this range.
+    pub fn line_col(&self, sources: &Sources) -> (usize, usize) {
+        line_col(&sources.get(self.file).text, self.offset)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
