@@ -53,6 +53,9 @@ pub struct ClassFields {
     pub until: Option<Sp<Date>>,
     pub count: Option<Sp<u32>>,
     pub skip: Option<Sp<Vec<Date>>>,
+    /// Fields that were written but invalid (already reported), so that they
+    /// are not reported again as missing.
+    pub invalid: Vec<&'static str>,
 }
 
 impl ClassFields {
@@ -84,6 +87,7 @@ impl ClassFields {
             until: or(self.until, &d.until),
             count: or(self.count, &d.count),
             skip: or(self.skip, &d.skip),
+            invalid: self.invalid,
         }
     }
 }

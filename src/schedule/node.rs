@@ -67,16 +67,32 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, (String, Origin)> {
     match serde_saphyr::from_str::<Spanned<Raw>>(text) {
         Ok(raw) => Ok(convert(file, text, raw)),
         Err(err) => {
-            let offset = err
-                .location()
-                .and_then(|l| l.span().byte_offset())
-                .map_or(0, |o| o as usize);
+            let offset = err.location().map_or(0, |l| {
+                l.span()
+                    .byte_offset()
+                    .map_or_else(|| offset_of(text, l.line(), l.column()), |o| o as usize)
+            });
             Err((
                 syntax_message(&err.to_string()),
                 Origin::new(file, offset, 1),
             ))
         }
     }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1) as usize)
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// saphyr's message repeats the place and a snippet; keep only what went wrong.

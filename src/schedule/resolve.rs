@@ -32,7 +32,11 @@ pub fn class(
                 .help("the id becomes part of every session key, like `ml-101/2027-03-01`"),
         );
     }
+    let invalid = fields.invalid.clone();
     let mut missing = |name: &str, help: &str| {
+        if invalid.contains(&name) {
+            return;
+        }
         problems.push(
             Problem::error(
                 format!("class `{}` has no `{name}`", id.value),
@@ -140,6 +144,7 @@ fn recurrence(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Opti
         ways.push(("dates", d.origin));
     }
     match ways.as_slice() {
+        [] if !f.invalid.is_empty() => None,
         [] => {
             problems.push(
                 Problem::error(format!("class `{}` never meets", id.value), Some(id.origin))

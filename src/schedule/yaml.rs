@@ -241,15 +241,24 @@ impl Reader<'_> {
         }
         if let Some(n) = f.get("theme") {
             c.theme = self.text(n, &p("theme"));
+            if c.theme.is_none() {
+                c.invalid.push("theme");
+            }
         }
         if let Some(n) = f.get("anchor") {
             c.anchor = self.text(n, &p("anchor"));
+            if c.anchor.is_none() {
+                c.invalid.push("anchor");
+            }
         }
         if let Some(n) = f.get("type") {
             c.kind = self.value(n, &p("type"), values::living_kind);
         }
         if let Some(n) = f.get("duration") {
             c.duration = self.value(n, &p("duration"), values::duration);
+            if c.duration.is_none() {
+                c.invalid.push("duration");
+            }
         }
         if let Some(n) = f.get("remind") {
             c.remind = self.value(n, &p("remind"), values::duration);
@@ -265,6 +274,9 @@ impl Reader<'_> {
         }
         if let Some(n) = f.get("weekly") {
             self.weekly(n, &p("weekly"), &mut c);
+            if c.weekly.is_none() {
+                c.invalid.push("weekly");
+            }
         }
         if let Some(n) = f.get("weeks") {
             if c.weeks.is_some() {
@@ -277,9 +289,15 @@ impl Reader<'_> {
         }
         if let Some(n) = f.get("at") {
             c.at = self.value(n, &p("at"), values::datetime);
+            if c.at.is_none() {
+                c.invalid.push("at");
+            }
         }
         if let Some(n) = f.get("dates") {
             c.dates = self.list(n, &p("dates"), values::datetime);
+            if c.dates.is_none() {
+                c.invalid.push("dates");
+            }
         }
         if let Some(n) = f.get("rrule") {
             c.rrule = self.text(n, &p("rrule"));
@@ -528,9 +546,12 @@ impl Reader<'_> {
                 .get("cancel")
                 .and_then(|n| self.bool(n, &format!("{path}.cancel")))
                 .unwrap_or(false);
-            let move_to = f
-                .get("move_to")
+            let move_to_node = f.get("move_to");
+            let move_to = move_to_node
                 .and_then(|n| self.value(n, &format!("{path}.move_to"), values::datetime));
+            if move_to_node.is_some() && move_to.is_none() {
+                continue;
+            }
             let anchor = f
                 .get("anchor")
                 .and_then(|n| self.text(n, &format!("{path}.anchor")));

@@ -1,6 +1,9 @@
 //! The integration test binary: drives the built `livesched` against real files and the simulator.
 
 mod ledger;
+mod plan;
 mod rrule;
 mod sim;
+mod support;
+mod validate;
 mod wecom;

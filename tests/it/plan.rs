@@ -1,0 +1,245 @@
+//! `plan`: the table, JSON, CSV and iCalendar renderings, DST, make-up days, exit codes.
+
+use crate::support::{Env, TERM, repo, run_in};
+
+const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
+
+#[test]
+fn the_example_term_as_a_table() {
+    let out = run_in(&repo(), &["plan", "schedules/spring-2027.yaml", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn yaml_and_yaml_with_csv_give_the_identical_plan() {
+    let a = run_in(
+        &repo(),
+        &[
+            "plan",
+            "schedules/spring-2027.yaml",
+            "--format",
+            "json",
+            NOW,
+        ],
+    );
+    let b = run_in(
+        &repo(),
+        &[
+            "plan",
+            "schedules/spring-2027-csv.yaml",
+            "--format",
+            "json",
+            NOW,
+        ],
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert!(a.stdout.len() > 10_000);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+const SMALL: &str = r#"version: 1
+term:
+  name: 测试学期
+  start: 2027-02-22
+  end: 2027-03-14
+  holidays: [{ date: 2027-03-01, name: 停课 }]
+  workdays: [{ date: 2027-03-06, as: mon }]
+defaults: { anchor: zhangsan, type: training, duration: 90m, remind: 15m }
+classes:
+  - id: ml
+    theme: 机器学习 第{n}讲
+    description: 入门课
+    weekly: { days: [mon], at: "19:00" }
+  - id: open
+    theme: 开场
+    type: activity
+    at: 2027-02-23T10:00
+    activity: { cover: MEDIA_COVER, images: [M1, M2], description: 开场活动 }
+changes:
+  - { class: ml, date: 2027-03-08, move_to: 2027-03-09T20:00 }
+"#;
+
+#[test]
+fn the_json_document() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn holidays_makeup_days_and_moves_shape_the_sessions() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let keys: Vec<&str> = doc["lives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["key"].as_str().unwrap())
+        .collect();
+    // 03-01 is a holiday; Saturday 03-06 runs Monday's timetable; 03-08 moved keeps its key.
+    assert_eq!(
+        keys,
+        [
+            "ml/2027-02-22",
+            "open/2027-02-23",
+            "ml/2027-03-06",
+            "ml/2027-03-08"
+        ]
+    );
+    let moved = &doc["lives"][3];
+    assert_eq!(moved["start"], "2027-03-09T20:00:00+08:00");
+    assert_eq!(moved["request"]["theme"], "机器学习 第3讲");
+    let open = &doc["lives"][1]["request"];
+    assert_eq!(open["type"], 4);
+    assert!(
+        open.get("description").is_none(),
+        "activity text goes in activity_detail"
+    );
+    assert_eq!(open["activity_detail"]["description"], "开场活动");
+    assert_eq!(doc["skipped"][0]["reason"], "holiday");
+}
+
+#[test]
+fn csv_and_ics_formats() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    let csv = env.run(&["plan", "t.yaml", "--format", "csv", NOW]);
+    assert_eq!(csv.code, 0);
+    let mut lines = csv.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("key,class,n,start,weekday,week,duration_minutes,anchor,type,theme,action")
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "ml/2027-02-22,ml,1,2027-02-22T19:00:00+08:00,mon,1,90,zhangsan,training,机器学习 第1讲,create"
+        )
+    );
+    let ics = env.run(&["plan", "t.yaml", "--format", "ics", NOW]);
+    assert_eq!(ics.code, 0);
+    insta::assert_snapshot!(ics.stdout.replace("\r\n", "\n"));
+    assert!(
+        ics.stdout.lines().all(|l| l.len() <= 76),
+        "lines fold at 75 octets"
+    );
+}
+
+fn dst_plan(tz: &str, at: &str, day: &str) -> serde_json::Value {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!(
+            "version: 1\nterm:\n  timezone: {tz}\n  start: 2027-01-04\n  end: 2027-12-31\nclasses:\n  - {{ id: c, theme: t, anchor: a, duration: 1h, dates: [{day}T{at}] }}\n"
+        ),
+    );
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_time_in_a_dst_gap_moves_forward_and_says_so() {
+    // 2027-03-14 02:30 does not exist in New York.
+    let doc = dst_plan("America/New_York", "02:30", "2027-03-14");
+    assert_eq!(doc["lives"][0]["start"], "2027-03-14T03:30:00-04:00");
+    assert!(
+        doc["lives"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("does not exist")
+    );
+    // London springs forward on 2027-03-28 at 01:00.
+    let doc = dst_plan("Europe/London", "01:15", "2027-03-28");
+    assert_eq!(doc["lives"][0]["start"], "2027-03-28T02:15:00+01:00");
+}
+
+#[test]
+fn an_ambiguous_time_takes_the_first_instant() {
+    let doc = dst_plan("America/New_York", "01:30", "2027-11-07");
+    assert_eq!(doc["lives"][0]["start"], "2027-11-07T01:30:00-04:00");
+    assert!(
+        doc["lives"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("twice")
+    );
+    let doc = dst_plan("Europe/London", "01:30", "2027-10-31");
+    assert_eq!(doc["lives"][0]["start"], "2027-10-31T01:30:00+01:00");
+}
+
+#[test]
+fn wall_clock_times_stay_put_across_dst() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        "version: 1\nterm:\n  timezone: America/New_York\n  start: 2027-03-08\n  end: 2027-03-21\nclasses:\n  - { id: c, theme: t, anchor: a, duration: 1h, weekly: { days: [mon], at: \"09:00\" } }\n",
+    );
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["lives"][0]["start"], "2027-03-08T09:00:00-05:00");
+    assert_eq!(doc["lives"][1]["start"], "2027-03-15T09:00:00-04:00");
+}
+
+#[test]
+fn detailed_exit_codes_follow_terraform() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    let pending = env.run(&["plan", "t.yaml", "--detailed-exitcode", NOW]);
+    assert_eq!(pending.code, 2);
+    let all_past = env.run(&[
+        "plan",
+        "t.yaml",
+        "--detailed-exitcode",
+        "--now=2028-01-01T00:00:00Z",
+    ]);
+    assert_eq!(all_past.code, 0, "every session is past: nothing to do");
+    assert!(all_past.stdout.contains("4 past"));
+    env.write("bad.yaml", format!("{TERM}classes: 3\n"));
+    assert_eq!(
+        env.run(&["plan", "bad.yaml", "--detailed-exitcode", NOW])
+            .code,
+        1
+    );
+    assert_eq!(env.run(&["plan", "bad.yaml", NOW]).code, 3);
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!("{TERM}classes:\n  - {{ id: c, theme: t, anchor: a, duration: 1h, dates: [2027-08-01T10:00] }}\n"),
+    );
+    let lax = env.run(&["validate", "t.yaml"]);
+    assert_eq!(lax.code, 0, "{}", lax.stderr);
+    assert!(lax.stderr.contains("outside the term"));
+    assert_eq!(env.run(&["validate", "--strict", "t.yaml"]).code, 3);
+}
+
+#[test]
+fn overlapping_sessions_of_one_anchor_are_warned() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!("{TERM}defaults: {{ anchor: a, duration: 2h }}\nclasses:\n  - {{ id: x, theme: t, at: 2027-03-01T10:00 }}\n  - {{ id: y, theme: u, at: 2027-03-01T11:00 }}\n"),
+    );
+    let out = env.run(&["validate", "t.yaml"]);
+    assert!(
+        out.stderr.contains("anchor `a` has two sessions at once"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = crate::support::Env::new().run(&["--help"]);
+    assert_eq!(out.code, 0);
+    insta::assert_snapshot!(out.stdout);
+}

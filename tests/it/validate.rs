@@ -1,0 +1,234 @@
+//! `validate`: every problem of every broken file, at the right line and column.
+
+use crate::support::{Env, repo, run_in};
+
+/// (file under tests/data/broken, place shown, words the message must hold)
+const CORPUS: &[(&str, &str, &str)] = &[
+    ("01-yaml-syntax.yaml", "8:11", "invalid YAML"),
+    ("02-unknown-field.yaml", "7:5", "unknown field `thme`"),
+    (
+        "03-wrong-type.yaml",
+        "9:15",
+        "`classes[0].duration` should be text, found a list",
+    ),
+    (
+        "04-bad-date.yaml",
+        "3:10",
+        "invalid `term.start`: `2027-02-30`",
+    ),
+    (
+        "05-unknown-weekday.yaml",
+        "10:27",
+        "invalid `classes[0].weekly.days[1]`: `fro`",
+    ),
+    (
+        "06-unknown-timezone.yaml",
+        "3:13",
+        "invalid `term.timezone`: `Asia/Shanghia`",
+    ),
+    ("07-duplicate-id.yaml", "10:9", "duplicate class id `a`"),
+    ("08-theme-too-long.yaml", "6:9", "too long"),
+    (
+        "09-bad-time.yaml",
+        "10:33",
+        "invalid `classes[0].weekly.at`: `25:00`",
+    ),
+    (
+        "10-bad-duration.yaml",
+        "9:15",
+        "invalid `classes[0].duration`: `ninety`",
+    ),
+    (
+        "11-bad-weeks.yaml",
+        "10:12",
+        "invalid `classes[0].weeks`: `8-1`",
+    ),
+    (
+        "12-bad-type.yaml",
+        "9:11",
+        "invalid `classes[0].type`: `webinar`",
+    ),
+    ("13-missing-anchor.yaml", "6:9", "class `a` has no `anchor`"),
+    ("14-no-recurrence.yaml", "6:9", "class `a` never meets"),
+    (
+        "15-two-recurrences.yaml",
+        "10:9",
+        "gives both `weekly` and `at`",
+    ),
+    ("16-term-backwards.yaml", "4:8", "the term ends"),
+    ("17-no-term.yaml", "1:1", "the schedule has no `term`"),
+    ("18-unknown-top-level.yaml", "5:1", "unknown field `clases`"),
+    (
+        "19-change-unknown-class.yaml",
+        "8:14",
+        "unknown class `mll`",
+    ),
+    ("20-change-does-nothing.yaml", "8:5", "changes nothing"),
+    ("21-bad-version.yaml", "1:10", "unsupported `version`"),
+    (
+        "22-description-too-long.yaml",
+        "6:9",
+        "description of `a` is too long",
+    ),
+    (
+        "23-image-missing.yaml",
+        "12:24",
+        "image `images/nope.png` not found",
+    ),
+    ("24-bad-move.yaml", "8:45", "invalid `changes[0].move_to`"),
+    (
+        "25-bad-workday.yaml",
+        "6:31",
+        "invalid `term.workdays[0].as`: `fryday`",
+    ),
+    (
+        "26-rrule-without-start.yaml",
+        "10:12",
+        "has an `rrule` but no `start`",
+    ),
+    (
+        "27-csv-too-few-columns.yaml",
+        "27-classes.csv:3:19",
+        "row 3 has 5 columns",
+    ),
+    (
+        "28-csv-unknown-column.yaml",
+        "28-classes.csv:1:10",
+        "unknown column `anchr`",
+    ),
+    (
+        "29-csv-bad-day.yaml",
+        "29-classes.csv:2:18",
+        "invalid `days`: `fro`",
+    ),
+    (
+        "30-bad-skip.yaml",
+        "11:24",
+        "invalid `classes[0].skip[1]`: `2027-13-01`",
+    ),
+];
+
+#[test]
+fn every_broken_file_is_reported_at_its_place() {
+    let dir = repo().join("tests/data/broken");
+    let mut failures = Vec::new();
+    for (file, place, words) in CORPUS {
+        let out = run_in(&dir, &["validate", file]);
+        let place = if place.contains(".csv") {
+            format!("[{place}]")
+        } else {
+            format!("[{file}:{place}]")
+        };
+        if out.code != 3 || !out.stderr.contains(&place) || !out.stderr.contains(words) {
+            failures.push(format!(
+                "{file}: exit {} (want 3), want {place} and {words:?}\n{}",
+                out.code, out.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(CORPUS.len() >= 25);
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!(
+            "{}classes:\n  - id: a\n    theme: x\n    anchor: z\n    duration: 1h\n    weekly: {{ days: [mon, fro], at: \"19:61\" }}\n  - id: b\n    thme: y\n",
+            crate::support::TERM
+        ),
+    );
+    let out = env.run(&["validate", "t.yaml"]);
+    assert_eq!(out.code, 3);
+    for expected in [
+        "`fro`",
+        "`19:61`",
+        "unknown field `thme`",
+        "did you mean `theme`?",
+        "class `b` has no `anchor`",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing {expected}:\n{}",
+            out.stderr
+        );
+    }
+    assert!(
+        out.stderr.contains("(7 errors, 0 warnings)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_gbk_file_with_a_bad_byte_is_located() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!("{}classes_from: [c.csv]\n", crate::support::TERM),
+    );
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("id,theme,anchor,duration,days,at\nml,机器学习,z,1h,mon,19:00\n");
+    let mut bytes = gbk.into_owned();
+    // A lone 0xFF is valid in neither encoding: put it in the theme of row 2.
+    let at = bytes.iter().position(|&b| b == b'z').expect("anchor cell");
+    bytes.insert(at - 1, 0xFF);
+    env.write("c.csv", bytes);
+    let out = env.run(&["validate", "t.yaml"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("is neither UTF-8 nor GB18030"),
+        "{}",
+        out.stderr
+    );
+    // miette counts the column in bytes after CJK text; the line is what we pin.
+    assert!(out.stderr.contains("[c.csv:2:"), "{}", out.stderr);
+}
+
+#[test]
+fn a_gbk_csv_reads_like_its_utf8_twin() {
+    let env = Env::new();
+    let csv = "id,theme,anchor,duration,days,at,weeks\nml,机器学习 第{n}讲,张三,1h30m,\"周一,周三\",19:00,单周\n";
+    env.write(
+        "utf8.yaml",
+        format!("{}classes_from: [u.csv]\n", crate::support::TERM),
+    );
+    env.write(
+        "gbk.yaml",
+        format!("{}classes_from: [g.csv]\n", crate::support::TERM),
+    );
+    env.write("u.csv", format!("\u{feff}{csv}"));
+    env.write("g.csv", encoding_rs::GBK.encode(csv).0.into_owned());
+    let now = "--now=2027-01-01T00:00:00+08:00";
+    let a = env.run(&["plan", "utf8.yaml", "--format", "json", now]);
+    let b = env.run(&["plan", "gbk.yaml", "--format", "json", now]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert!(a.stdout.contains("机器学习 第1讲"));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn the_example_terms_are_valid() {
+    for file in [
+        "schedules/spring-2027.yaml",
+        "schedules/spring-2027-csv.yaml",
+    ] {
+        let out = run_in(&repo(), &["validate", "--strict", file]);
+        assert_eq!(out.code, 0, "{file}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("valid, 290 sessions (0 errors, 0 warnings)"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_rendered_diagnostic_reads_like_a_compiler_error() {
+    let dir = repo().join("tests/data/broken");
+    let out = run_in(&dir, &["validate", "05-unknown-weekday.yaml"]);
+    insta::assert_snapshot!(out.stderr);
+}
