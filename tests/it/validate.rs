@@ -200,7 +200,7 @@ fn a_gbk_csv_reads_like_its_utf8_twin() {
         format!("{}classes_from: [g.csv]\n", crate::support::TERM),
     );
     env.write("u.csv", format!("\u{feff}{csv}"));
-    env.write("g.csv", encoding_rs::GBK.encode(csv).0.into_owned());
+    env.write("g.csv", &encoding_rs::GBK.encode(csv).0);
     let now = "--now=2027-01-01T00:00:00+08:00";
     let a = env.run(&["plan", "utf8.yaml", "--format", "json", now]);
     let b = env.run(&["plan", "gbk.yaml", "--format", "json", now]);
