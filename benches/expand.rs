@@ -1,1 +1,75 @@
-fn main() {}
+//! Benchmark (not a test): expands a generated 2,000-class term (~100,000 sessions)
+//! and prints sessions per second and peak memory. `cargo bench --bench expand`.
+
+use std::fmt::Write;
+use std::time::Instant;
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.yaml");
+    std::fs::write(&path, generated_term(2_000)).expect("write term");
+    let before = peak_rss_kib();
+    // One warm-up run, then the measured ones.
+    let _ = livesched::commands::plan_term(&path, false);
+    let runs = 5;
+    let mut best = f64::MAX;
+    let mut sessions = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let planned = livesched::commands::plan_term(&path, false);
+        let elapsed = start.elapsed().as_secs_f64();
+        let Some(plan) = planned.plan else {
+            eprint!(
+                "{}",
+                livesched::diagnostics::render(&planned.problems, &planned.sources, false)
+            );
+            panic!("the generated term is invalid");
+        };
+        sessions = plan.lives.len();
+        best = best.min(elapsed);
+    }
+    let peak = peak_rss_kib();
+    println!("expand: 2000 classes, {sessions} sessions (load + expand + lint)");
+    println!(
+        "expand: best of {runs}: {:.3} s, {:.0} sessions/s",
+        best,
+        sessions as f64 / best
+    );
+    println!(
+        "expand: peak RSS {:.1} MiB (before: {:.1} MiB)",
+        peak as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+}
+
+/// 2,000 classes over an 18-week term, two or three sessions a week each.
+fn generated_term(classes: usize) -> String {
+    let mut s = String::from(
+        "version: 1\nterm:\n  name: bench\n  start: 2027-02-22\n  end: 2027-06-27\n  holidays:\n    - { from: 2027-05-01, to: 2027-05-05, name: 劳动节 }\n  workdays:\n    - { date: 2027-05-08, as: fri }\ndefaults: { type: training, duration: 45m, remind: 10m }\nclasses:\n",
+    );
+    let days = ["mon", "tue", "wed", "thu", "fri"];
+    for i in 0..classes {
+        let d1 = days[i % 5];
+        let d2 = days[(i + 2) % 5];
+        let d3 = days[(i + 4) % 5];
+        let hour = 8 + (i % 12);
+        let _ = writeln!(
+            s,
+            "  - id: c{i}\n    theme: 课程{i} 第{{n}}讲\n    anchor: t{i}\n    weekly: {{ days: [{d1}, {d2}, {d3}], at: \"{hour:02}:00\" }}\n    weeks: 1-18"
+        );
+    }
+    s
+}
+
+/// Peak resident set size of this process, from /proc (Linux); 0 elsewhere.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}

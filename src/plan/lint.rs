@@ -17,12 +17,19 @@ pub const CREATES_PER_DAY: usize = 10_000;
 const MAX_OVERLAPS_SHOWN: usize = 10;
 
 pub fn lint(schedule: &Schedule, plan: &mut Plan) {
+    // The first session of each class whose filled-in theme is too long.
+    let mut long_themes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, l) in plan.lives.iter().enumerate() {
+        if l.theme.chars().count() > THEME_MAX_CHARS || l.theme.len() > THEME_MAX_BYTES {
+            long_themes.entry(l.class.as_str()).or_insert(i);
+        }
+    }
+    let long_themes: BTreeMap<String, usize> = long_themes
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     for class in &schedule.classes {
-        let lives = plan.lives.iter().filter(|l| l.class == class.id);
-        if let Some(long) = lives
-            .clone()
-            .find(|l| l.theme.chars().count() > THEME_MAX_CHARS || l.theme.len() > THEME_MAX_BYTES)
-        {
+        if let Some(long) = long_themes.get(&class.id).map(|&i| &plan.lives[i]) {
             plan.problems.push(
                 Problem::error(
                     format!(
