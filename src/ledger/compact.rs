@@ -61,6 +61,10 @@ impl Ledger {
             out.extend_from_slice(&line.raw);
             out.push(b'\n');
         }
+        if out == bytes {
+            // Already compact: leave the file, and its mtime, alone.
+            return Ok(());
+        }
         replace(&self.path, &self.file, &out)
         // Dropping `self.file` releases the lock on the old, now unlinked file;
         // `open` checks for exactly that and retries on the new one.

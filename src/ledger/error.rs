@@ -26,7 +26,7 @@ pub enum LedgerError {
         /// 1-based.
         line: usize,
         #[source]
-        source: serde_json::Error,
+        source: BadRecord,
     },
 
     #[error("could not {op} `{}`", .path.display())]
@@ -78,6 +78,26 @@ impl LedgerError {
             op,
             path: path.into(),
             source,
+        }
+    }
+}
+
+/// Why a line is not a record. serde_json counts lines within the one line it
+/// was given, which would contradict the ledger's line number; only the column is kept.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}, at column {column}")]
+pub struct BadRecord {
+    pub message: String,
+    pub column: usize,
+}
+
+impl From<serde_json::Error> for BadRecord {
+    fn from(err: serde_json::Error) -> BadRecord {
+        let full = err.to_string();
+        let position = format!(" at line {} column {}", err.line(), err.column());
+        BadRecord {
+            message: full.strip_suffix(&position).unwrap_or(&full).to_owned(),
+            column: err.column(),
         }
     }
 }

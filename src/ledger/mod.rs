@@ -16,7 +16,7 @@ mod scan;
 mod state;
 mod writer;
 
-pub use error::LedgerError;
+pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;
 pub use record::{Event, Record};

@@ -67,7 +67,7 @@ pub(crate) fn scan(bytes: &[u8], path: &Path) -> Result<Scan, LedgerError> {
                     return Err(LedgerError::Corrupt {
                         path: path.to_path_buf(),
                         line: number,
-                        source,
+                        source: source.into(),
                     });
                 }
             }
