@@ -62,3 +62,27 @@ fn still_at(file: &File, path: &Path) -> io::Result<bool> {
 fn still_at(_file: &File, _path: &Path) -> io::Result<bool> {
     Ok(true)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_renamed_over_is_no_longer_the_one_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.jsonl");
+        std::fs::write(&path, "old\n").unwrap();
+        let held = File::open(&path).unwrap();
+        assert!(still_at(&held, &path).unwrap());
+
+        let replacement = dir.path().join("new");
+        std::fs::write(&replacement, "new\n").unwrap();
+        std::fs::rename(&replacement, &path).unwrap();
+        assert!(!still_at(&held, &path).unwrap());
+
+        // A lock won on the replaced file must not count: open_locked takes the new one.
+        held.try_lock().unwrap();
+        let fresh = open_locked(&path).unwrap();
+        assert!(still_at(&fresh, &path).unwrap());
+    }
+}
