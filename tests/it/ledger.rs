@@ -1,1 +1,626 @@
-//! Tests for the `ledger` module.
+//! Tests for the `ledger` module: real files in temp dirs, real locks, real fsync.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use livesched::ledger::{
+    Event, Ledger, LedgerError, LedgerState, LedgerWriter, Record, Repair, ledger_path_for,
+};
+use serde_json::json;
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_803_000_000 + seconds).unwrap()
+}
+
+fn ledger_in(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("spring.ledger.jsonl")
+}
+
+fn create_body(theme: &str) -> serde_json::Value {
+    json!({"anchor_userid": "zhangsan", "theme": theme, "living_start": 1_803_000_000, "living_duration": 5400, "type": 0})
+}
+
+/// A created live, then a pending intent to modify it.
+fn two_sessions(path: &Path) {
+    let mut ledger = Ledger::open(path).unwrap();
+    let key = "ml-101/2027-03-01";
+    ledger
+        .append(
+            &Record::new(key, Event::Intent, at(0))
+                .with_action("create")
+                .with_request(create_body("ML 1")),
+        )
+        .unwrap();
+    ledger
+        .append(
+            &Record::new(key, Event::Created, at(1))
+                .with_livingid("lv1")
+                .with_request(create_body("ML 1")),
+        )
+        .unwrap();
+    ledger
+        .append(
+            &Record::new("ml-101/2027-03-08", Event::Intent, at(2))
+                .with_action("create")
+                .with_request(create_body("ML 2")),
+        )
+        .unwrap();
+}
+
+#[test]
+fn ledger_path_sits_beside_the_schedule() {
+    let cases = [
+        ("spring.yaml", "spring.ledger.jsonl"),
+        ("foo.csv", "foo.ledger.jsonl"),
+        ("terms/2027/spring.yaml", "terms/2027/spring.ledger.jsonl"),
+        ("/abs/ml.2027.yml", "/abs/ml.2027.ledger.jsonl"),
+        ("schedule", "schedule.ledger.jsonl"),
+        ("./a.b.c", "./a.b.ledger.jsonl"),
+    ];
+    for (schedule, ledger) in cases {
+        assert_eq!(
+            ledger_path_for(Path::new(schedule)),
+            Path::new(ledger),
+            "{schedule}"
+        );
+    }
+}
+
+#[test]
+fn a_second_open_fails_at_once_while_the_first_is_alive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let first = Ledger::open(&path).unwrap();
+    let err = Ledger::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, LedgerError::Locked { path: p } if *p == path),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("ledger `{}` is locked", path.display())
+    );
+    let help = miette::Diagnostic::help(&err).unwrap().to_string();
+    assert!(
+        help.contains("another `livesched apply` is running on this ledger"),
+        "{help}"
+    );
+    drop(first);
+    Ledger::open(&path).unwrap();
+}
+
+#[test]
+fn the_lock_survives_compaction_of_a_sibling_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let ledger = Ledger::open(&path).unwrap();
+    ledger.compact().unwrap();
+    // The file was replaced by a rename; the new one must be lockable, and locked against a second.
+    let _again = Ledger::open(&path).unwrap();
+    assert!(matches!(
+        Ledger::open(&path),
+        Err(LedgerError::Locked { .. })
+    ));
+}
+
+#[test]
+fn missing_file_reads_empty_and_open_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    assert!(LedgerState::read(&path).unwrap().is_empty());
+    assert!(!path.exists());
+    let ledger = Ledger::open(&path).unwrap();
+    assert!(ledger.state().is_empty());
+    assert_eq!(ledger.repair(), None);
+    assert!(path.exists());
+}
+
+#[test]
+fn appends_survive_a_drop_without_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let state = LedgerState::read(&path).unwrap();
+    assert_eq!(state.len(), 2);
+    let created = state.get("ml-101/2027-03-01").unwrap();
+    assert_eq!(created.last, Event::Created);
+    assert_eq!(created.livingid.as_deref(), Some("lv1"));
+    assert_eq!(created.request, Some(create_body("ML 1")));
+    assert!(created.pending_intent.is_none());
+    let pending: Vec<_> = state.pending_intents().map(|r| r.key.as_str()).collect();
+    assert_eq!(pending, ["ml-101/2027-03-08"]);
+    assert_eq!(Ledger::open(&path).unwrap().state(), &state);
+}
+
+#[test]
+fn lines_are_json_with_unset_fields_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let mut ledger = Ledger::open(&path).unwrap();
+    ledger
+        .append(
+            &Record::new(
+                "ml-101/2027-03-01#2",
+                Event::Failed,
+                Timestamp::from_second(1_803_000_000).unwrap(),
+            )
+            .with_livingid("lv1")
+            .with_error(Some(301_051), "living not exist"),
+        )
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "{\"key\":\"ml-101/2027-03-01#2\",\"event\":\"failed\",\"livingid\":\"lv1\",\"errcode\":301051,\
+         \"error\":\"living not exist\",\"at\":\"2027-02-19T01:20:00Z\"}\n"
+    );
+}
+
+#[test]
+fn a_failure_after_creation_keeps_the_livingid_and_request() {
+    let key = "k";
+    let records = [
+        Record::new(key, Event::Created, at(0))
+            .with_livingid("lv1")
+            .with_request(create_body("A")),
+        Record::new(key, Event::Intent, at(1))
+            .with_action("modify")
+            .with_livingid("lv1")
+            .with_request(create_body("B")),
+        Record::new(key, Event::Failed, at(2)).with_error(Some(40_058), "bad theme"),
+    ];
+    let state = LedgerState::from_records(&records);
+    let key = state.get(key).unwrap();
+    assert_eq!(key.last, Event::Failed);
+    assert_eq!(key.last_record.errcode, Some(40_058));
+    assert_eq!(key.livingid.as_deref(), Some("lv1"));
+    assert_eq!(key.request, Some(create_body("A")));
+    assert!(key.pending_intent.is_none());
+}
+
+#[test]
+fn a_refresh_does_not_hide_a_pending_intent() {
+    let records = [
+        Record::new("k", Event::Created, at(0)).with_livingid("lv1"),
+        Record::new("k", Event::Intent, at(1))
+            .with_action("cancel")
+            .with_livingid("lv1"),
+        Record::new("k", Event::Refreshed, at(2))
+            .with_livingid("lv1")
+            .with_status(0),
+    ];
+    let state = LedgerState::from_records(&records);
+    let key = state.get("k").unwrap();
+    assert_eq!(key.last, Event::Intent);
+    assert_eq!(key.pending_intent.as_ref(), Some(&records[1]));
+    assert_eq!(key.status, Some(0));
+    assert_eq!(key.refreshed_at, Some(at(2)));
+}
+
+#[test]
+fn a_torn_last_line_is_ignored_on_read_and_cut_off_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let whole = fs::read(&path).unwrap();
+    let torn_tail = br#"{"key":"ml-101/2027-03-15","event":"inte"#;
+    let mut torn = whole.clone();
+    torn.extend_from_slice(torn_tail);
+    fs::write(&path, &torn).unwrap();
+
+    let read = LedgerState::read(&path).unwrap();
+    assert_eq!(read.len(), 2);
+    assert_eq!(fs::read(&path).unwrap(), torn, "read must not repair");
+
+    let ledger = Ledger::open(&path).unwrap();
+    assert_eq!(
+        ledger.repair(),
+        Some(Repair::TornLine {
+            line: 4,
+            bytes: torn_tail.len() as u64
+        })
+    );
+    assert_eq!(ledger.state(), &read);
+    drop(ledger);
+    assert_eq!(fs::read(&path).unwrap(), whole);
+}
+
+#[test]
+fn a_whole_last_record_without_newline_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let whole = fs::read(&path).unwrap();
+    fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+    assert_eq!(LedgerState::read(&path).unwrap().len(), 2);
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.repair(), Some(Repair::AddedNewline));
+    ledger
+        .append(&Record::new("z", Event::Intent, at(9)))
+        .unwrap();
+    drop(ledger);
+    assert_eq!(LedgerState::read(&path).unwrap().len(), 3);
+}
+
+#[test]
+fn a_corrupt_middle_line_is_named_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let text = fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1] = r#"{"key":"ml-101/2027-03-01","event":"creat"#;
+    // A torn tail too: repairing it would be a write, and there must be none.
+    let corrupt = format!("{}\n{{\"key\":", lines.join("\n"));
+    fs::write(&path, &corrupt).unwrap();
+
+    for err in [
+        Ledger::open(&path).unwrap_err(),
+        LedgerState::read(&path).unwrap_err(),
+    ] {
+        assert!(
+            matches!(err, LedgerError::Corrupt { line: 2, .. }),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "line 2 of `{}` is not a valid ledger record",
+                path.display()
+            )
+        );
+    }
+    assert_eq!(fs::read_to_string(&path).unwrap(), corrupt);
+}
+
+#[test]
+fn an_unknown_event_is_corruption_but_unknown_fields_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let future = r#"{"key":"a","event":"created","livingid":"lv1","at":"2027-03-01T00:00:00Z","from_the_future":{"x":1}}"#;
+    fs::write(&path, format!("{future}\n")).unwrap();
+    assert_eq!(
+        LedgerState::read(&path)
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .livingid
+            .as_deref(),
+        Some("lv1")
+    );
+    Ledger::open(&path).unwrap().compact().unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), format!("{future}\n"));
+
+    fs::write(
+        &path,
+        format!("{future}\n{}\n", future.replace("created", "vanished")),
+    )
+    .unwrap();
+    assert!(matches!(
+        LedgerState::read(&path),
+        Err(LedgerError::Corrupt { line: 2, .. })
+    ));
+}
+
+#[test]
+fn compaction_keeps_the_state_sorts_and_shrinks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let mut ledger = Ledger::open(&path).unwrap();
+    for round in 0..5 {
+        for key in ["b", "a", "c"] {
+            let t = at(round * 10);
+            ledger
+                .append(&Record::new(key, Event::Intent, t).with_action("modify"))
+                .unwrap();
+            ledger
+                .append(
+                    &Record::new(key, Event::Modified, t)
+                        .with_livingid(format!("{key}{round}"))
+                        .with_request(json!({"round": round})),
+                )
+                .unwrap();
+        }
+    }
+    ledger
+        .append(&Record::new("a", Event::Intent, at(99)).with_action("cancel"))
+        .unwrap();
+    let before = ledger.state().clone();
+    ledger.compact().unwrap();
+
+    assert_eq!(LedgerState::read(&path).unwrap(), before);
+    let text = fs::read_to_string(&path).unwrap();
+    let keys: Vec<String> = text
+        .lines()
+        .map(|line| serde_json::from_str::<Record>(line).unwrap().key)
+        .collect();
+    assert_eq!(keys, ["a", "a", "b", "c"]);
+    assert!(
+        dir.path().read_dir().unwrap().count() == 1,
+        "no temp file is left behind"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_writer_serialises_appends_from_many_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let writer = LedgerWriter::spawn(Ledger::open(&path).unwrap());
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let writer = writer.clone();
+        tasks.push(tokio::spawn(async move {
+            let key = format!("s{n:02}");
+            writer
+                .append(Record::new(&key, Event::Intent, at(n)).with_action("create"))
+                .await?;
+            writer
+                .append(Record::new(&key, Event::Created, at(n)).with_livingid(format!("lv{n}")))
+                .await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    // Every append resolved only after its fsync: a reader sees all of them now.
+    let on_disk = LedgerState::read(&path).unwrap();
+    assert_eq!(on_disk.len(), 20);
+    assert_eq!(on_disk.pending_intents().count(), 0);
+
+    let late = writer.clone();
+    let ledger = writer.close().await.unwrap();
+    assert_eq!(ledger.state(), &on_disk);
+    assert!(matches!(
+        late.append(Record::new("x", Event::Intent, at(0))).await,
+        Err(LedgerError::Closed)
+    ));
+    assert!(
+        matches!(Ledger::open(&path), Err(LedgerError::Locked { .. })),
+        "close keeps the lock"
+    );
+    ledger.compact().unwrap();
+    assert_eq!(LedgerState::read(&path).unwrap(), on_disk);
+    Ledger::open(&path).unwrap();
+}
+
+/// Properties over random histories, checked against a model written without the fold.
+mod properties {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const KEYS: [&str; 4] = [
+        "ml-101/2027-03-01",
+        "ml-101/2027-03-01#2",
+        "ds-200/2027-03-02",
+        "a",
+    ];
+    const EVENTS: [Event; 7] = [
+        Event::Intent,
+        Event::Created,
+        Event::Adopted,
+        Event::Modified,
+        Event::Cancelled,
+        Event::Failed,
+        Event::Refreshed,
+    ];
+
+    fn record() -> impl Strategy<Value = Record> {
+        (
+            0..KEYS.len(),
+            0..EVENTS.len(),
+            proptest::option::of(0..3u8),
+            proptest::option::of(0..3u8),
+            proptest::option::of(0..4u8),
+            proptest::option::of(any::<i64>()),
+            0..1_000_000i64,
+        )
+            .prop_map(
+                |(key, event, livingid, request, status, errcode, seconds)| {
+                    let event = EVENTS[event];
+                    let mut record = Record::new(KEYS[key], event, at(seconds));
+                    if let Some(id) = livingid {
+                        record = record.with_livingid(format!("lv{id}"));
+                    }
+                    if let Some(n) = request {
+                        record = record.with_request(
+                            json!({"theme": format!("ML {n}"), "living_duration": 5400}),
+                        );
+                    }
+                    match event {
+                        Event::Intent => {
+                            record = record.with_action(["create", "modify", "cancel"][key % 3])
+                        }
+                        Event::Failed => record = record.with_error(errcode, "系统繁忙 \"busy\"\n"),
+                        Event::Refreshed => {
+                            if let Some(status) = status {
+                                record = record.with_status(status);
+                            }
+                        }
+                        _ => {}
+                    }
+                    record
+                },
+            )
+    }
+
+    fn history() -> impl Strategy<Value = Vec<Record>> {
+        proptest::collection::vec(record(), 0..24)
+    }
+
+    /// The state of `key` after `records`, answered by searching backwards.
+    fn check_against_model(state: &LedgerState, records: &[Record]) {
+        let keys: BTreeSet<&str> = records.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(
+            state
+                .iter()
+                .map(|k| k.key.as_str())
+                .collect::<BTreeSet<_>>(),
+            keys
+        );
+        for key in keys {
+            let mine: Vec<&Record> = records.iter().filter(|r| r.key == key).collect();
+            let got = state.get(key).unwrap();
+            let last_refresh = mine.iter().rev().find(|r| r.event == Event::Refreshed);
+            let decisive = mine
+                .iter()
+                .rev()
+                .find(|r| r.event != Event::Refreshed)
+                .or(last_refresh)
+                .unwrap();
+            assert_eq!(got.last, decisive.event, "{key}");
+            assert_eq!(&got.last_record, *decisive, "{key}");
+            assert_eq!(
+                got.livingid.as_ref(),
+                mine.iter().rev().find_map(|r| r.livingid.as_ref()),
+                "{key}"
+            );
+            assert_eq!(
+                got.request.as_ref(),
+                mine.iter()
+                    .rev()
+                    .filter(|r| matches!(
+                        r.event,
+                        Event::Created | Event::Adopted | Event::Modified
+                    ))
+                    .find_map(|r| r.request.as_ref()),
+                "{key}"
+            );
+            let pending = (decisive.event == Event::Intent).then_some(*decisive);
+            assert_eq!(got.pending_intent.as_ref(), pending, "{key}");
+            assert_eq!(got.status, last_refresh.and_then(|r| r.status), "{key}");
+            assert_eq!(got.refreshed_at, last_refresh.map(|r| r.at), "{key}");
+        }
+        let pending: Vec<&str> = state.pending_intents().map(|r| r.key.as_str()).collect();
+        let expected: Vec<&str> = state
+            .iter()
+            .filter(|k| k.last == Event::Intent)
+            .map(|k| k.key.as_str())
+            .collect();
+        assert_eq!(pending, expected);
+    }
+
+    fn write(path: &Path, records: &[Record]) {
+        let mut ledger = Ledger::open(path).unwrap();
+        for record in records {
+            ledger.append(record).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn read_back_matches_the_model(records in history()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = ledger_in(&dir);
+            write(&path, &records);
+            let state = LedgerState::read(&path).unwrap();
+            check_against_model(&state, &records);
+            prop_assert_eq!(&LedgerState::from_records(&records), &state);
+            let reopened = Ledger::open(&path).unwrap();
+            prop_assert_eq!(reopened.state(), &state);
+        }
+
+        #[test]
+        fn compaction_keeps_the_state_sorts_and_is_idempotent(records in history()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = ledger_in(&dir);
+            write(&path, &records);
+            let before = LedgerState::read(&path).unwrap();
+            let lines_before = fs::read_to_string(&path).unwrap().lines().count();
+
+            Ledger::open(&path).unwrap().compact().unwrap();
+            let once = fs::read(&path).unwrap();
+            let after = LedgerState::read(&path).unwrap();
+            prop_assert_eq!(&after, &before);
+
+            let text = String::from_utf8(once.clone()).unwrap();
+            let keys: Vec<String> = text.lines().map(|l| serde_json::from_str::<Record>(l).unwrap().key).collect();
+            prop_assert!(keys.is_sorted(), "{:?}", keys);
+            prop_assert!(keys.len() <= lines_before);
+            // At most one record per role per key survives.
+            prop_assert!(keys.len() <= 4 * before.len());
+
+            Ledger::open(&path).unwrap().compact().unwrap();
+            prop_assert_eq!(fs::read(&path).unwrap(), once);
+        }
+
+        #[test]
+        fn any_cut_reads_as_the_records_that_fit(records in history(), cut in any::<prop::sample::Index>()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = ledger_in(&dir);
+            write(&path, &records);
+            let whole = fs::read(&path).unwrap();
+            let cut = cut.index(whole.len() + 1);
+            fs::write(&path, &whole[..cut]).unwrap();
+
+            // A record counts once its JSON is whole, even if its newline was lost.
+            let mut fits = 0;
+            let mut end = 0;
+            for line in whole.split_inclusive(|&b| b == b'\n') {
+                if end + line.len() - 1 > cut {
+                    break;
+                }
+                end += line.len();
+                fits += 1;
+            }
+            let expected = LedgerState::from_records(&records[..fits]);
+            prop_assert_eq!(&LedgerState::read(&path).unwrap(), &expected);
+
+            let ledger = Ledger::open(&path).unwrap();
+            prop_assert_eq!(ledger.state(), &expected);
+            drop(ledger);
+            let repaired = fs::read(&path).unwrap();
+            prop_assert_eq!(&repaired[..], &whole[..end.min(whole.len())]);
+        }
+    }
+}
+
+/// What a person sees, rendered without colour, temp paths filtered.
+mod diagnostics {
+    use super::*;
+
+    fn render(err: &LedgerError, dir: &tempfile::TempDir) -> String {
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, err)
+            .unwrap();
+        out.replace(&dir.path().display().to_string(), "[TEMP]")
+    }
+
+    #[test]
+    fn locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ledger_in(&dir);
+        let _held = Ledger::open(&path).unwrap();
+        let err = Ledger::open(&path).unwrap_err();
+        insta::assert_snapshot!(render(&err, &dir), @r"
+        livesched::ledger::locked
+
+          × ledger `[TEMP]/spring.ledger.jsonl` is locked
+          help: another `livesched apply` is running on this ledger; wait for it to finish
+        ");
+    }
+
+    #[test]
+    fn corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ledger_in(&dir);
+        fs::write(&path, "{\"key\":\"a\",\"event\":\"created\",\"at\":\"2027-03-01T00:00:00Z\"}\n\n{\"key\":\"a\",\"event\":\"gone\",\"at\":\"2027-03-01T00:00:00Z\"}\n").unwrap();
+        let err = LedgerState::read(&path).unwrap_err();
+        insta::assert_snapshot!(render(&err, &dir), @r"
+        livesched::ledger::corrupt
+
+          × line 3 of `[TEMP]/spring.ledger.jsonl` is not a valid ledger record
+          ╰─▶ unknown variant `gone`, expected one of `intent`, `created`, `adopted`, `modified`,
+              `cancelled`, `failed`, `refreshed`, at column 25
+          help: the ledger is written by `livesched apply` only; restore it from version control or fix
+                that line by hand (nothing was sent and nothing was written)
+        ");
+    }
+}

@@ -1,0 +1,142 @@
+//! An open, exclusively locked ledger: open with repair, and durable appends.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use super::error::LedgerError;
+use super::lock::open_locked;
+use super::record::Record;
+use super::scan::{Scan, Tail, scan};
+use super::state::LedgerState;
+
+/// A ledger opened for writing. The lock is held until it is dropped or compacted.
+#[derive(Debug)]
+pub struct Ledger {
+    pub(super) path: PathBuf,
+    pub(super) file: File,
+    pub(super) state: LedgerState,
+    /// Bytes in the file that are known good: where a failed append is cut back to.
+    len: u64,
+    /// Set when an append failed and the file may not match `state` any more.
+    pub(super) poisoned: bool,
+    repair: Option<Repair>,
+}
+
+/// What [`Ledger::open`] fixed at the end of the file, for the caller to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repair {
+    /// A torn last line (1-based `line`, `bytes` long) was cut off.
+    TornLine { line: usize, bytes: u64 },
+    /// The last record lacked its newline; one was added.
+    AddedNewline,
+}
+
+impl Ledger {
+    /// Open (creating if missing) and lock the ledger at `path`.
+    ///
+    /// Fails at once with [`LedgerError::Locked`] if another process, or another
+    /// `Ledger` in this one, has it. A torn last line is cut off and reported by
+    /// [`Ledger::repair`]; any other bad line is an error naming it, and then
+    /// nothing is written.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let mut file = open_locked(path)?;
+        let bytes = read_all(&mut file, path)?;
+        let Scan { lines, tail } = scan(&bytes, path)?;
+        let mut len = bytes.len() as u64;
+        let repair = match tail {
+            Tail::Clean => None,
+            Tail::MissingNewline => {
+                file.write_all(b"\n")
+                    .and_then(|()| file.sync_data())
+                    .map_err(|err| LedgerError::io("repair", path, err))?;
+                len += 1;
+                Some(Repair::AddedNewline)
+            }
+            Tail::Torn { offset, line } => {
+                // set_len changes the size, which sync_data also makes durable.
+                file.set_len(offset)
+                    .and_then(|()| file.sync_data())
+                    .map_err(|err| LedgerError::io("repair", path, err))?;
+                tracing::warn!(path = %path.display(), line, "cut off a torn last line of the ledger");
+                let bytes = len - offset;
+                len = offset;
+                Some(Repair::TornLine { line, bytes })
+            }
+        };
+        let state = LedgerState::from_records(lines.iter().map(|line| &line.record));
+        Ok(Ledger {
+            path: path.to_path_buf(),
+            file,
+            state,
+            len,
+            poisoned: false,
+            repair,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn state(&self) -> &LedgerState {
+        &self.state
+    }
+
+    /// What opening the ledger repaired, if anything.
+    pub fn repair(&self) -> Option<Repair> {
+        self.repair
+    }
+
+    /// Append `record` as one line and flush it to disk before returning, so an
+    /// API call that depends on it can go ahead.
+    ///
+    /// If the write fails the file is cut back to its last good line and the
+    /// ledger refuses further appends ([`LedgerError::Poisoned`]): results that
+    /// cannot be recorded must not be produced.
+    pub fn append(&mut self, record: &Record) -> Result<(), LedgerError> {
+        if self.poisoned {
+            return Err(LedgerError::Poisoned {
+                path: self.path.clone(),
+            });
+        }
+        let line = record.to_line().map_err(|source| LedgerError::Encode {
+            key: record.key.clone(),
+            source,
+        })?;
+        // One write_all of line and newline: a crash leaves at most a torn last line.
+        if let Err(err) = self
+            .file
+            .write_all(&line)
+            .and_then(|()| self.file.sync_data())
+        {
+            self.poisoned = true;
+            // Best effort: a half line followed by later appends would be corruption.
+            if self
+                .file
+                .set_len(self.len)
+                .and_then(|()| self.file.sync_data())
+                .is_err()
+            {
+                tracing::error!(path = %self.path.display(), "could not cut back a failed append");
+            }
+            return Err(LedgerError::io("append to", &self.path, err));
+        }
+        self.len += line.len() as u64;
+        self.state.push(record);
+        Ok(())
+    }
+
+    /// The whole file as it is on disk now, read through the locked handle.
+    pub(super) fn read_back(&mut self) -> Result<Vec<u8>, LedgerError> {
+        read_all(&mut self.file, &self.path)
+    }
+}
+
+fn read_all(file: &mut File, path: &Path) -> Result<Vec<u8>, LedgerError> {
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_to_end(&mut bytes))
+        .map_err(|err| LedgerError::io("read", path, err))?;
+    Ok(bytes)
+}

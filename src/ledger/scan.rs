@@ -1,0 +1,134 @@
+//! Parsing a ledger file's bytes into records, telling a torn last line from corruption.
+//!
+//! Appends write a whole line and its newline in one call, so a power cut can
+//! only leave the *last* line short, and only when it lacks its newline. Any
+//! bad line that does end in a newline was written that way, and is corruption.
+
+use std::path::Path;
+
+use super::error::LedgerError;
+use super::record::Record;
+
+/// One parsed line.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    /// The line as written, without surrounding whitespace or its newline; kept
+    /// so that compaction does not drop fields this version does not know.
+    pub raw: Vec<u8>,
+    pub record: Record,
+}
+
+/// How the file ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tail {
+    /// Empty, or ends with a newline.
+    Clean,
+    /// The last line is a whole record that lacks only its newline (an editor
+    /// may strip it); the record counts.
+    MissingNewline,
+    /// The last line lacks its newline and is not a record: a torn append.
+    /// Everything from `offset` on is to be ignored, or cut off when repairing.
+    Torn { offset: u64, line: usize },
+}
+
+#[derive(Debug)]
+pub(crate) struct Scan {
+    pub lines: Vec<Line>,
+    pub tail: Tail,
+}
+
+pub(crate) fn scan(bytes: &[u8], path: &Path) -> Result<Scan, LedgerError> {
+    let mut lines = Vec::new();
+    let mut tail = Tail::Clean;
+    let mut offset = 0;
+    for (index, chunk) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let number = index + 1;
+        let terminated = chunk.ends_with(b"\n");
+        let text = chunk.trim_ascii();
+        // Blank lines carry nothing; tolerating them spares a hand edit an error.
+        if !text.is_empty() || !terminated {
+            match serde_json::from_slice::<Record>(text) {
+                Ok(record) => {
+                    if !terminated {
+                        tail = Tail::MissingNewline;
+                    }
+                    lines.push(Line {
+                        raw: text.to_vec(),
+                        record,
+                    });
+                }
+                Err(_) if !terminated => {
+                    tail = Tail::Torn {
+                        offset: offset as u64,
+                        line: number,
+                    };
+                }
+                Err(source) => {
+                    return Err(LedgerError::Corrupt {
+                        path: path.to_path_buf(),
+                        line: number,
+                        source: source.into(),
+                    });
+                }
+            }
+        }
+        offset += chunk.len();
+    }
+    Ok(Scan { lines, tail })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = r#"{"key":"a","event":"intent","at":"2027-03-01T00:00:00Z"}"#;
+
+    #[test]
+    fn torn_only_when_last_and_unterminated() {
+        let bytes = format!("{A}\n{{\"key\":\"b\",\"ev");
+        let scanned = scan(bytes.as_bytes(), Path::new("l")).unwrap();
+        assert_eq!(scanned.lines.len(), 1);
+        assert_eq!(
+            scanned.tail,
+            Tail::Torn {
+                offset: A.len() as u64 + 1,
+                line: 2
+            }
+        );
+
+        let bytes = format!("{{\"key\":\"b\",\"ev\n{A}\n");
+        let err = scan(bytes.as_bytes(), Path::new("l")).unwrap_err();
+        assert!(
+            matches!(err, LedgerError::Corrupt { line: 1, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn whole_record_without_newline_counts() {
+        let scanned = scan(A.as_bytes(), Path::new("l")).unwrap();
+        assert_eq!(scanned.lines.len(), 1);
+        assert_eq!(scanned.tail, Tail::MissingNewline);
+    }
+
+    #[test]
+    fn blank_lines_and_crlf_are_tolerated() {
+        let bytes = format!("\n{A}\r\n  \n{A}\n");
+        let scanned = scan(bytes.as_bytes(), Path::new("l")).unwrap();
+        assert_eq!(scanned.tail, Tail::Clean);
+        assert_eq!(scanned.lines.len(), 2);
+        assert_eq!(scanned.lines[0].raw, A.as_bytes());
+    }
+
+    #[test]
+    fn unknown_event_is_corruption_unknown_field_is_not() {
+        let bytes = r#"{"key":"a","event":"intent","at":"2027-03-01T00:00:00Z","future":1}
+{"key":"a","event":"exploded","at":"2027-03-01T00:00:00Z"}
+"#;
+        let err = scan(bytes.as_bytes(), Path::new("l")).unwrap_err();
+        assert!(
+            matches!(err, LedgerError::Corrupt { line: 2, .. }),
+            "{err:?}"
+        );
+    }
+}
