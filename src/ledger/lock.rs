@@ -14,6 +14,13 @@ use super::error::LedgerError;
 /// A rename can only race us a few times in a row if something is badly wrong.
 const ATTEMPTS: usize = 8;
 
+/// How long a held lock is waited for before it counts as another writer's.
+///
+/// A process that forks (any thread spawning a child) holds a copy of every
+/// descriptor until the child execs, and with it our lock: a ledger just closed
+/// can look locked for a moment. A real second writer holds it for a whole run.
+const CONTENDED_FOR: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// `path` opened for reading and appending (created if missing) and locked exclusively.
 pub(crate) fn open_locked(path: &Path) -> Result<File, LedgerError> {
     let mut last_err = None;
@@ -24,15 +31,7 @@ pub(crate) fn open_locked(path: &Path) -> Result<File, LedgerError> {
             .create(true)
             .open(path)
             .map_err(|err| LedgerError::io("open", path, err))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(LedgerError::Locked {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(TryLockError::Error(err)) => return Err(LedgerError::io("lock", path, err)),
-        }
+        try_lock_briefly(&file, path)?;
         match still_at(&file, path) {
             Ok(true) => return Ok(file),
             Ok(false) => last_err = None,
@@ -42,6 +41,25 @@ pub(crate) fn open_locked(path: &Path) -> Result<File, LedgerError> {
     let err = last_err
         .unwrap_or_else(|| io::Error::other("the file kept being replaced while locking it"));
     Err(LedgerError::io("lock", path, err))
+}
+
+/// Takes the lock, retrying for [`CONTENDED_FOR`] before giving up as `Locked`.
+fn try_lock_briefly(file: &File, path: &Path) -> Result<(), LedgerError> {
+    let deadline = std::time::Instant::now() + CONTENDED_FOR;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(LedgerError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(TryLockError::Error(err)) => return Err(LedgerError::io("lock", path, err)),
+        }
+    }
 }
 
 /// Whether `path` still names the open `file`.
