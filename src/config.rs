@@ -44,12 +44,3 @@ pub fn parse_now(s: Option<&str>) -> Result<Timestamp, String> {
         }),
     }
 }
-
-/// `spring.yaml` → `spring.ledger.jsonl`, beside it.
-pub fn default_ledger(schedule: &std::path::Path) -> PathBuf {
-    let stem = schedule
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "schedule".into());
-    schedule.with_file_name(format!("{stem}.ledger.jsonl"))
-}

@@ -80,14 +80,15 @@ pub enum Format {
 impl Cli {
     /// The plain job this command line asks for.
     pub fn into_job(self) -> Result<crate::config::Job, String> {
-        use crate::config::{Job, OutputFormat, PlanJob, ValidateJob, default_ledger, parse_now};
+        use crate::config::{Job, OutputFormat, PlanJob, ValidateJob, parse_now};
+        use crate::ledger::ledger_path_for;
         Ok(match self.command {
             Command::Validate(a) => Job::Validate(ValidateJob {
                 files: a.files,
                 strict: a.strict,
             }),
             Command::Plan(a) => Job::Plan(PlanJob {
-                ledger: a.ledger.unwrap_or_else(|| default_ledger(&a.file)),
+                ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
                 file: a.file,
                 format: match a.format {
                     Format::Table => OutputFormat::Table,

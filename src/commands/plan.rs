@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::config::{OutputFormat, PlanJob};
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
+use crate::ledger::LedgerState;
 use crate::plan::{self, Plan, changes, render};
 use crate::schedule::{self, Problems, Schedule, Sources};
 
@@ -67,12 +68,27 @@ pub fn run(job: &PlanJob) -> ExitCode {
             ExitCode::INVALID_INPUT
         };
     };
-    let changes = changes::changes(&plan, job.now);
+    let ledger = match LedgerState::read(&job.ledger) {
+        Ok(l) => l,
+        Err(err) => {
+            eprintln!("{:?}", miette::Report::new(err));
+            return ExitCode::ERROR;
+        }
+    };
+    let changes = changes::changes(&plan, &ledger, job.now);
     let creates = changes
         .iter()
         .filter(|c| c.action == changes::Action::Create)
         .count();
-    plan::lint_creates(creates, &mut plan);
+    if let Some(warning) = plan::lint_creates(creates) {
+        let mut one = Problems::default();
+        one.push(warning.clone());
+        eprint!(
+            "{}",
+            diagnostics::render(&one, &schedule.sources, diagnostics::use_color())
+        );
+        plan.problems.push(warning);
+    }
     let out = match job.format {
         OutputFormat::Table => render::table(&plan, &changes),
         OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),

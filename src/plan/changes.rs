@@ -1,9 +1,13 @@
 //! What `apply` would do for each session: the diff of the plan against the ledger.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 use serde::Serialize;
+use serde_json::Value;
 
 use super::live::Plan;
+use crate::ledger::{Event, KeyState, LedgerState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,20 +39,75 @@ pub struct Change {
     pub livingid: Option<String>,
 }
 
-/// Every session against `now`: one that starts before now is `past`, never touched.
-pub fn changes(plan: &Plan, now: Timestamp) -> Vec<Change> {
-    plan.lives
+/// The fields `living/modify` can change; a difference in any of them is a modify.
+const MODIFIABLE: [&str; 6] = [
+    "theme",
+    "living_start",
+    "living_duration",
+    "description",
+    "type",
+    "remind_time",
+];
+
+/// Every session against the ledger and `now`. A session that starts before now
+/// is `past`, never touched; one the ledger holds live is `unchanged` or `modify`;
+/// a live the ledger holds that the plan no longer has is `cancel`.
+pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change> {
+    let mut out: Vec<Change> = plan
+        .lives
         .iter()
-        .map(|l| Change {
-            action: if l.start.timestamp() < now {
+        .map(|l| {
+            let held = ledger.get(&l.key).filter(|k| is_live(k));
+            let livingid = held.and_then(|k| k.livingid.clone());
+            let action = if l.start.timestamp() < now {
                 Action::Past
             } else {
-                Action::Create
-            },
-            key: l.key.clone(),
-            livingid: None,
+                match held.and_then(|k| k.request.as_ref()) {
+                    None => Action::Create,
+                    Some(sent) => {
+                        let planned = serde_json::to_value(&l.request).unwrap_or_default();
+                        if MODIFIABLE.iter().all(|f| sent.get(f) == planned.get(f)) {
+                            Action::Unchanged
+                        } else {
+                            Action::Modify
+                        }
+                    }
+                }
+            };
+            Change {
+                action,
+                key: l.key.clone(),
+                livingid,
+            }
         })
-        .collect()
+        .collect();
+    let planned: HashSet<&str> = plan.lives.iter().map(|l| l.key.as_str()).collect();
+    for k in ledger.iter() {
+        if planned.contains(k.key.as_str()) || !is_live(k) {
+            continue;
+        }
+        let start = k
+            .request
+            .as_ref()
+            .and_then(|r| r.get("living_start"))
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::MAX);
+        out.push(Change {
+            action: if start < now.as_second() {
+                Action::Past
+            } else {
+                Action::Cancel
+            },
+            key: k.key.clone(),
+            livingid: k.livingid.clone(),
+        });
+    }
+    out
+}
+
+/// The ledger holds a live for this key that has not been cancelled.
+fn is_live(k: &KeyState) -> bool {
+    k.livingid.is_some() && k.last != Event::Cancelled
 }
 
 /// Whether any change would call the API.

@@ -182,16 +182,12 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
 }
 
 /// More creates than WeCom allows in a day: the apply will need several days.
-pub fn lint_creates(creates: usize, plan: &mut Plan) {
-    if creates > CREATES_PER_DAY {
-        plan.problems.push(
-            Problem::warning(
-                format!(
-                    "{creates} lives to create; WeCom allows {CREATES_PER_DAY} per app per day"
-                ),
-                None,
-            )
-            .help("apply with `--max-creates 10000` on successive days"),
-        );
-    }
+pub fn lint_creates(creates: usize) -> Option<Problem> {
+    (creates > CREATES_PER_DAY).then(|| {
+        Problem::warning(
+            format!("{creates} lives to create; WeCom allows {CREATES_PER_DAY} per app per day"),
+            None,
+        )
+        .help("apply with `--max-creates 10000` on successive days")
+    })
 }

@@ -243,3 +243,79 @@ fn help_lists_the_commands() {
     assert_eq!(out.code, 0);
     insta::assert_snapshot!(out.stdout);
 }
+
+#[test]
+fn the_ledger_turns_creates_into_unchanged_modify_and_cancel() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let same = doc["lives"][0]["request"].clone();
+    let mut edited = doc["lives"][2]["request"].clone();
+    edited["theme"] = "旧主题".into();
+    let mut gone = same.clone();
+    gone["living_start"] = 1_900_000_000.into();
+    let record = |key: &str, id: &str, request: &serde_json::Value| {
+        serde_json::json!({"key": key, "event": "created", "livingid": id, "at": "2027-01-01T00:00:00Z", "request": request}).to_string()
+    };
+    env.write(
+        "t.ledger.jsonl",
+        [
+            record("ml/2027-02-22", "L1", &same),
+            record("ml/2027-03-06", "L2", &edited),
+            record("dropped/2027-03-02", "L3", &gone),
+        ]
+        .join("\n")
+            + "\n",
+    );
+    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let actions: Vec<(String, String, Option<String>)> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap().to_string(),
+                c["key"].as_str().unwrap().to_string(),
+                c["livingid"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let find = |key: &str| actions.iter().find(|a| a.1 == key).cloned().unwrap();
+    assert_eq!(
+        find("ml/2027-02-22"),
+        (
+            "unchanged".into(),
+            "ml/2027-02-22".into(),
+            Some("L1".into())
+        )
+    );
+    assert_eq!(
+        find("ml/2027-03-06"),
+        ("modify".into(), "ml/2027-03-06".into(), Some("L2".into()))
+    );
+    assert_eq!(find("open/2027-02-23").0, "create");
+    assert_eq!(
+        find("dropped/2027-03-02"),
+        (
+            "cancel".into(),
+            "dropped/2027-03-02".into(),
+            Some("L3".into())
+        )
+    );
+    let detailed = env.run(&["plan", "t.yaml", "--detailed-exitcode", NOW]);
+    assert_eq!(detailed.code, 2);
+}
+
+#[test]
+fn a_corrupt_ledger_stops_the_plan() {
+    let env = Env::new();
+    env.write("t.yaml", SMALL);
+    env.write("t.ledger.jsonl", "{\"key\":\"a\",\"event\":\"created\",\"at\":\"2027-01-01T00:00:00Z\"}\nnot json\n{\"key\":\"b\",\"event\":\"intent\",\"at\":\"2027-01-01T00:00:00Z\"}\n");
+    let out = env.run(&["plan", "t.yaml", NOW]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("line 2 of"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
