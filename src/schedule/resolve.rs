@@ -154,12 +154,31 @@ fn recurrence(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Opti
             None
         }
         [(way, _)] => match *way {
-            "weekly" => Some(Recurrence::Weekly(Weekly {
-                days: f.days.as_ref()?.value.clone(),
-                at: f.times.as_ref()?.value.clone(),
-                every: f.every.as_ref().map_or(1, |e| e.value),
-                weeks: f.weeks.as_ref().map(|w| w.value.clone()),
-            })),
+            "weekly" => {
+                let times = f.times.as_ref()?;
+                let mut sorted = times.value.clone();
+                sorted.sort();
+                if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                    problems.push(
+                        Problem::error(
+                            format!(
+                                "`at` of class `{}` lists {} twice",
+                                id.value,
+                                w[0].strftime("%H:%M")
+                            ),
+                            Some(times.origin),
+                        )
+                        .label("a time given twice"),
+                    );
+                    return None;
+                }
+                Some(Recurrence::Weekly(Weekly {
+                    days: f.days.as_ref()?.value.clone(),
+                    at: f.times.as_ref()?.value.clone(),
+                    every: f.every.as_ref().map_or(1, |e| e.value),
+                    weeks: f.weeks.as_ref().map(|w| w.value.clone()),
+                }))
+            }
             "rrule" => {
                 let rule = f.rrule.as_ref()?;
                 let Some(start) = &f.start else {

@@ -2,6 +2,7 @@
 
 mod ledger;
 mod plan;
+mod properties;
 mod rrule;
 mod sim;
 mod support;
