@@ -6,14 +6,44 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::schedule::{Problem, Problems, Severity, Sources};
 
 struct Rendered<'a> {
     problem: &'a Problem,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<CharColumns>,
+}
+
+/// A named source whose columns count characters, not bytes (miette counts
+/// bytes, which puts a caret after Chinese text at the wrong column in the header).
+struct CharColumns {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let (_, column) = crate::schedule::line_col(&self.text, inner.span().offset());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column - 1,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -74,8 +104,10 @@ pub fn render(problems: &Problems, sources: &Sources, color: bool) -> String {
     for problem in problems.iter() {
         let source = problem.origin.map(|o| {
             let file = sources.get(o.file);
-            NamedSource::new(file.path.display().to_string(), Arc::clone(&file.text))
-                .with_language("yaml")
+            CharColumns {
+                name: file.path.display().to_string(),
+                text: Arc::clone(&file.text),
+            }
         });
         let rendered = Rendered { problem, source };
         let _ = handler.render_report(&mut out, &rendered);
