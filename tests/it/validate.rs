@@ -232,3 +232,91 @@ fn a_rendered_diagnostic_reads_like_a_compiler_error() {
     let out = run_in(&dir, &["validate", "05-unknown-weekday.yaml"]);
     insta::assert_snapshot!(out.stderr);
 }
+
+#[test]
+fn lints_that_warn() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!(
+            "{}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: act\n    theme: 活动\n    type: activity\n    description: 写在外面\n    at: 2027-03-01T10:00\n    activity: {{ images: [m1, m2, m3, m4, m5, m6] }}\n  - id: never\n    theme: 空\n    weekly: {{ days: [mon], at: \"10:00\" }}\n    from: 2027-06-28\n",
+            crate::support::TERM
+        ),
+    );
+    let out = env.run(&["validate", "t.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for expected in [
+        "`description` of activity `act` is sent as `activity_detail.description`",
+        "activity `act` has 6 images; WeCom keeps the first 5",
+        "class `never` has no session",
+        "(0 errors, 3 warnings)",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "missing {expected}:\n{}",
+            out.stderr
+        );
+    }
+    let plan = env.run(&[
+        "plan",
+        "t.yaml",
+        "--format",
+        "json",
+        "--now=2027-01-01T00:00:00Z",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let images = doc["lives"][0]["request"]["activity_detail"]["image_list"]
+        .as_array()
+        .unwrap();
+    assert_eq!(images.len(), 5);
+    assert_eq!(doc["warnings"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn more_creates_than_a_day_allows_is_warned() {
+    let env = Env::new();
+    let times: Vec<String> = (0..96)
+        .map(|i| format!("\"{:02}:{:02}\"", i / 4, (i % 4) * 15))
+        .collect();
+    env.write(
+        "t.yaml",
+        format!(
+            "{}classes:\n  - id: many\n    theme: t\n    anchor: a\n    duration: 10m\n    weekly: {{ days: [mon, tue, wed, thu, fri, sat, sun], at: [{}] }}\n",
+            crate::support::TERM,
+            times.join(", ")
+        ),
+    );
+    let out = env.run(&[
+        "plan",
+        "t.yaml",
+        "--format",
+        "csv",
+        "--now=2027-01-01T00:00:00Z",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("12096 lives to create; WeCom allows 10000 per app per day"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn validate_checks_every_file_given() {
+    let dir = repo();
+    let out = run_in(
+        &dir,
+        &[
+            "validate",
+            "schedules/spring-2027.yaml",
+            "tests/data/broken/04-bad-date.yaml",
+        ],
+    );
+    assert_eq!(out.code, 3);
+    assert!(out.stderr.contains("`schedules/spring-2027.yaml`: valid"));
+    assert!(
+        out.stderr
+            .contains("`tests/data/broken/04-bad-date.yaml`: invalid")
+    );
+}
