@@ -1,1 +1,22 @@
 //! The WeCom simulator: server, state, faults.
+
+mod api;
+mod clock;
+mod config;
+mod error;
+mod handlers;
+mod listener;
+mod persist;
+mod quota;
+mod reply;
+mod rng;
+mod server;
+mod state;
+mod stats;
+mod validate;
+
+pub use config::{Faults, QuotaBurst, SimConfig};
+pub use error::SimError;
+pub use server::{SimServer, run, start};
+pub use state::SimLive;
+pub use stats::SimStats;
