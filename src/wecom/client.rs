@@ -284,7 +284,7 @@ impl Client {
                 })
             }
             errcode if is_bad_credentials(errcode) => {
-                tracing::error!(api = API, errcode, "WeCom refused the credentials");
+                tracing::debug!(api = API, errcode, "WeCom refused the credentials");
                 Err(ApiError::Credentials {
                     errcode,
                     meaning: super::meaning(errcode),
