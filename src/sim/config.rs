@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::error::InvalidSimConfig;
+
 /// Settings of one simulator run.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -46,6 +48,44 @@ impl Default for SimConfig {
             faults: Faults::default(),
             state_file: None,
         }
+    }
+}
+
+impl SimConfig {
+    /// Rejects limits of zero, empty credentials and probabilities outside `[0, 1]`.
+    pub fn validate(&self) -> Result<(), InvalidSimConfig> {
+        for (what, value) in [
+            ("per-minute limit", Some(self.per_minute_limit)),
+            ("daily create limit", Some(self.creates_per_day)),
+            ("concurrency cap", self.max_concurrent),
+        ] {
+            if value == Some(0) {
+                return Err(InvalidSimConfig::Zero { what });
+            }
+        }
+        if self.token_ttl < Duration::from_secs(1) {
+            return Err(InvalidSimConfig::Zero {
+                what: "token lifetime in seconds",
+            });
+        }
+        if self.users.iter().flatten().any(|u| u.trim().is_empty()) {
+            return Err(InvalidSimConfig::EmptyUser);
+        }
+        if self.corpid.is_empty() || self.secret.is_empty() {
+            return Err(InvalidSimConfig::EmptyCredentials);
+        }
+        let f = &self.faults;
+        for (fault, value) in [
+            ("http 502", f.p_http_502),
+            ("busy", f.p_errcode_busy),
+            ("drop after commit", f.p_drop_after_commit),
+            ("slow reply", f.p_slow_reply),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(InvalidSimConfig::Probability { fault, value });
+            }
+        }
+        Ok(())
     }
 }
 

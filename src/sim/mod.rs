@@ -16,7 +16,7 @@ mod stats;
 mod validate;
 
 pub use config::{Faults, QuotaBurst, SimConfig};
-pub use error::SimError;
+pub use error::{InvalidSimConfig, SimError};
 pub use server::{SimServer, run, start};
 pub use state::SimLive;
 pub use stats::SimStats;

@@ -135,6 +135,7 @@ pub struct SimServer {
 
 /// Binds, loads the state file, and serves in the background.
 pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
+    config.validate()?;
     let mut world = World::new(config.faults.clone());
     if let Some(path) = &config.state_file
         && let Some(saved) = persist::load(path)?
