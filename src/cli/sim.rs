@@ -15,7 +15,7 @@ Examples:
       --now 2027-02-20T09:00:00+08:00 --fail-busy 0.05 --drop-after-commit 0.03 --seed 42 &
   WECOM_CORPID=sim-corp WECOM_CORPSECRET=sim-secret \\
       livesched apply spring.yaml --api-base http://127.0.0.1:8099/cgi-bin/ --yes
-  kill %1   # Ctrl-C / SIGINT saves the state file
+  kill %1   # SIGTERM or Ctrl-C saves the state file
 
   # Counters (calls, rejections, duplicates, peak rates) while it runs
   curl http://127.0.0.1:8099/__sim/stats";

@@ -107,13 +107,13 @@ impl fmt::Debug for SimConfig {
     }
 }
 
-/// Faults injected into calls other than `gettoken`, drawn from a seeded RNG.
+/// Faults injected into calls, drawn from a seeded RNG.
 ///
-/// Faults that strike after the server acted (`p_drop_after_commit`, `p_slow_reply`)
+/// Latency and jitter delay every call; the other faults spare `gettoken`. Faults that strike after the server acted (`p_drop_after_commit`, `p_slow_reply`)
 /// apply only to the calls that change something: create, modify and cancel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Faults {
-    /// Added to every call.
+    /// Added to every call, `gettoken` included.
     pub latency: Duration,
     /// A uniform extra delay in `[0, jitter)`.
     pub jitter: Duration,

@@ -24,7 +24,7 @@ pub enum SimError {
     #[diagnostic(transparent)]
     Config(#[from] InvalidSimConfig),
 
-    #[error("failed to wait for Ctrl-C")]
+    #[error("failed to wait for Ctrl-C or SIGTERM")]
     Signal(#[source] std::io::Error),
 }
 

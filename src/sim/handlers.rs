@@ -404,7 +404,7 @@ where
         latency + jitter.mul_f64(world.rng.next_f64())
     });
     if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+        sim.sleep_unless_shutdown(delay).await;
     }
 
     let (outcome, drop_reply, slow_reply) = {

@@ -307,11 +307,27 @@ impl SimServer {
     }
 }
 
-/// `livesched sim`: serve until Ctrl-C, then save the state.
+/// `livesched sim`: print the API base, serve until Ctrl-C or SIGTERM, then save the state.
 pub async fn run(config: SimConfig) -> Result<(), SimError> {
     let server = start(config).await?;
     println!("listening on {}", server.base_url());
-    let waited = tokio::signal::ctrl_c().await;
+    let waited = interrupted().await;
     server.close().await?;
     waited.map_err(SimError::Signal)
+}
+
+/// Ctrl-C, or SIGTERM as a CI job's `kill` sends it: either way the state gets saved.
+async fn interrupted() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }

@@ -13,7 +13,8 @@ pub enum ErrorClass {
     Concurrency,
     /// The access token was refused even after one renewal.
     Token,
-    /// The request may have reached WeCom and acted; a create must be looked up, not repeated.
+    /// A create, modify or cancel may have reached WeCom and acted: a create must be
+    /// looked up, not repeated. (A lost reply to a read is `Retryable`.)
     Ambiguous,
     /// This call will fail the same way again; fail this one live and go on.
     Permanent,
@@ -88,7 +89,9 @@ impl ApiError {
             Self::Http { status, .. } if *status >= 500 => ErrorClass::Retryable,
             Self::Http { .. } | Self::Protocol { .. } => ErrorClass::Permanent,
             Self::Unreachable { .. } => ErrorClass::Retryable,
-            Self::NoReply { .. } => ErrorClass::Ambiguous,
+            Self::NoReply { api, .. } if mutates(api) => ErrorClass::Ambiguous,
+            // Reads change nothing and a second upload only costs a media id.
+            Self::NoReply { .. } => ErrorClass::Retryable,
         }
     }
 
@@ -122,6 +125,10 @@ fn class_of_errcode(code: i64) -> ErrorClass {
         }
         _ => ErrorClass::Permanent,
     }
+}
+
+fn mutates(api: &str) -> bool {
+    matches!(api, "living/create" | "living/modify" | "living/cancel")
 }
 
 /// Errcodes of a business call that mean "get a new token and try once more".

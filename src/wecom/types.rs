@@ -153,3 +153,53 @@ where
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_at_is_a_string_or_a_number() {
+        let s: MediaUpload =
+            serde_json::from_str(r#"{"media_id":"m","created_at":"1380000000"}"#).unwrap();
+        let n: MediaUpload =
+            serde_json::from_str(r#"{"media_id":"m","created_at":1380000000}"#).unwrap();
+        assert_eq!(s, n);
+        assert!(
+            serde_json::from_str::<MediaUpload>(r#"{"media_id":"m","created_at":null}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn living_info_ignores_fields_it_does_not_know() {
+        let info: LivingInfo = serde_json::from_str(
+            r#"{"theme":"t","status":1,"type":3,"push_stream_url":"rtmp://x","new_field":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (info.theme.as_str(), info.status, info.living_type),
+            ("t", 1, 3)
+        );
+    }
+
+    #[test]
+    fn unset_optional_fields_are_omitted() {
+        let body = CreateLiving {
+            anchor_userid: "a".into(),
+            theme: "t".into(),
+            living_start: 1,
+            living_duration: 2,
+            living_type: 0,
+            description: None,
+            agentid: None,
+            remind_time: None,
+            activity_cover_mediaid: None,
+            activity_share_mediaid: None,
+            activity_detail: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"anchor_userid":"a","theme":"t","living_start":1,"living_duration":2,"type":0}"#
+        );
+    }
+}

@@ -671,3 +671,38 @@ async fn wait_for(mut condition: impl FnMut() -> bool) {
     }
     panic!("condition not reached within 10 s");
 }
+
+#[tokio::test]
+async fn lost_reply_to_a_read_is_retryable() {
+    let sim = sim_with(sim_config()).await;
+    let client = Client::new(ClientConfig {
+        request_timeout: Duration::from_millis(200),
+        ..config_for(&sim)
+    })
+    .unwrap();
+    client.user_livingids("lisi").await.unwrap();
+    sim.set_faults(Faults {
+        // Far beyond the client's timeout; shutdown ends the wait.
+        latency: Duration::from_secs(600),
+        ..Faults::default()
+    });
+    let err = client.living_info("x").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::NoReply {
+                api: "living/get_living_info",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.class(), ErrorClass::Retryable);
+    // The client cannot tell that this create never reached the handler.
+    let err = client
+        .create(&live("lisi", "课", tomorrow()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Ambiguous);
+    sim.shutdown().await;
+}
