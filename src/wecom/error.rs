@@ -23,7 +23,7 @@ pub enum ErrorClass {
 }
 
 /// A failed call to WeCom. Never carries the corp secret or an access token.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
 #[non_exhaustive]
 pub enum ApiError {
     /// WeCom answered with an errcode.

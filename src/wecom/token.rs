@@ -1,6 +1,7 @@
 //! The access-token cache: fetched lazily, renewed early, and renewed by one task at a time.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
@@ -24,6 +25,9 @@ pub(crate) struct TokenCache {
     // Held across the `gettoken` await on purpose: callers that need a token while
     // one is being fetched wait for that fetch instead of starting their own.
     state: Mutex<State>,
+    /// Fetches finished; read before queueing for the lock, so that callers who queued
+    /// behind a failed fetch share its error instead of each trying again in turn.
+    finished: AtomicU64,
 }
 
 #[derive(Default)]
@@ -34,6 +38,8 @@ struct State {
     generation: u64,
     /// Set once the credentials are refused: asking again could get the IP blocked.
     refused: Option<(i64, &'static str)>,
+    /// The error of the latest fetch, if it failed.
+    failure: Option<ApiError>,
 }
 
 struct Cached {
@@ -48,11 +54,12 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Fetched, ApiError>>,
     {
+        let seen = self.finished.load(Ordering::SeqCst);
         let mut state = self.state.lock().await;
         if let Some(lease) = state.fresh() {
             return Ok(lease);
         }
-        state.fetch(fetch).await
+        self.fetch_once(&mut state, seen, fetch).await
     }
 
     /// A token newer than `stale`, which WeCom just refused.
@@ -61,6 +68,7 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Fetched, ApiError>>,
     {
+        let seen = self.finished.load(Ordering::SeqCst);
         let mut state = self.state.lock().await;
         if state.generation == stale {
             state.current = None;
@@ -68,7 +76,29 @@ impl TokenCache {
         if let Some(lease) = state.fresh() {
             return Ok(lease);
         }
-        state.fetch(fetch).await
+        self.fetch_once(&mut state, seen, fetch).await
+    }
+
+    /// Fetches, unless a fetch failed while this caller waited for the lock.
+    async fn fetch_once<F, Fut>(
+        &self,
+        state: &mut State,
+        seen: u64,
+        fetch: F,
+    ) -> Result<Lease, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Fetched, ApiError>>,
+    {
+        if self.finished.load(Ordering::SeqCst) != seen
+            && let Some(failure) = &state.failure
+        {
+            return Err(failure.clone());
+        }
+        let result = state.fetch(fetch).await;
+        state.failure = result.as_ref().err().cloned();
+        self.finished.fetch_add(1, Ordering::SeqCst);
+        result
     }
 }
 

@@ -706,3 +706,48 @@ async fn lost_reply_to_a_read_is_retryable() {
     assert_eq!(err.class(), ErrorClass::Ambiguous);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn callers_queued_behind_a_failed_token_fetch_share_its_error() {
+    let sim = sim_with(SimConfig {
+        faults: Faults {
+            // Far beyond the client's timeout: gettoken gets no reply.
+            latency: Duration::from_secs(600),
+            ..Faults::default()
+        },
+        ..sim_config()
+    })
+    .await;
+    let client = Client::new(ClientConfig {
+        request_timeout: Duration::from_millis(200),
+        ..config_for(&sim)
+    })
+    .unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let client = client.clone();
+        calls.spawn(async move { client.living_info("x").await });
+    }
+    while let Some(result) = calls.join_next().await {
+        let err = result.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApiError::NoReply {
+                    api: "gettoken",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(sim.stats().calls_to("gettoken"), 1);
+
+    // A later call tries again.
+    sim.set_faults(Faults::default());
+    assert_eq!(
+        client.living_info("x").await.unwrap_err().errcode(),
+        Some(40058)
+    );
+    sim.shutdown().await;
+}
