@@ -64,7 +64,7 @@ pub struct SimArgs {
     #[arg(long, value_name = "N")]
     pub max_concurrent: Option<u32>,
 
-    /// Delay added to every business call, e.g. `20ms`.
+    /// Delay added to every call, e.g. `20ms`.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
     pub latency: Duration,
 

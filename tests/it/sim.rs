@@ -927,3 +927,122 @@ async fn wait_for(mut condition: impl FnMut() -> bool) {
     }
     panic!("condition not reached within 10 s");
 }
+
+#[test]
+fn sim_help_snapshot() {
+    let help = SimCli::command()
+        .name("livesched sim")
+        .about(None::<&str>)
+        .term_width(100)
+        .render_long_help()
+        .to_string();
+    // clap indents blank lines; trailing spaces would be invisible noise in the snapshot.
+    let help: Vec<&str> = help.lines().map(str::trim_end).collect();
+    insta::assert_snapshot!(help.join("\n"), @r#"
+    Usage: livesched sim [OPTIONS]
+
+    Options:
+          --listen <ADDR>
+              Address to listen on; port 0 picks a free port, printed on stdout
+
+              [default: 127.0.0.1:0]
+
+          --state <FILE>
+              Load lives from this JSON file at start and save them to it (atomically) as they change
+
+          --corpid <ID>
+              The corp id `gettoken` accepts
+
+              [default: sim-corp]
+
+          --secret <SECRET>
+              The corp secret `gettoken` accepts
+
+              [default: sim-secret]
+
+          --users <USERID,…>
+              Userids that exist, comma-separated; others get errcode 40003. Default: any userid
+
+          --token-ttl <DURATION>
+              Lifetime of an access token on the simulator clock; expired tokens get errcode 42001
+
+              [default: 2h]
+
+          --now <RFC3339>
+              Start the simulator clock at this RFC 3339 instant; it then advances with real time
+
+          --per-minute <N>
+              Calls per API per minute before errcode 45009
+
+              [default: 10000]
+
+          --creates-per-day <N>
+              Lives created per day (Beijing time) before errcode 45009
+
+              [default: 10000]
+
+          --max-concurrent <N>
+              Calls in flight at once before errcode 45033. Default: no cap
+
+          --latency <DURATION>
+              Delay added to every call, e.g. `20ms`
+
+              [default: 0s]
+
+          --jitter <DURATION>
+              A random extra delay up to this much, on top of `--latency`
+
+              [default: 0s]
+
+          --fail-502 <P>
+              Probability (0 to 1) of answering HTTP 502 without acting
+
+              [default: 0]
+
+          --fail-busy <P>
+              Probability of answering errcode -1 (system busy) without acting
+
+              [default: 0]
+
+          --drop-after-commit <P>
+              Probability that a create, modify or cancel acts, then the connection closes with no reply
+
+              [default: 0]
+
+          --slow-reply <P>
+              Probability that a create, modify or cancel acts, then replies only after
+              `--slow-reply-delay`
+
+              [default: 0]
+
+          --slow-reply-delay <DURATION>
+              How late a slow reply comes; make it longer than the client's timeout
+
+              [default: 60s]
+
+          --revoke-token-every <N>
+              Each access token serves N business calls; the next call gets errcode 42001
+
+          --quota-burst <AFTER:LENGTH>
+              Answer errcode 45009 to business calls AFTER+1 through AFTER+LENGTH, e.g. `100:20`
+
+          --seed <N>
+              Seed of the fault RNG: the same seed and calls give the same faults
+
+              [default: 24301]
+
+      -h, --help
+              Print help
+
+    Examples:
+      # A CI dry run: a faulty simulator on a fixed port, then apply against it
+      livesched sim --listen 127.0.0.1:8099 --state target/sim-state.json \
+          --now 2027-02-20T09:00:00+08:00 --fail-busy 0.05 --drop-after-commit 0.03 --seed 42 &
+      WECOM_CORPID=sim-corp WECOM_CORPSECRET=sim-secret \
+          livesched apply spring.yaml --api-base http://127.0.0.1:8099/cgi-bin/ --yes
+      kill %1   # SIGTERM or Ctrl-C saves the state file
+
+      # Counters (calls, rejections, duplicates, peak rates) while it runs
+      curl http://127.0.0.1:8099/__sim/stats
+    "#);
+}
