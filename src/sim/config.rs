@@ -150,7 +150,8 @@ impl Default for Faults {
     }
 }
 
-/// Business calls number `after + 1 ..= after + length` (counted from start) get 45009.
+/// Business calls number `after + 1 ..= after + length`, counted from when the faults were
+/// set (the start, or `SimServer::set_faults`), get 45009.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuotaBurst {
     pub after: u32,

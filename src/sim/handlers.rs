@@ -469,7 +469,7 @@ fn before_work(
             return Err(Early::Errcode(SYSTEM_BUSY));
         }
         if let Some(burst) = world.faults.quota_burst {
-            let n = world.business_calls;
+            let n = world.business_calls - world.faults_since;
             if n > u64::from(burst.after) && n <= u64::from(burst.after) + u64::from(burst.length) {
                 return Err(Early::Errcode(QUOTA));
             }

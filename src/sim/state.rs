@@ -68,6 +68,8 @@ pub(crate) struct World {
     pub rng: SplitMix64,
     pub faults: Faults,
     pub business_calls: u64,
+    /// `business_calls` when the faults were last set: a quota burst counts from there.
+    pub faults_since: u64,
     pub per_api: HashMap<Api, Window>,
     pub last_second: Window,
     pub last_minute: Window,
@@ -89,6 +91,7 @@ impl World {
             rng: SplitMix64::new(faults.seed),
             faults,
             business_calls: 0,
+            faults_since: 0,
             per_api: HashMap::new(),
             last_second: Window::new(1_000),
             last_minute: Window::new(60_000),
@@ -100,6 +103,7 @@ impl World {
     pub fn set_faults(&mut self, faults: Faults) {
         self.rng = SplitMix64::new(faults.seed);
         self.faults = faults;
+        self.faults_since = self.business_calls;
     }
 
     pub fn live_mut(&mut self, livingid: &str) -> Option<&mut SimLive> {
