@@ -1,4 +1,4 @@
-//! One handler per API, all going through the same pipeline of quotas, faults and token checks.
+//! One handler per API: parse the request, then do the API's own work inside the pipeline.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,39 +7,24 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{ConnectInfo, Multipart, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::api::Api;
+use super::errcode::*;
 use super::listener::Conn;
-use super::quota::{Window, beijing_day};
-use super::reply::{Outcome, failure, success};
-use super::server::Sim;
-use super::state::{SimLive, TokenInfo, World};
+use super::pipeline::pipeline;
+use super::quota::beijing_day;
+use super::reply::Outcome;
+use super::shared::Sim;
+use super::state::{SimLive, TokenInfo};
 use super::stats::SimStats;
-use super::validate::{self, INVALID_PARAMETER};
+use super::validate;
 use crate::wecom::types::{CreateLiving, LivingInfo, UserLivingIdsRequest, status};
 
 type Params = Query<HashMap<String, String>>;
 
-const SYSTEM_BUSY: i64 = -1;
-const INVALID_SECRET: i64 = 40001;
-const INVALID_CORPID: i64 = 40013;
-const INVALID_TOKEN: i64 = 40014;
-const TOKEN_MISSING: i64 = 41001;
-const CORPID_MISSING: i64 = 41002;
-const SECRET_MISSING: i64 = 41004;
-const TOKEN_EXPIRED: i64 = 42001;
-const QUOTA: i64 = 45009;
-const CONCURRENCY: i64 = 45033;
-const DATA_FORMAT: i64 = 47001;
-const NOT_SCHEDULED: i64 = 92006;
-const INVALID_MEDIA_TYPE: i64 = 40004;
-const INVALID_FILE_TYPE: i64 = 40005;
-const INVALID_IMAGE_SIZE: i64 = 40009;
-const EMPTY_MEDIA: i64 = 44001;
 const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 pub(crate) async fn stats(State(sim): State<Arc<Sim>>) -> Json<SimStats> {
@@ -380,127 +365,4 @@ async fn read_media(multipart: Result<Multipart, MultipartRejection>) -> Option<
         }
     }
     None
-}
-
-/// Counting, concurrency cap, latency, faults, quotas, token check, the handler's own
-/// work, then the faults that strike after the work is done.
-async fn pipeline<F>(sim: &Sim, api: Api, conn: &Conn, token: Option<&String>, act: F) -> Response
-where
-    F: FnOnce(&mut World, &Sim, i64) -> Outcome,
-{
-    sim.record_call(api);
-    let flight = sim.enter();
-    if sim
-        .config
-        .max_concurrent
-        .is_some_and(|max| flight.count > u64::from(max))
-    {
-        return sim.error_reply(api, conn, CONCURRENCY);
-    }
-    sim.wait_until_released().await;
-    let delay = sim.with_world(|world| {
-        let f = &world.faults;
-        let (latency, jitter) = (f.latency, f.jitter);
-        latency + jitter.mul_f64(world.rng.next_f64())
-    });
-    if !delay.is_zero() {
-        sim.sleep_unless_shutdown(delay).await;
-    }
-
-    let (outcome, drop_reply, slow_reply) = {
-        let now_ms = sim.clock.now().as_millisecond();
-        let now = now_ms.div_euclid(1000);
-        let mut guard = sim.world.lock().expect("world lock");
-        let world = &mut *guard;
-        let outcome = match before_work(world, sim, api, token, now_ms) {
-            Ok(()) => act(world, sim, now),
-            Err(Early::Http502) => {
-                world.stats.http_502 += 1;
-                return (StatusCode::BAD_GATEWAY, "502 Bad Gateway").into_response();
-            }
-            Err(Early::Errcode(code)) => Outcome::Err(code),
-        };
-        let (mut drop_reply, mut slow_reply) = (false, false);
-        match &outcome {
-            Outcome::Ok(_) if api.mutates() => {
-                drop_reply = world.rng.chance(world.faults.p_drop_after_commit);
-                slow_reply = !drop_reply && world.rng.chance(world.faults.p_slow_reply);
-                world.stats.drops_after_commit += u64::from(drop_reply);
-                world.stats.slow_replies += u64::from(slow_reply);
-            }
-            Outcome::Ok(_) => {}
-            Outcome::Err(code) => world.reject(*code),
-        }
-        let body = match outcome {
-            Outcome::Ok(fields) => success(fields),
-            Outcome::Err(code) => failure(api, code, &world.hint(now), conn.remote.ip()),
-        };
-        (body, drop_reply, slow_reply)
-    };
-    if drop_reply {
-        conn.cut();
-    }
-    if slow_reply {
-        sim.sleep_unless_shutdown(sim.with_world(|w| w.faults.slow_reply_delay))
-            .await;
-    }
-    drop(flight);
-    Json(outcome).into_response()
-}
-
-enum Early {
-    Http502,
-    Errcode(i64),
-}
-
-fn before_work(
-    world: &mut World,
-    sim: &Sim,
-    api: Api,
-    token: Option<&String>,
-    now_ms: i64,
-) -> Result<(), Early> {
-    if api != Api::GetToken {
-        world.business_calls += 1;
-        if world.rng.chance(world.faults.p_http_502) {
-            return Err(Early::Http502);
-        }
-        if world.rng.chance(world.faults.p_errcode_busy) {
-            return Err(Early::Errcode(SYSTEM_BUSY));
-        }
-        if let Some(burst) = world.faults.quota_burst {
-            let n = world.business_calls - world.faults_since;
-            if n > u64::from(burst.after) && n <= u64::from(burst.after) + u64::from(burst.length) {
-                return Err(Early::Errcode(QUOTA));
-            }
-        }
-    }
-    let window = world
-        .per_api
-        .entry(api)
-        .or_insert_with(|| Window::new(60_000));
-    if window.count(now_ms) >= sim.config.per_minute_limit as usize {
-        return Err(Early::Errcode(QUOTA));
-    }
-    window.push(now_ms);
-    if api != Api::GetToken {
-        check_token(world, token, now_ms.div_euclid(1000)).map_err(Early::Errcode)?;
-    }
-    Ok(())
-}
-
-fn check_token(world: &mut World, token: Option<&String>, now: i64) -> Result<(), i64> {
-    let token = token.filter(|t| !t.is_empty()).ok_or(TOKEN_MISSING)?;
-    let every = world.faults.revoke_token_every;
-    let info = world.tokens.get_mut(token).ok_or(INVALID_TOKEN)?;
-    if now >= info.expires_at {
-        return Err(TOKEN_EXPIRED);
-    }
-    if every.is_some_and(|n| info.calls >= n) {
-        world.tokens.remove(token);
-        world.stats.tokens_revoked += 1;
-        return Err(TOKEN_EXPIRED);
-    }
-    info.calls += 1;
-    Ok(())
 }

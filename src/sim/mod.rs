@@ -3,14 +3,17 @@
 mod api;
 mod clock;
 mod config;
+mod errcode;
 mod error;
 mod handlers;
 mod listener;
 mod persist;
+mod pipeline;
 mod quota;
 mod reply;
 mod rng;
 mod server;
+mod shared;
 mod state;
 mod stats;
 mod validate;

@@ -1,11 +1,8 @@
 //! The checks WeCom makes on create and modify bodies, each answered with its errcode.
 
+use super::errcode::{INVALID_MEDIA_ID, INVALID_PARAMETER, INVALID_USERID};
 use super::state::World;
 use crate::wecom::types::CreateLiving;
-
-pub(crate) const INVALID_USERID: i64 = 40003;
-pub(crate) const INVALID_MEDIA_ID: i64 = 40007;
-pub(crate) const INVALID_PARAMETER: i64 = 40058;
 
 /// A media id is usable for three days after upload.
 const MEDIA_LIFETIME: i64 = 3 * 86_400;
