@@ -312,6 +312,9 @@ impl Client {
     ) -> Result<Value, ApiError> {
         let response = request.send().await.map_err(|e| transport_error(api, e))?;
         let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(ApiError::NotFound { api });
+        }
         if !status.is_success() {
             tracing::debug!(
                 api,

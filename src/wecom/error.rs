@@ -18,7 +18,7 @@ pub enum ErrorClass {
     Ambiguous,
     /// This call will fail the same way again; fail this one live and go on.
     Permanent,
-    /// The credentials are wrong; stop everything.
+    /// The credentials or the API base are wrong; stop everything.
     Config,
 }
 
@@ -47,6 +47,14 @@ pub enum ApiError {
         )
     )]
     Credentials { errcode: i64, meaning: &'static str },
+
+    /// HTTP 404: the API base is wrong, so every call will fail alike.
+    #[error("`{api}` answered HTTP 404: no WeCom API at this address")]
+    #[diagnostic(
+        code(livesched::wecom::not_found),
+        help("check `--api-base` or `WECOM_API_BASE`; it should end in `/cgi-bin/`")
+    )]
+    NotFound { api: &'static str },
 
     /// A non-200 HTTP status.
     #[error("`{api}` answered HTTP {status}")]
@@ -85,7 +93,7 @@ impl ApiError {
     pub fn class(&self) -> ErrorClass {
         match self {
             Self::Errcode { errcode, .. } => class_of_errcode(*errcode),
-            Self::Credentials { .. } => ErrorClass::Config,
+            Self::Credentials { .. } | Self::NotFound { .. } => ErrorClass::Config,
             Self::Http { status, .. } if *status >= 500 => ErrorClass::Retryable,
             Self::Http { .. } | Self::Protocol { .. } => ErrorClass::Permanent,
             Self::Unreachable { .. } => ErrorClass::Retryable,
@@ -107,6 +115,7 @@ impl ApiError {
         match self {
             Self::Credentials { .. } => "gettoken",
             Self::Errcode { api, .. }
+            | Self::NotFound { api }
             | Self::Http { api, .. }
             | Self::Unreachable { api, .. }
             | Self::NoReply { api, .. }

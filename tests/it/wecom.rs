@@ -751,3 +751,26 @@ async fn callers_queued_behind_a_failed_token_fetch_share_its_error() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_wrong_api_base_is_a_config_error() {
+    let sim = sim_with(sim_config()).await;
+    let client = Client::new(ClientConfig {
+        api_base: format!("http://{}/not-cgi-bin", sim.addr()),
+        ..config_for(&sim)
+    })
+    .unwrap();
+    let err = client.living_info("x").await.unwrap_err();
+    assert!(
+        matches!(err, ApiError::NotFound { api: "gettoken" }),
+        "{err:?}"
+    );
+    assert_eq!(err.class(), ErrorClass::Config);
+    assert!(
+        miette::Diagnostic::help(&err)
+            .unwrap()
+            .to_string()
+            .contains("WECOM_API_BASE")
+    );
+    sim.shutdown().await;
+}
