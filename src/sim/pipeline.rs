@@ -1,15 +1,19 @@
 //! What every call goes through: counting, the concurrency cap, latency, faults before
 //! acting, quotas and the token check, the handler's work, then faults after acting.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::api::Api;
+use super::config::Faults;
 use super::errcode::*;
 use super::listener::Conn;
 use super::quota::Window;
 use super::reply::{Outcome, failure, success};
+use super::rng::SplitMix64;
 use super::shared::Sim;
 use super::state::World;
 
@@ -35,11 +39,7 @@ where
         return sim.error_reply(api, conn, CONCURRENCY);
     }
     sim.wait_until_released().await;
-    let delay = sim.with_world(|world| {
-        let f = &world.faults;
-        let (latency, jitter) = (f.latency, f.jitter);
-        latency + jitter.mul_f64(world.rng.next_f64())
-    });
+    let delay = sim.with_world(|world| delay(&world.faults, &mut world.rng));
     if !delay.is_zero() {
         sim.sleep_unless_shutdown(delay).await;
     }
@@ -83,6 +83,11 @@ where
     }
     drop(flight);
     Json(outcome).into_response()
+}
+
+/// Latency plus a uniform share of the jitter.
+fn delay(faults: &Faults, rng: &mut SplitMix64) -> Duration {
+    faults.latency + faults.jitter.mul_f64(rng.next_f64())
 }
 
 enum Early {
@@ -140,4 +145,30 @@ fn check_token(world: &mut World, token: Option<&String>, now: i64) -> Result<()
     }
     info.calls += 1;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_stays_within_latency_plus_jitter_and_follows_the_seed() {
+        let faults = Faults {
+            latency: Duration::from_millis(20),
+            jitter: Duration::from_millis(10),
+            ..Faults::default()
+        };
+        let (mut a, mut b) = (SplitMix64::new(1), SplitMix64::new(1));
+        let delays: Vec<Duration> = (0..100).map(|_| delay(&faults, &mut a)).collect();
+        assert!(
+            delays
+                .iter()
+                .all(|d| (Duration::from_millis(20)..Duration::from_millis(30)).contains(d))
+        );
+        assert!(delays.iter().any(|d| *d != delays[0]), "the jitter varies");
+        assert_eq!(
+            delays,
+            (0..100).map(|_| delay(&faults, &mut b)).collect::<Vec<_>>()
+        );
+    }
 }
