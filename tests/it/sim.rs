@@ -1045,3 +1045,36 @@ fn sim_help_snapshot() {
       curl http://127.0.0.1:8099/__sim/stats
     "#);
 }
+
+#[tokio::test]
+async fn state_is_saved_while_running_and_a_corrupt_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sim.json");
+    let h = Harness::start(SimConfig {
+        state_file: Some(state.clone()),
+        ..config()
+    })
+    .await;
+    let token = h.token().await;
+    let id = h.create(&token, body(json!({}))).await["livingid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A `kill -9` now would keep this live: the file follows within a moment, not at exit.
+    wait_for(|| std::fs::read_to_string(&state).is_ok_and(|text| text.contains(&id))).await;
+    h.sim.shutdown().await;
+
+    std::fs::write(&state, "{ not json").unwrap();
+    let err = livesched::sim::start(SimConfig {
+        state_file: Some(state.clone()),
+        ..config()
+    })
+    .await
+    .err()
+    .expect("a corrupt state file is an error");
+    assert!(
+        err.to_string()
+            .starts_with("failed to read the simulator state"),
+        "{err}"
+    );
+}
