@@ -83,6 +83,11 @@ impl Client {
         })
     }
 
+    /// The API base every call goes to, with its trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.inner.base.as_str()
+    }
+
     /// `POST living/create`; returns the new `livingid`.
     pub async fn create(&self, body: &CreateLiving) -> Result<String, ApiError> {
         #[derive(serde::Deserialize)]

@@ -14,7 +14,9 @@ pub enum ErrorClass {
     /// The access token was refused even after one renewal.
     Token,
     /// A create, modify or cancel may have reached WeCom and acted: a create must be
-    /// looked up, not repeated. (A lost reply to a read is `Retryable`.)
+    /// looked up, not repeated; a cancel may already be done. Lost replies and HTTP 5xx
+    /// to a mutation land here, since a proxy can fail after WeCom acted. (The same
+    /// failures on a read are `Retryable`.)
     Ambiguous,
     /// This call will fail the same way again; fail this one live and go on.
     Permanent,
@@ -94,6 +96,7 @@ impl ApiError {
         match self {
             Self::Errcode { errcode, .. } => class_of_errcode(*errcode),
             Self::Credentials { .. } | Self::NotFound { .. } => ErrorClass::Config,
+            Self::Http { api, status } if *status >= 500 && mutates(api) => ErrorClass::Ambiguous,
             Self::Http { status, .. } if *status >= 500 => ErrorClass::Retryable,
             Self::Http { .. } | Self::Protocol { .. } => ErrorClass::Permanent,
             Self::Unreachable { .. } => ErrorClass::Retryable,
