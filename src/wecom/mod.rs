@@ -1,3 +1,19 @@
 //! The WeCom living API: types, client, token cache, errcode classification.
 
+mod client;
+mod config;
+mod errcode;
+mod error;
+mod secret;
+mod token;
 pub mod types;
+
+pub use client::Client;
+pub use config::{ClientConfig, ConfigError, DEFAULT_API_BASE};
+pub use errcode::meaning;
+pub use error::{ApiError, ErrorClass};
+pub use secret::Secret;
+pub use types::{
+    ActivityDetail, CancelLiving, CreateLiving, LivingInfo, LivingStatus, LivingType, MediaUpload,
+    ModifyLiving, UserLivingIds, UserLivingIdsRequest, status,
+};

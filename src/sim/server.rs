@@ -1,0 +1,237 @@
+//! Starting, observing and stopping the simulator.
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::clock::SimClock;
+use super::config::{Faults, SimConfig};
+use super::error::SimError;
+use super::handlers;
+use super::listener::{Conn, CuttableListener};
+use super::persist;
+use super::shared::Sim;
+use super::state::{SimLive, World};
+use super::stats::SimStats;
+
+/// How often changed lives are written to the state file.
+const SAVE_EVERY: Duration = Duration::from_millis(500);
+/// How long shutdown waits for calls in flight before cutting them.
+const DRAIN: Duration = Duration::from_secs(3);
+
+/// A running simulator. Dropping it without [`SimServer::shutdown`] leaves the task running
+/// until the runtime ends.
+pub struct SimServer {
+    sim: Arc<Sim>,
+    addr: SocketAddr,
+    server: JoinHandle<()>,
+    saver: Option<JoinHandle<()>>,
+}
+
+/// Binds, loads the state file, and serves in the background.
+pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
+    config.validate()?;
+    let mut world = World::new(config.faults.clone());
+    if let Some(path) = &config.state_file
+        && let Some(saved) = persist::load(path)?
+    {
+        saved.restore(&mut world);
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| SimError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SimError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let sim = Arc::new(Sim {
+        clock: SimClock::new(config.now),
+        config,
+        world: Mutex::new(world),
+        in_flight: AtomicU64::new(0),
+        held: watch::Sender::new(false),
+        stopping: watch::Sender::new(false),
+    });
+    let router = Router::new()
+        .route("/cgi-bin/gettoken", get(handlers::gettoken))
+        .route("/cgi-bin/living/create", post(handlers::create))
+        .route("/cgi-bin/living/modify", post(handlers::modify))
+        .route("/cgi-bin/living/cancel", post(handlers::cancel))
+        .route(
+            "/cgi-bin/living/get_living_info",
+            get(handlers::living_info),
+        )
+        .route(
+            "/cgi-bin/living/get_user_all_livingid",
+            post(handlers::user_livingids),
+        )
+        .route("/cgi-bin/media/upload", post(handlers::upload))
+        .route("/__sim/stats", get(handlers::stats))
+        // Larger than the 2 MB image limit, so that too-big images get WeCom's errcode, not a 413.
+        .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
+        .with_state(sim.clone());
+    let mut stopping = sim.stopping.subscribe();
+    let server = tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<Conn>();
+        let shutdown = async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        };
+        let _ = axum::serve(CuttableListener(listener), service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+    });
+    let saver = sim.config.state_file.is_some().then(|| {
+        let sim = sim.clone();
+        tokio::spawn(async move {
+            let mut stopping = sim.stopping.subscribe();
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(SAVE_EVERY) => {}
+                    _ = stopping.wait_for(|stop| *stop) => return,
+                }
+                if let Err(e) = sim.save() {
+                    tracing::warn!("{e}");
+                }
+            }
+        })
+    });
+    tracing::debug!(%addr, "simulator listening");
+    Ok(SimServer {
+        sim,
+        addr,
+        server,
+        saver,
+    })
+}
+
+impl SimServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base to give the client, e.g. `http://127.0.0.1:PORT/cgi-bin/`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/cgi-bin/", self.addr)
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.sim.stats()
+    }
+
+    /// Every live, with its status as of the simulator clock.
+    pub fn lives(&self) -> Vec<SimLive> {
+        let now = self.sim.clock.now().as_second();
+        self.sim.with_world(|w| w.lives_at(now))
+    }
+
+    /// Every access token handed out so far, for tests that prove none leaks.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.sim.with_world(|w| w.issued.clone())
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.sim.clock.now()
+    }
+
+    /// Moves the simulator clock; it keeps advancing with real time from there.
+    pub fn set_now(&self, now: Timestamp) {
+        self.sim.clock.set(now);
+        self.sim.with_world(|w| {
+            // Windows measured on the old clock would be meaningless on the new one.
+            w.per_api.values_mut().for_each(|window| window.clear());
+            w.last_second.clear();
+            w.last_minute.clear();
+        });
+    }
+
+    /// Replaces the faults and reseeds the RNG from `faults.seed`.
+    pub fn set_faults(&self, faults: Faults) {
+        self.sim.with_world(|w| w.set_faults(faults));
+    }
+
+    /// Cancels a live behind the client's back, as a person in the WeCom admin would.
+    pub fn cancel_live(&self, livingid: &str) -> bool {
+        self.modify_live(livingid, |live| {
+            live.status = crate::wecom::status::CANCELLED
+        })
+    }
+
+    /// Edits a live behind the client's back; false if there is no such live.
+    pub fn modify_live(&self, livingid: &str, edit: impl FnOnce(&mut SimLive)) -> bool {
+        self.sim.with_world(|w| {
+            let Some(live) = w.live_mut(livingid) else {
+                return false;
+            };
+            edit(live);
+            live.livingid = livingid.to_owned();
+            w.dirty = true;
+            true
+        })
+    }
+
+    /// Makes new calls wait, after being counted in flight, until [`SimServer::release`].
+    pub fn hold(&self) {
+        self.sim.held.send_replace(true);
+    }
+
+    pub fn release(&self) {
+        self.sim.held.send_replace(false);
+    }
+
+    /// Stops serving and saves the state file; a save failure is logged.
+    pub async fn shutdown(self) {
+        if let Err(e) = self.close().await {
+            tracing::warn!("{e}");
+        }
+    }
+
+    /// Stops serving and saves the state file.
+    pub async fn close(self) -> Result<(), SimError> {
+        self.sim.stopping.send_replace(true);
+        let mut server = self.server;
+        if tokio::time::timeout(DRAIN, &mut server).await.is_err() {
+            server.abort();
+        }
+        if let Some(saver) = self.saver {
+            let _ = saver.await;
+        }
+        self.sim.save()
+    }
+}
+
+/// `livesched sim`: print the API base, serve until Ctrl-C or SIGTERM, then save the state.
+pub async fn run(config: SimConfig) -> Result<(), SimError> {
+    let server = start(config).await?;
+    println!("listening on {}", server.base_url());
+    let waited = interrupted().await;
+    server.close().await?;
+    waited.map_err(SimError::Signal)
+}
+
+/// Ctrl-C, or SIGTERM as a CI job's `kill` sends it: either way the state gets saved.
+async fn interrupted() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -1,0 +1,113 @@
+//! The state every handler shares: configuration, clock, world, and calls in flight.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::api::Api;
+use super::clock::SimClock;
+use super::config::SimConfig;
+use super::error::SimError;
+use super::listener::Conn;
+use super::persist::{self, Saved};
+use super::reply::failure;
+use super::state::World;
+use super::stats::SimStats;
+
+/// State shared by every handler.
+pub(crate) struct Sim {
+    pub config: SimConfig,
+    pub clock: SimClock,
+    pub world: Mutex<World>,
+    pub in_flight: AtomicU64,
+    /// While true, calls wait after being counted in flight (a test hook).
+    pub held: watch::Sender<bool>,
+    pub stopping: watch::Sender<bool>,
+}
+
+/// Counts a call in flight until dropped.
+pub(crate) struct Flight<'a> {
+    sim: &'a Sim,
+    /// Calls in flight including this one.
+    pub count: u64,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        self.sim.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Sim {
+    pub fn with_world<T>(&self, f: impl FnOnce(&mut World) -> T) -> T {
+        f(&mut self.world.lock().expect("world lock"))
+    }
+
+    pub fn record_call(&self, api: Api) {
+        let now_ms = self.clock.now().as_millisecond();
+        self.with_world(|w| {
+            *w.stats.calls.entry(api.path().to_owned()).or_default() += 1;
+            let second = w.last_second.push(now_ms) as u64;
+            let minute = w.last_minute.push(now_ms) as u64;
+            w.stats.peak_calls_per_second = w.stats.peak_calls_per_second.max(second);
+            w.stats.peak_calls_per_minute = w.stats.peak_calls_per_minute.max(minute);
+        });
+    }
+
+    pub fn enter(&self) -> Flight<'_> {
+        let count = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.with_world(|w| w.stats.peak_in_flight = w.stats.peak_in_flight.max(count));
+        Flight { sim: self, count }
+    }
+
+    pub fn error_reply(&self, api: Api, conn: &Conn, errcode: i64) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let now = self.clock.now().as_second();
+        let body = self.with_world(|w| {
+            w.reject(errcode);
+            failure(api, errcode, &w.hint(now), conn.remote.ip())
+        });
+        axum::Json(body).into_response()
+    }
+
+    pub async fn wait_until_released(&self) {
+        let mut held = self.held.subscribe();
+        let mut stopping = self.stopping.subscribe();
+        tokio::select! {
+            _ = held.wait_for(|held| !held) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+    }
+
+    pub async fn sleep_unless_shutdown(&self, delay: Duration) {
+        let mut stopping = self.stopping.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
+    }
+
+    pub fn stats(&self) -> SimStats {
+        let now = self.clock.now().as_second();
+        let in_flight = self.in_flight.load(Ordering::SeqCst);
+        self.with_world(|w| w.snapshot(now, in_flight))
+    }
+
+    pub fn save(&self) -> Result<(), SimError> {
+        let Some(path) = &self.config.state_file else {
+            return Ok(());
+        };
+        let saved = self.with_world(|w| {
+            let dirty = std::mem::take(&mut w.dirty);
+            dirty.then(|| Saved::of(w))
+        });
+        match saved {
+            Some(saved) => {
+                persist::save(path, &saved).inspect_err(|_| self.with_world(|w| w.dirty = true))
+            }
+            None => Ok(()),
+        }
+    }
+}

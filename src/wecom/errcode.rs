@@ -1,0 +1,46 @@
+//! WeCom errcodes: the ones livesched treats specially, and their official meanings.
+
+pub(crate) const SYSTEM_BUSY: i64 = -1;
+pub(crate) const INVALID_SECRET: i64 = 40001;
+pub(crate) const INVALID_CORPID: i64 = 40013;
+pub(crate) const INVALID_TOKEN: i64 = 40014;
+pub(crate) const SECRET_INVALID: i64 = 40091;
+pub(crate) const MISSING_CORPID: i64 = 41002;
+pub(crate) const MISSING_SECRET: i64 = 41004;
+pub(crate) const TOKEN_EXPIRED: i64 = 42001;
+pub(crate) const QUOTA: i64 = 45009;
+pub(crate) const CONCURRENCY: i64 = 45033;
+pub(crate) const DATA_VERSION_CONFLICT: i64 = 6000;
+
+/// The official meaning of an errcode, as WeCom's errcode page words it.
+pub fn meaning(errcode: i64) -> &'static str {
+    match errcode {
+        -1 => "system busy",
+        0 => "ok",
+        6000 => "data version conflict",
+        40001 => "invalid secret",
+        40003 => "invalid userid",
+        40004 => "invalid media type",
+        40005 => "invalid file type",
+        40006 => "invalid file size",
+        40007 => "invalid media_id",
+        40009 => "invalid image size",
+        40013 => "invalid corpid",
+        40014 => "invalid access_token",
+        40058 => "invalid parameter",
+        40091 => "secret invalid",
+        41001 => "access_token missing",
+        41002 => "corpid missing",
+        41004 => "secret missing",
+        42001 => "access_token expired",
+        44001 => "empty media data",
+        45009 => "api freq out of limit",
+        45033 => "api concurrent out of limit",
+        47001 => "data format error",
+        48002 => "api forbidden",
+        60011 => "no privilege to access/modify contact/party/agent",
+        60020 => "not allow to access from your ip",
+        92006 => "live not in scheduled state",
+        _ => "unknown errcode",
+    }
+}
