@@ -8,7 +8,7 @@ use jiff::Timestamp;
 pub enum Job {
     Validate(ValidateJob),
     Plan(PlanJob),
-    Sim(crate::cli::SimArgs),
+    Sim(Box<crate::sim::SimConfig>),
 }
 
 #[derive(Debug)]

@@ -35,7 +35,7 @@ pub enum Command {
     )]
     Plan(PlanArgs),
     /// Run the WeCom simulator on a loopback address.
-    Sim(SimArgs),
+    Sim(Box<SimArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,7 +100,7 @@ impl Cli {
                 detailed_exitcode: a.detailed_exitcode,
                 strict: a.strict,
             }),
-            Command::Sim(a) => Job::Sim(a),
+            Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! One module per command: each takes its plain job and returns an exit code.
 
 mod plan;
+mod sim;
 mod validate;
 
 use crate::config::Job;
@@ -12,9 +13,6 @@ pub fn run(job: Job) -> ExitCode {
     match job {
         Job::Validate(j) => validate::run(&j),
         Job::Plan(j) => plan::run(&j),
-        Job::Sim(_) => {
-            eprintln!("error: the simulator is not merged yet");
-            ExitCode::ERROR
-        }
+        Job::Sim(config) => sim::run(*config),
     }
 }
