@@ -1,0 +1,199 @@
+//! Lazy expansion of a rule into wall-clock occurrences, period by period, as python-dateutil does.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+
+use super::filter::Filter;
+use super::period::{Periods, for_each_day};
+use super::rule::{RRule, Until};
+
+/// The latest occurrence `UNTIL` allows.
+#[derive(Debug, Clone)]
+enum Bound {
+    Civil(DateTime),
+    Instant(Timestamp, TimeZone),
+}
+
+impl Bound {
+    fn exceeded_by(&self, dt: DateTime) -> bool {
+        match self {
+            Bound::Civil(last) => dt > *last,
+            // The integrator turns civil times into instants with compatible
+            // disambiguation; compare the same instant it will schedule.
+            Bound::Instant(last, tz) => tz
+                .to_ambiguous_timestamp(dt)
+                .compatible()
+                .map_or(true, |ts| ts > *last),
+        }
+    }
+}
+
+/// The occurrences of a rule in wall-clock time, ascending; see [`RRule::occurrences`].
+#[derive(Debug, Clone)]
+pub struct Occurrences {
+    filter: Filter,
+    times: Vec<Time>,
+    set_pos: Vec<i16>,
+    dtstart: DateTime,
+    limit: DateTime,
+    until: Option<Bound>,
+    remaining: Option<u32>,
+    periods: Periods,
+    days: Vec<Date>,
+    buffer: Vec<DateTime>,
+    next: usize,
+    done: bool,
+}
+
+impl RRule {
+    /// Occurrences in wall-clock (civil) time of `tz`, ascending, lazily, starting at
+    /// `dtstart`, stopping at COUNT, UNTIL, or after `limit` (inclusive), whichever
+    /// comes first.
+    ///
+    /// DTSTART is yielded only if it matches the rule, and it counts towards COUNT
+    /// then. Times that do not exist in `tz` (a DST gap) are still yielded: the
+    /// caller decides how to place them. `tz` is only consulted for an UNTIL in UTC.
+    pub fn occurrences(&self, dtstart: DateTime, tz: &TimeZone, limit: DateTime) -> Occurrences {
+        let hours = defaulted(&self.by_hour, dtstart.hour());
+        let minutes = defaulted(&self.by_minute, dtstart.minute());
+        let seconds = defaulted(&self.by_second, dtstart.second());
+        let mut times = Vec::with_capacity(hours.len() * minutes.len() * seconds.len());
+        for &h in &hours {
+            for &m in &minutes {
+                for &s in &seconds {
+                    times.extend(Time::new(h, m, s, 0).ok());
+                }
+            }
+        }
+        // dateutil drops sub-second precision from DTSTART too.
+        let dtstart = dtstart
+            .with()
+            .subsec_nanosecond(0)
+            .build()
+            .unwrap_or(dtstart);
+        let until = self.until.map(|until| match until {
+            Until::Date(d) => Bound::Civil(d.to_datetime(Time::MAX)),
+            Until::Local(dt) => Bound::Civil(dt),
+            Until::Utc(ts) => Bound::Instant(ts, tz.clone()),
+        });
+        Occurrences {
+            filter: Filter::new(self, Some(dtstart)),
+            times,
+            set_pos: self.by_set_pos.clone(),
+            dtstart,
+            limit,
+            until,
+            remaining: self.count,
+            periods: Periods::new(self.freq, self.interval, self.wkst, dtstart.date()),
+            days: Vec::new(),
+            buffer: Vec::new(),
+            next: 0,
+            done: false,
+        }
+    }
+}
+
+fn defaulted(list: &[i8], default: i8) -> Vec<i8> {
+    if list.is_empty() {
+        vec![default]
+    } else {
+        list.to_vec()
+    }
+}
+
+/// Picks BYSETPOS positions out of a period's `days` × `times`, in time order.
+pub(crate) fn select_positions(
+    days: &[Date],
+    times: &[Time],
+    set_pos: &[i16],
+    out: &mut Vec<DateTime>,
+) {
+    let total = days.len() * times.len();
+    for &pos in set_pos {
+        let index = if pos > 0 {
+            usize::from(pos.unsigned_abs()) - 1
+        } else {
+            match total.checked_sub(usize::from(pos.unsigned_abs())) {
+                Some(i) => i,
+                None => continue,
+            }
+        };
+        if index < total {
+            let (day, time) = (index / times.len(), index % times.len());
+            out.push(days[day].to_datetime(times[time]));
+        }
+    }
+    out.sort();
+    out.dedup();
+}
+
+impl Occurrences {
+    /// Fills the buffer with the next period's candidates; false when no period is left.
+    fn refill(&mut self) -> bool {
+        // Periods only move forward, so one starting after `limit` ends the scan,
+        // even for a rule that never matches.
+        if self
+            .periods
+            .peek()
+            .is_none_or(|start| start > self.limit.date())
+        {
+            return false;
+        }
+        let Some((start, len)) = self.periods.advance() else {
+            return false;
+        };
+        self.days.clear();
+        self.buffer.clear();
+        self.next = 0;
+        let (filter, days) = (&self.filter, &mut self.days);
+        for_each_day(start, len, |day| {
+            if filter.matches(day) {
+                days.extend(day.date());
+            }
+        });
+        if self.set_pos.is_empty() {
+            for &day in &self.days {
+                for &time in &self.times {
+                    self.buffer.push(day.to_datetime(time));
+                }
+            }
+        } else {
+            select_positions(&self.days, &self.times, &self.set_pos, &mut self.buffer);
+        }
+        true
+    }
+}
+
+impl Iterator for Occurrences {
+    type Item = DateTime;
+
+    fn next(&mut self) -> Option<DateTime> {
+        while !self.done {
+            if self.remaining == Some(0) {
+                break;
+            }
+            let Some(&dt) = self.buffer.get(self.next) else {
+                if !self.refill() {
+                    break;
+                }
+                continue;
+            };
+            self.next += 1;
+            if dt < self.dtstart {
+                continue;
+            }
+            if dt > self.limit || self.until.as_ref().is_some_and(|u| u.exceeded_by(dt)) {
+                break;
+            }
+            if let Some(left) = &mut self.remaining {
+                *left -= 1;
+            }
+            return Some(dt);
+        }
+        self.done = true;
+        None
+    }
+}
+
+impl std::iter::FusedIterator for Occurrences {}
