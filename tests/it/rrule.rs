@@ -398,6 +398,19 @@ mod expansion {
     }
 
     #[test]
+    fn huge_interval_ends_quietly() {
+        let start = datetime(2027, 3, 1, 9, 0, 0, 0);
+        for freq in ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"] {
+            let got = expand(
+                &format!("FREQ={freq};INTERVAL=999999999"),
+                start,
+                DateTime::MAX,
+            );
+            assert_eq!(got, [start], "{freq}");
+        }
+    }
+
+    #[test]
     fn plain_and_numbered_weekdays_are_a_union() {
         // RFC 5545: every Monday plus the first Friday (python-dateutil yields nothing here).
         let got = expand(
@@ -551,6 +564,42 @@ mod ical {
         let spec = parse_ical("FREQ=WEEKLY;BYDAY=MO,WE").unwrap();
         assert!(spec.dtstart.is_none());
         assert_eq!(spec.rule.unwrap().freq(), Frequency::Weekly);
+    }
+
+    #[test]
+    fn recurrence_set_adds_rdates_and_removes_exdates() {
+        let spec = parse_ical(
+            "DTSTART;TZID=Asia/Shanghai:20270305T150000\nRRULE:FREQ=MONTHLY;BYDAY=1FR;COUNT=4\nEXDATE:20270402T070000Z\nRDATE;TZID=Asia/Shanghai:20270410T150000,20270305T150000,20280101T150000",
+        )
+        .unwrap();
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        let got = spec
+            .occurrences(&tz, datetime(2027, 12, 31, 0, 0, 0, 0))
+            .unwrap();
+        assert_eq!(
+            got,
+            [
+                datetime(2027, 3, 5, 15, 0, 0, 0),
+                datetime(2027, 4, 10, 15, 0, 0, 0),
+                datetime(2027, 5, 7, 15, 0, 0, 0),
+                datetime(2027, 6, 4, 15, 0, 0, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn recurrence_set_needs_dtstart_for_a_rule() {
+        let text = "RDATE:20270305T150000\nRRULE:FREQ=DAILY";
+        let err = parse_ical(text)
+            .unwrap()
+            .occurrences(&TimeZone::UTC, DateTime::MAX)
+            .unwrap_err();
+        assert_eq!(&text[err.span], "FREQ=DAILY");
+        let one_off = parse_ical("DTSTART:20270305T150000").unwrap();
+        assert_eq!(
+            one_off.occurrences(&TimeZone::UTC, DateTime::MAX).unwrap(),
+            [datetime(2027, 3, 5, 15, 0, 0, 0)]
+        );
     }
 
     #[track_caller]
@@ -885,9 +934,12 @@ mod properties {
         }
 
         #[test]
-        fn parsing_never_panics(text in "[A-Z0-9=;,:+-]{0,40}") {
+        fn parsing_never_panics(text in "[A-Z0-9=;,:+-]{0,40}", other in "\\PC{0,30}") {
             let _ = parse_rrule(&text);
             let _ = parse_ical(&text);
+            let _ = parse_rrule(&other);
+            let _ = parse_ical(&other);
+            let _ = parse_ical(&format!("DTSTART;TZID={other}:{text}\nRRULE:{other}{text}"));
         }
     }
 

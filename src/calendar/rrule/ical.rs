@@ -21,7 +21,7 @@ pub struct RecurrenceSpec {
     pub rule: Option<RRule>,
     /// `RDATE` values, converted to the wall-clock time of `tzid`, sorted, no duplicates.
     pub rdates: Vec<DateTime>,
-    /// `EXDATE` values, converted like `rdates`.
+    /// `EXDATE` values, converted like `rdates`, sorted, no duplicates.
     pub exdates: Vec<DateTime>,
 }
 

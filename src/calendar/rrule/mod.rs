@@ -14,6 +14,7 @@ mod ical;
 mod parse;
 mod period;
 mod rule;
+mod set;
 mod value;
 
 pub use error::RRuleError;

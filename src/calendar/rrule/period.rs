@@ -1,6 +1,6 @@
 //! The periods a rule steps through (a day, a week from WKST, a month, a year) and the days in each.
 
-use jiff::ToSpan;
+use jiff::Span;
 use jiff::civil::{Date, Weekday};
 
 use super::filter::Day;
@@ -45,16 +45,18 @@ impl Periods {
             Frequency::Monthly => start.days_in_month().unsigned_abs().into(),
             Frequency::Yearly => start.days_in_year().unsigned_abs(),
         };
+        // A huge INTERVAL overflows the span; that simply ends the periods.
         let step = match self.freq {
-            Frequency::Daily => self.interval.days(),
+            Frequency::Daily => Span::new().try_days(self.interval),
             // The first, partial week ends at WKST; later ones start there.
             Frequency::Weekly => {
-                (self.interval * 7 - 7 + i64::from(self.first_week.take().unwrap_or(7))).days()
+                let first = i64::from(self.first_week.take().unwrap_or(7));
+                Span::new().try_days(self.interval.saturating_mul(7) - 7 + first)
             }
-            Frequency::Monthly => self.interval.months(),
-            Frequency::Yearly => self.interval.years(),
+            Frequency::Monthly => Span::new().try_months(self.interval),
+            Frequency::Yearly => Span::new().try_years(self.interval),
         };
-        self.next = start.checked_add(step).ok();
+        self.next = step.and_then(|step| start.checked_add(step)).ok();
         Some((start, len))
     }
 
