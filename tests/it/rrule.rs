@@ -390,6 +390,24 @@ mod expansion {
     }
 
     #[test]
+    fn never_matching_rule_stops_at_until() {
+        let start = datetime(2027, 3, 1, 19, 0, 0, 0);
+        for rule in [
+            "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;UNTIL=20280101",
+            "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;UNTIL=20280101T000000",
+            "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;UNTIL=20280101T000000Z",
+        ] {
+            let began = std::time::Instant::now();
+            assert!(expand(rule, start, DateTime::MAX).is_empty());
+            // Scanning to year 9999 day by day would take far longer than this.
+            assert!(
+                began.elapsed() < std::time::Duration::from_millis(500),
+                "{rule}"
+            );
+        }
+    }
+
+    #[test]
     fn runs_to_the_end_of_the_calendar() {
         let start = datetime(9998, 12, 1, 9, 0, 0, 0);
         let got = expand("FREQ=WEEKLY;BYDAY=FR", start, DateTime::MAX);
@@ -557,6 +575,12 @@ mod ical {
         let spec = parse_ical("DTSTART;VALUE=DATE:20270305").unwrap();
         assert_eq!(spec.dtstart, Some(datetime(2027, 3, 5, 0, 0, 0, 0)));
         assert_eq!(spec.tzid, None);
+    }
+
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        let spec = parse_ical("\u{feff}DTSTART:20270305T150000\nRRULE:FREQ=DAILY").unwrap();
+        assert_eq!(spec.dtstart, Some(datetime(2027, 3, 5, 15, 0, 0, 0)));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct Occurrences {
     set_pos: Vec<i16>,
     dtstart: DateTime,
     limit: DateTime,
+    /// No period starting after this day can yield anything (`limit` or UNTIL).
+    last_day: Date,
     until: Option<Bound>,
     remaining: Option<u32>,
     periods: Periods,
@@ -77,7 +79,16 @@ impl RRule {
             Until::Local(dt) => Bound::Civil(dt),
             Until::Utc(ts) => Bound::Instant(ts, tz.clone()),
         });
+        // A UTC UNTIL lands on a local day at most a day away from its UTC day.
+        let until_day = match self.until {
+            None => None,
+            Some(Until::Date(d)) => Some(d),
+            Some(Until::Local(dt)) => Some(dt.date()),
+            Some(Until::Utc(ts)) => tz.to_datetime(ts).date().tomorrow().ok(),
+        };
+        let last_day = until_day.map_or(limit.date(), |d| d.min(limit.date()));
         Occurrences {
+            last_day,
             filter: Filter::new(self, Some(dtstart)),
             times,
             set_pos: self.by_set_pos.clone(),
@@ -131,12 +142,12 @@ pub(crate) fn select_positions(
 impl Occurrences {
     /// Fills the buffer with the next period's candidates; false when no period is left.
     fn refill(&mut self) -> bool {
-        // Periods only move forward, so one starting after `limit` ends the scan,
-        // even for a rule that never matches.
+        // Periods only move forward, so one starting after `limit` or UNTIL ends
+        // the scan, even for a rule that never matches.
         if self
             .periods
             .peek()
-            .is_none_or(|start| start > self.limit.date())
+            .is_none_or(|start| start > self.last_day)
         {
             return false;
         }
@@ -197,3 +208,28 @@ impl Iterator for Occurrences {
 }
 
 impl std::iter::FusedIterator for Occurrences {}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse_rrule;
+    use jiff::civil::{date, datetime};
+    use jiff::tz::TimeZone;
+
+    /// The scan stops at UNTIL, not only at `limit`, so a rule that never
+    /// matches does not walk to the end of the calendar.
+    #[test]
+    fn scan_ends_at_until() {
+        let start = datetime(2027, 3, 1, 19, 0, 0, 0);
+        let limit = datetime(9000, 1, 1, 0, 0, 0, 0);
+        let tz = TimeZone::get("Asia/Shanghai").unwrap();
+        for (rule, last) in [
+            ("FREQ=DAILY;UNTIL=20280101", date(2028, 1, 1)),
+            ("FREQ=DAILY;UNTIL=20280101T120000", date(2028, 1, 1)),
+            ("FREQ=DAILY;UNTIL=20280101T200000Z", date(2028, 1, 3)),
+            ("FREQ=DAILY", date(9000, 1, 1)),
+        ] {
+            let it = parse_rrule(rule).unwrap().occurrences(start, &tz, limit);
+            assert_eq!(it.last_day, last, "{rule}");
+        }
+    }
+}

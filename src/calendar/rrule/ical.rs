@@ -39,7 +39,8 @@ pub fn parse_ical(text: &str) -> Result<RecurrenceSpec, RRuleError> {
     for line in text.split('\n') {
         let start = offset;
         offset += line.len() + 1;
-        let trimmed = line.trim_start();
+        // A byte order mark survives copying from some editors; it is not text.
+        let trimmed = line.trim_start_matches('\u{feff}').trim_start();
         let start = start + (line.len() - trimmed.len());
         let line = trimmed.trim_end();
         if line.is_empty() {
