@@ -578,6 +578,31 @@ mod ical {
     }
 
     #[test]
+    fn folded_lines_are_joined() {
+        let text = "DTSTART;TZID=Asia/Sha\r\n nghai:20270305T150000\r\nRRULE:FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYS\r\n ETPOS=-1;BYMONTH=1\r\n\t3\r\n";
+        let err = parse_ical(text).unwrap_err();
+        assert_eq!(&text[err.span.clone()], "1\r\n\t3", "{}", err.message);
+        assert!(
+            err.message.contains("`13` is not a month"),
+            "{}",
+            err.message
+        );
+
+        let text = "DTSTART;TZID=Asia/Sha\n nghai:20270305T150000\nRRULE:FREQ=MONTHLY;BYDAY=6FR;BYS\n ETPOS=-1\n";
+        let spec = parse_ical(text).unwrap();
+        assert_eq!(spec.tzid.as_deref(), Some("Asia/Shanghai"));
+        let err = spec.rule.unwrap().check_satisfiable().unwrap_err();
+        assert_eq!(&text[err.span], "BYDAY=6FR");
+    }
+
+    #[test]
+    fn indented_block_is_not_folding() {
+        let text = "  DTSTART:20270305T150000\n  RRULE:FREQ=DAILY;BYMONTH=13\n";
+        let err = parse_ical(text).unwrap_err();
+        assert_eq!(&text[err.span], "13");
+    }
+
+    #[test]
     fn byte_order_mark_is_ignored() {
         let spec = parse_ical("\u{feff}DTSTART:20270305T150000\nRRULE:FREQ=DAILY").unwrap();
         assert_eq!(spec.dtstart, Some(datetime(2027, 3, 5, 15, 0, 0, 0)));
@@ -647,7 +672,7 @@ mod ical {
             "BYWEEKNO",
         );
         ical_error(
-            &format!("{head}  FREQ=MONTHLY;BYMONTH=13\n"),
+            &format!("{head}FREQ=MONTHLY;BYMONTH=13  \n"),
             "13",
             "not a month",
         );

@@ -32,23 +32,94 @@ pub struct RecurrenceSpec {
 /// RDATE and EXDATE may list several values separated by commas. Values in
 /// another zone (or in UTC) are moved to DTSTART's zone; a date-only value takes
 /// DTSTART's time of day, so `EXDATE;VALUE=DATE:20270402` removes that day's
-/// occurrence. Error spans are byte ranges in `text`.
+/// occurrence. Folded lines (a continuation starting with a space or tab) are
+/// joined. Error spans are byte ranges in `text`, across folds if need be.
 pub fn parse_ical(text: &str) -> Result<RecurrenceSpec, RRuleError> {
     let mut raw = Raw::default();
-    let mut offset = 0;
-    for line in text.split('\n') {
-        let start = offset;
-        offset += line.len() + 1;
-        // A byte order mark survives copying from some editors; it is not text.
-        let trimmed = line.trim_start_matches('\u{feff}').trim_start();
-        let start = start + (line.len() - trimmed.len());
-        let line = trimmed.trim_end();
-        if line.is_empty() {
-            continue;
+    for line in unfold(text) {
+        let had_rule = raw.rule.is_some();
+        raw.line(&line.text, 0).map_err(|mut err| {
+            err.span = line.origin_of(err.span.clone());
+            err
+        })?;
+        if let (false, Some(rule)) = (had_rule, raw.rule.as_mut()) {
+            rule.spans.remap(|span| line.origin_of(span));
         }
-        raw.line(line, start)?;
     }
     raw.resolve()
+}
+
+/// One content line after unfolding, with where each of its bytes sits in the pasted text.
+struct Logical {
+    text: String,
+    origin: Vec<usize>,
+    /// Where the line starts in the pasted text, for spans on an empty line.
+    start: usize,
+}
+
+impl Logical {
+    fn push(&mut self, part: &str, at: usize) {
+        self.text.push_str(part);
+        self.origin.extend(at..at + part.len());
+    }
+
+    /// The range in the pasted text that `span` of the unfolded line came from.
+    fn origin_of(&self, span: Range<usize>) -> Range<usize> {
+        let start = match self.origin.get(span.start) {
+            Some(&at) => at,
+            None => self.origin.last().map_or(self.start, |&at| at + 1),
+        };
+        let end = match span.end.checked_sub(1).and_then(|i| self.origin.get(i)) {
+            Some(&at) if span.end > span.start => at + 1,
+            _ => start,
+        };
+        start..end
+    }
+}
+
+/// Splits pasted text into content lines, joining RFC 5545 folded lines (a line
+/// that starts with a space or tab continues the previous one). When the first
+/// line is itself indented the whole block was indented on pasting, so leading
+/// whitespace is then just trimmed.
+fn unfold(text: &str) -> Vec<Logical> {
+    let mut lines: Vec<Logical> = Vec::new();
+    let mut folding = None;
+    let mut offset = 0;
+    for raw in text.split('\n') {
+        let mut start = offset;
+        offset += raw.len() + 1;
+        let mut raw = raw.strip_suffix('\r').unwrap_or(raw);
+        // A byte order mark survives copying from some editors; it is not text.
+        if let Some(rest) = raw.strip_prefix('\u{feff}') {
+            raw = rest;
+            start += '\u{feff}'.len_utf8();
+        }
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let indented = raw.starts_with([' ', '\t']);
+        if *folding.get_or_insert(!indented)
+            && indented
+            && let Some(last) = lines.last_mut()
+        {
+            last.push(&raw[1..], start + 1);
+            continue;
+        }
+        let body = raw.trim_start();
+        let mut line = Logical {
+            text: String::new(),
+            origin: Vec::new(),
+            start: start + (raw.len() - body.len()),
+        };
+        line.push(body, line.start);
+        lines.push(line);
+    }
+    for line in &mut lines {
+        let kept = line.text.trim_end().len();
+        line.text.truncate(kept);
+        line.origin.truncate(kept);
+    }
+    lines
 }
 
 /// A value as written, with the zone given by its line's TZID.

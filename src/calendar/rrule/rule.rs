@@ -64,6 +64,24 @@ pub(crate) struct PartSpans {
     pub(crate) by_set_pos: Option<Range<usize>>,
 }
 
+impl PartSpans {
+    /// Moves every span, for a rule parsed out of a line that was unfolded.
+    pub(crate) fn remap(&mut self, map: impl Fn(Range<usize>) -> Range<usize>) {
+        self.whole = map(self.whole.clone());
+        for span in [
+            &mut self.by_day,
+            &mut self.by_month_day,
+            &mut self.by_month,
+            &mut self.by_set_pos,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *span = map(span.clone());
+        }
+    }
+}
+
 // Where a part was written does not change what the rule means.
 impl PartialEq for PartSpans {
     fn eq(&self, _: &Self) -> bool {
