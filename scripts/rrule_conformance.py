@@ -203,7 +203,7 @@ GRID = [
     ("yearly march last sunday 02:30", "2027-03-01T02:30:00", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=3"),
     ("monthly 31st 01:30", "2027-01-31T01:30:00", "FREQ=MONTHLY;BYMONTHDAY=31;COUNT=7"),
     ("sundays 02:30 all year", "2027-01-03T02:30:00", "FREQ=WEEKLY;BYDAY=SU", ),
-    ("daily 01:30 two sessions", "2027-01-01T01:30:00", "FREQ=DAILY;BYHOUR=1,2;BYMINUTE=30"),
+    ("sundays 01:30 and 02:30 (dst days are sundays)", "2027-01-03T01:30:00", "FREQ=DAILY;BYDAY=SU;BYHOUR=1,2;BYMINUTE=30"),
     ("quarterly first monday", "2027-01-04T10:00:00", "FREQ=MONTHLY;INTERVAL=3;BYDAY=1MO;COUNT=8"),
     ("weekly sat su wkst su interval 2", "2027-03-06T10:00:00", "FREQ=WEEKLY;INTERVAL=2;WKST=SU;BYDAY=SA,SU;COUNT=10"),
 ]
@@ -211,6 +211,67 @@ for name, start, rule in GRID:
     limit = "2027-12-31T23:59:59" if "COUNT" not in rule and "UNTIL" not in rule else "2031-01-01T00:00:00"
     for tz in ZONES:
         case(f"{name} in {tz}", start, tz, rule, limit)
+
+# --- more shapes ------------------------------------------------------------------------------
+case("weekly in january only", "2027-01-01T09:00:00", SHA, "FREQ=WEEKLY;BYMONTH=1;BYDAY=MO,FR;COUNT=12", "2031-01-01T00:00:00")
+case("yearly monthday without bymonth", "2027-01-01T09:00:00", NY, "FREQ=YEARLY;BYMONTHDAY=1,-1;COUNT=30", "2031-01-01T00:00:00")
+case("yearly mondays that are the 1st", "2027-01-01T09:00:00", LON, "FREQ=YEARLY;BYDAY=MO;BYMONTHDAY=1;COUNT=5", "2040-01-01T00:00:00")
+case("yearly first weekday of year", "2027-01-01T09:00:00", SHA, "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;COUNT=5", "2040-01-01T00:00:00")
+case("daily in a week from sunday", "2027-03-07T09:00:00", SYD, "FREQ=DAILY;BYDAY=SU,SA;COUNT=6", "2031-01-01T00:00:00")
+case("monthly interval 5 from the 31st", "2027-01-31T09:00:00", SHA, "FREQ=MONTHLY;INTERVAL=5;COUNT=6", "2040-01-01T00:00:00")
+case("weekly interval 4 sessions", "2027-03-02T09:00:00", NY, "FREQ=WEEKLY;INTERVAL=4;BYDAY=TU;BYHOUR=9,13;BYMINUTE=0,30;COUNT=12", "2031-01-01T00:00:00")
+case("weekly dtstart after the only weekday", "2027-03-05T09:00:00", SHA, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO;COUNT=4", "2031-01-01T00:00:00")
+case("weekly dtstart after the only weekday wkst sa", "2027-03-05T09:00:00", SHA, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=SA;COUNT=4", "2031-01-01T00:00:00")
+
+# --- seeded random rules: dateutil is the oracle for combinations nobody wrote by hand ---------
+def random_cases(n):
+    import random
+
+    rng = random.Random(5545)
+    codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+    made = 0
+    while made < n:
+        freq = rng.choice(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"])
+        parts = [f"FREQ={freq}"]
+        if rng.random() < 0.4:
+            parts.append(f"INTERVAL={rng.randint(2, 4)}")
+        # dateutil intersects plain and numbered weekdays (RFC 5545 says union), so a
+        # rule here has one kind or the other, never both.
+        if freq in ("MONTHLY", "YEARLY") and rng.random() < 0.35:
+            limit_n = 5 if freq == "MONTHLY" else 53
+            days = sorted({f"{rng.choice([1, 2, 3, -1, -2, rng.randint(1, limit_n)])}{rng.choice(codes)}" for _ in range(rng.randint(1, 2))})
+            parts.append("BYDAY=" + ",".join(days))
+        elif rng.random() < 0.5:
+            parts.append("BYDAY=" + ",".join(sorted(set(rng.sample(codes, rng.randint(1, 4))), key=codes.index)))
+        if freq != "WEEKLY" and rng.random() < 0.3:
+            parts.append("BYMONTHDAY=" + ",".join(str(d) for d in sorted(set(rng.choice([1, 2, 13, 15, 28, 29, 30, 31, -1, -3]) for _ in range(rng.randint(1, 3))))))
+        if rng.random() < 0.3:
+            parts.append("BYMONTH=" + ",".join(str(m) for m in sorted(rng.sample(range(1, 13), rng.randint(1, 4)))))
+        if rng.random() < 0.25:
+            parts.append("BYHOUR=" + ",".join(str(h) for h in sorted(rng.sample(range(0, 24), rng.randint(1, 3)))))
+        if rng.random() < 0.2:
+            parts.append("BYMINUTE=" + ",".join(str(m) for m in sorted(rng.sample([0, 15, 30, 45], rng.randint(1, 2)))))
+        if rng.random() < 0.3:
+            parts.append("BYSETPOS=" + ",".join(str(p) for p in sorted({rng.choice([1, 2, 3, -1, -2]) for _ in range(rng.randint(1, 2))})))
+        if rng.random() < 0.3:
+            parts.append(f"WKST={rng.choice(codes)}")
+        tz = rng.choice(ZONES)
+        start = datetime(2026, 1, 1) + (datetime(2026, 1, 2) - datetime(2026, 1, 1)) * rng.randint(0, 900)
+        start = start.replace(hour=rng.choice([0, 1, 2, 3, 9, 19]), minute=rng.choice([0, 30]))
+        end = rng.random()
+        if end < 0.4:
+            parts.append(f"COUNT={rng.randint(1, 30)}")
+        elif end < 0.55:
+            parts.append(f"UNTIL={start.year + 1}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}")
+        elif end < 0.7:
+            parts.append(f"UNTIL={start.year + 1}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}0000Z")
+        rule = ";".join(parts)
+        limit = start.replace(year=start.year + 2, day=min(start.day, 28))
+        case(f"random {made:03d}", start.strftime("%Y-%m-%dT%H:%M:%S"), tz, rule, limit.strftime("%Y-%m-%dT%H:%M:%S"))
+        made += 1
+
+
+random_cases(120)
 
 
 def parse_civil(text):
@@ -260,7 +321,10 @@ def main():
         "cases": result,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    # One case per line keeps the file small and its diffs readable.
+    cases = ",\n".join("  " + json.dumps(c, ensure_ascii=False) for c in result)
+    head = json.dumps({k: v for k, v in doc.items() if k != "cases"}, ensure_ascii=False)[:-1]
+    OUT.write_text(f'{head}, "cases": [\n{cases}\n]}}\n')
     print(f"wrote {len(result)} cases to {OUT}")
 
 
