@@ -276,6 +276,34 @@ mod diagnostics {
     }
 
     #[test]
+    fn renders_with_miette() {
+        let text = "FREQ=MONTHLY;BYMONTHDAY=1,32";
+        let report = miette::Report::new(error(text)).with_source_code(text);
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .render_report(&mut out, report.as_ref())
+            .unwrap();
+        assert!(out.contains("`32` is not a day of the month"), "{out}");
+        assert!(out.contains("help: expected 1 to 31"), "{out}");
+        assert!(out.contains("FREQ=MONTHLY;BYMONTHDAY=1,32"), "{out}");
+        // The caret line sits under `32`.
+        // The underline sits exactly under `32` (columns in characters: the frame is box drawing).
+        let lines: Vec<Vec<char>> = out.lines().map(|l| l.chars().collect()).collect();
+        let source = lines
+            .iter()
+            .position(|l| String::from_iter(l).contains("FREQ=MONTHLY"))
+            .unwrap();
+        let under = &lines[source + 1];
+        let marked: Vec<usize> = (0..under.len()).filter(|&i| under[i] == '─').collect();
+        let text_col = String::from_iter(&lines[source]).find("FREQ").unwrap();
+        let text_col = String::from_iter(&lines[source])[..text_col]
+            .chars()
+            .count();
+        let want: Vec<usize> = (text_col + 26..text_col + 28).collect();
+        assert_eq!(marked, want, "{out}");
+    }
+
+    #[test]
     fn errors_carry_help() {
         for text in [
             "FREQ=YEARLY;BYWEEKNO=3",

@@ -32,3 +32,18 @@ impl RRuleError {
         self
     }
 }
+
+/// Lets the caller render the error with a caret under the span:
+/// `miette::Report::new(err).with_source_code(text)`.
+impl miette::Diagnostic for RRuleError {
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let label = miette::LabeledSpan::new_with_span(None, self.span.clone());
+        Some(Box::new(std::iter::once(label)))
+    }
+}

@@ -114,12 +114,7 @@ fn defaulted(list: &[i8], default: i8) -> Vec<i8> {
 }
 
 /// Picks BYSETPOS positions out of a period's `days` × `times`, in time order.
-pub(crate) fn select_positions(
-    days: &[Date],
-    times: &[Time],
-    set_pos: &[i16],
-    out: &mut Vec<DateTime>,
-) {
+fn select_positions(days: &[Date], times: &[Time], set_pos: &[i16], out: &mut Vec<DateTime>) {
     let total = days.len() * times.len();
     for &pos in set_pos {
         let index = if pos > 0 {
