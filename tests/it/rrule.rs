@@ -286,7 +286,6 @@ mod diagnostics {
         assert!(out.contains("`32` is not a day of the month"), "{out}");
         assert!(out.contains("help: expected 1 to 31"), "{out}");
         assert!(out.contains("FREQ=MONTHLY;BYMONTHDAY=1,32"), "{out}");
-        // The caret line sits under `32`.
         // The underline sits exactly under `32` (columns in characters: the frame is box drawing).
         let lines: Vec<Vec<char>> = out.lines().map(|l| l.chars().collect()).collect();
         let source = lines
