@@ -734,6 +734,23 @@ mod ical {
             "not a date",
         );
         ical_error("RDATE;FOO=1:20270305", "FOO=1", "unsupported parameter");
+        ical_error("DTSTART;TZID:20270305", "TZID", "unknown time zone");
+        ical_error(
+            "DTSTART;VALUE=PERIOD:20270305",
+            "PERIOD",
+            "unsupported value type",
+        );
+        ical_error("RRULE;X=1:FREQ=DAILY", "RRULE;X=1", "takes no parameters");
+        ical_error(
+            "DTSTART:20270305,20270306",
+            "20270305,20270306",
+            "single value",
+        );
+        ical_error(
+            "DTSTART;TZID=Asia/Shanghai:20270305T070000Z",
+            "20270305T070000Z",
+            "UTC value",
+        );
         ical_error("just words", "just words", "expected `NAME:VALUE`");
     }
 }
@@ -1010,12 +1027,43 @@ mod properties {
         }
 
         #[test]
-        fn parsing_never_panics(text in "[A-Z0-9=;,:+-]{0,40}", other in "\\PC{0,30}") {
-            let _ = parse_rrule(&text);
-            let _ = parse_ical(&text);
-            let _ = parse_rrule(&other);
-            let _ = parse_ical(&other);
-            let _ = parse_ical(&format!("DTSTART;TZID={other}:{text}\nRRULE:{other}{text}"));
+        fn errors_point_inside_the_text(
+            text in "[A-Z0-9=;,:+-]{0,40}",
+            other in "\\PC{0,30}",
+            parts in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
+                        "BYSETPOS", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST", "BYWEEKNO", "X",
+                    ]),
+                    "(MONTHLY|WEEKLY|[-+0-9A-Z, TéZ]{0,10})",
+                ),
+                0..6,
+            ),
+        ) {
+            let rule_text: Vec<String> = parts.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let texts = [
+                rule_text.join(";"),
+                text.clone(),
+                other.clone(),
+                format!("DTSTART;TZID={other}:{text}\nRRULE:{other}{text}"),
+                format!("RRULE:FREQ=MONTHLY;{text}\n {other}"),
+            ];
+            if let Ok(parsed) = parse_rrule(&texts[0]) {
+                if let Err(err) = parsed.check_satisfiable() {
+                    prop_assert!(texts[0].get(err.span.clone()).is_some(), "{:?}", err.span);
+                }
+                // Whatever parses also expands, without panicking and within bounds.
+                let start = datetime(2027, 3, 1, 9, 0, 0, 0);
+                let limit = datetime(2029, 3, 1, 9, 0, 0, 0);
+                let n = parsed.occurrences(start, &TimeZone::UTC, limit).take(5_000).count();
+                prop_assert!(n <= 5_000);
+            }
+            for t in &texts {
+                for err in [parse_rrule(t).err(), parse_ical(t).err()].into_iter().flatten() {
+                    prop_assert!(t.get(err.span.clone()).is_some(), "{:?} for {:?}", err.span, t);
+                }
+            }
         }
     }
 

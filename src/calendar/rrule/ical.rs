@@ -174,8 +174,11 @@ impl Raw {
         for param in params {
             let param_span = param_start..param_start + param.len();
             param_start += param.len() + 1;
-            let (key, val) = param.split_once('=').unwrap_or((param, ""));
-            let val_span = param_span.start + key.len() + 1..param_span.end;
+            let (key, val, val_span) = match param.split_once('=') {
+                Some((key, val)) => (key, val, param_span.start + key.len() + 1..param_span.end),
+                // `TZID` without a value: point at the whole parameter.
+                None => (param, "", param_span.clone()),
+            };
             match key.to_ascii_uppercase().as_str() {
                 "TZID" => {
                     let zone = TimeZone::get(val).map_err(|_| {
