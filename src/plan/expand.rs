@@ -168,66 +168,111 @@ fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurr
         Recurrence::Dates(list) => {
             let mut list = list.clone();
             list.sort();
-            for at in list {
-                let date = at.date();
-                if !cal.contains(date) {
-                    plan.problems.push(
-                        Problem::warning(
-                            format!(
-                                "a session of `{}` on {date} is outside the term and is left out",
-                                class.id
-                            ),
-                            Some(class.origin),
-                        )
-                        .label("this class")
-                        .help("widen `term.start`/`term.end` if it belongs to the term"),
-                    );
-                    continue;
-                }
-                if date < from || date > until {
-                    continue;
-                }
-                if class.bounds.skip.contains(&date) {
-                    skip(date, SkipReason::Skipped, plan);
-                    continue;
-                }
-                if let Some(h) = cal.holiday(date) {
-                    plan.problems.push(
-                        Problem::warning(
-                            format!(
-                                "a session of `{}` on {date} falls on a holiday{} and is left out",
-                                class.id,
-                                h.name
-                                    .as_deref()
-                                    .map(|n| format!(" ({n})"))
-                                    .unwrap_or_default()
-                            ),
-                            Some(class.origin),
-                        )
-                        .label("this class")
-                        .help("use `changes` with `move_to` to hold it on another day"),
-                    );
-                    skip(date, SkipReason::Holiday(h.name.clone()), plan);
-                    continue;
-                }
-                out.push(Occurrence { at });
-            }
+            out = dated(class, cal, list, (from, until), true, plan);
         }
         Recurrence::Rule(rule) => {
-            plan.problems.push(
-                Problem::error(
-                    format!(
-                        "class `{}` uses an `rrule`, which this build cannot expand yet",
-                        class.id
-                    ),
-                    Some(rule.origin),
-                )
-                .label("RRULE support is not merged yet"),
-            );
+            if let Some(tzid) = rule.spec.tzid.as_deref().filter(|t| *t != term.tz_name) {
+                plan.problems.push(
+                    Problem::error(
+                        format!(
+                            "the `rrule` of `{}` is in `{tzid}`, the term in `{}`",
+                            class.id, term.tz_name
+                        ),
+                        Some(rule.origin),
+                    )
+                    .label("TZID differs from `term.timezone`")
+                    .help("write DTSTART in the term's zone, or drop its TZID"),
+                );
+                return out;
+            }
+            let limit = until.to_datetime(jiff::civil::Time::MAX);
+            match rule.spec.occurrences(&term.tz, limit) {
+                Ok(list) => out = dated(class, cal, list, (from, until), false, plan),
+                Err(err) => plan.problems.push(
+                    Problem::error(
+                        format!(
+                            "cannot expand the `rrule` of `{}`: {}",
+                            class.id, err.message
+                        ),
+                        Some(rule.origin),
+                    )
+                    .label("this rule"),
+                ),
+            }
         }
     }
     if let Some(count) = class.bounds.count {
         out.truncate(count as usize);
+    }
+    out
+}
+
+/// Sessions at given local times (explicit `dates`, or a rule's occurrences),
+/// kept to the term and the class's bounds; skips and holidays drop them.
+/// `explicit` dates that fall outside the term or on a holiday are warned about:
+/// a rule's are not, as a rule does not name its dates one by one.
+fn dated(
+    class: &Class,
+    cal: &Calendar<'_>,
+    list: Vec<DateTime>,
+    (from, until): (Date, Date),
+    explicit: bool,
+    plan: &mut Plan,
+) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for at in list {
+        let date = at.date();
+        if !cal.contains(date) {
+            if explicit {
+                plan.problems.push(
+                    Problem::warning(
+                        format!(
+                            "a session of `{}` on {date} is outside the term and is left out",
+                            class.id
+                        ),
+                        Some(class.origin),
+                    )
+                    .label("this class")
+                    .help("widen `term.start`/`term.end` if it belongs to the term"),
+                );
+            }
+            continue;
+        }
+        if date < from || date > until {
+            continue;
+        }
+        let skipped = |reason| Skipped {
+            class: class.id.clone(),
+            date,
+            reason,
+        };
+        if class.bounds.skip.contains(&date) {
+            plan.skipped.push(skipped(SkipReason::Skipped));
+            continue;
+        }
+        if let Some(h) = cal.holiday(date) {
+            if explicit {
+                plan.problems.push(
+                    Problem::warning(
+                        format!(
+                            "a session of `{}` on {date} falls on a holiday{} and is left out",
+                            class.id,
+                            h.name
+                                .as_deref()
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default()
+                        ),
+                        Some(class.origin),
+                    )
+                    .label("this class")
+                    .help("use `changes` with `move_to` to hold it on another day"),
+                );
+            }
+            plan.skipped
+                .push(skipped(SkipReason::Holiday(h.name.clone())));
+            continue;
+        }
+        out.push(Occurrence { at });
     }
     out
 }

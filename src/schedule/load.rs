@@ -151,7 +151,7 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
             seen.insert(id.value.clone(), id.origin);
         }
         let fields = fields.or_defaults(&doc.defaults);
-        if let Some(class) = resolve::class(fields, origin, &base_dir, problems) {
+        if let Some(class) = resolve::class(fields, origin, &base_dir, sources, problems) {
             classes.push(class);
         }
     }

@@ -15,4 +15,4 @@ mod yaml;
 pub use load::{Loaded, load};
 pub use model::*;
 pub use problem::{Problem, Problems, Severity, did_you_mean};
-pub use source::{FileId, Origin, SourceFile, Sources, line_col};
+pub use source::{FileId, Origin, SourceFile, Sources, line_col, value_offset};

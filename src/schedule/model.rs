@@ -147,10 +147,11 @@ pub struct Weekly {
     pub weeks: Option<WeekSet>,
 }
 
+/// A parsed RRULE (with RDATE/EXDATE when pasted as iCalendar) and its DTSTART.
 #[derive(Debug, Clone)]
 pub struct RuleSpec {
-    pub text: String,
-    pub start: DateTime,
+    /// `dtstart` is always set.
+    pub spec: crate::calendar::rrule::RecurrenceSpec,
     pub origin: Origin,
 }
 

@@ -6,7 +6,8 @@ use std::path::Path;
 use super::fields::{ClassFields, Sp};
 use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
 use super::problem::{Problem, Problems};
-use super::source::Origin;
+use super::source::{Origin, Sources, value_offset};
+use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule};
 
 /// WeCom keeps images under 2 MB.
 const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
@@ -15,6 +16,7 @@ pub fn class(
     fields: ClassFields,
     fallback: Origin,
     base_dir: &Path,
+    sources: &Sources,
     problems: &mut Problems,
 ) -> Option<Class> {
     let Some(id) = fields.id.clone() else {
@@ -80,7 +82,7 @@ pub fn class(
             Some(r.origin),
         ));
     }
-    let recurrence = recurrence(&id, &fields, problems);
+    let recurrence = recurrence(&id, &fields, sources, problems);
     let activity = fields
         .activity
         .as_ref()
@@ -129,7 +131,12 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn recurrence(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Option<Recurrence> {
+fn recurrence(
+    id: &Sp<String>,
+    f: &ClassFields,
+    sources: &Sources,
+    problems: &mut Problems,
+) -> Option<Recurrence> {
     let mut ways: Vec<(&str, Origin)> = Vec::new();
     if let Some(o) = f.weekly {
         ways.push(("weekly", o));
@@ -179,25 +186,8 @@ fn recurrence(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Opti
                     weeks: f.weeks.as_ref().map(|w| w.value.clone()),
                 }))
             }
-            "rrule" => {
-                let rule = f.rrule.as_ref()?;
-                let Some(start) = &f.start else {
-                    problems.push(
-                        Problem::error(
-                            format!("class `{}` has an `rrule` but no `start`", id.value),
-                            Some(rule.origin),
-                        )
-                        .label("the rule needs its first date and time")
-                        .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
-                    );
-                    return None;
-                };
-                Some(Recurrence::Rule(RuleSpec {
-                    text: rule.value.clone(),
-                    start: start.value,
-                    origin: rule.origin,
-                }))
-            }
+            "rrule" => rule(id, f.rrule.as_ref()?, f.start.as_ref(), sources, problems)
+                .map(Recurrence::Rule),
             "at" => Some(Recurrence::Dates(vec![f.at.as_ref()?.value])),
             _ => Some(Recurrence::Dates(f.dates.as_ref()?.value.clone())),
         },
@@ -261,4 +251,86 @@ fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Med
             None
         }
     }
+}
+
+/// An `rrule` value: a bare rule with `start`, or pasted iCalendar lines that carry
+/// their own `DTSTART` (and maybe `RDATE`/`EXDATE`). Errors point inside the value.
+fn rule(
+    id: &Sp<String>,
+    text: &Sp<String>,
+    start: Option<&Sp<jiff::civil::DateTime>>,
+    sources: &Sources,
+    problems: &mut Problems,
+) -> Option<RuleSpec> {
+    let file_text = &sources.get(text.origin.file).text;
+    let report = |err: RRuleError, problems: &mut Problems| {
+        let from = value_offset(file_text, text.origin, &text.value, err.span.start);
+        let to = value_offset(file_text, text.origin, &text.value, err.span.end);
+        let mut p = Problem::error(
+            format!("invalid `rrule` of class `{}`: {}", id.value, err.message),
+            Some(Origin::new(text.origin.file, from, to.saturating_sub(from))),
+        )
+        .label(err.message.clone());
+        if let Some(h) = err.help {
+            p = p.help(h);
+        }
+        problems.push(p);
+    };
+    let pasted = text.value.contains("DTSTART") || text.value.trim().contains('\n');
+    let parsed = if pasted {
+        parse_ical(&text.value)
+    } else {
+        parse_rrule(&text.value).map(|rule| RecurrenceSpec {
+            dtstart: None,
+            tzid: None,
+            rule: Some(rule),
+            rdates: Vec::new(),
+            exdates: Vec::new(),
+        })
+    };
+    let mut spec = match parsed {
+        Ok(spec) => spec,
+        Err(err) => {
+            report(err, problems);
+            return None;
+        }
+    };
+    if let Some(rule) = &spec.rule {
+        if let Err(err) = rule.check_satisfiable() {
+            report(err, problems);
+            return None;
+        }
+    }
+    match (spec.dtstart, start) {
+        (Some(_), Some(s)) => {
+            problems.push(
+                Problem::error(
+                    format!(
+                        "class `{}` gives its start twice: in `rrule` (DTSTART) and in `start`",
+                        id.value
+                    ),
+                    Some(s.origin),
+                )
+                .label("remove this, or the DTSTART line"),
+            );
+            return None;
+        }
+        (None, Some(s)) => spec.dtstart = Some(s.value),
+        (Some(_), None) => {}
+        (None, None) => {
+            problems.push(
+                Problem::error(
+                    format!("class `{}` has an `rrule` but no `start`", id.value),
+                    Some(text.origin),
+                )
+                .label("the rule needs its first date and time")
+                .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
+            );
+            return None;
+        }
+    }
+    Some(RuleSpec {
+        spec,
+        origin: text.origin,
+    })
 }

@@ -57,6 +57,41 @@ impl Origin {
     }
 }
 
+/// Where byte `at` of a scalar's parsed `value` stands in the file `text`, for a
+/// scalar written at `origin`: past an opening quote, or inside the indented
+/// lines of a block scalar (`|`, `>`), as pasted iCalendar text is written.
+pub fn value_offset(text: &str, origin: Origin, value: &str, at: usize) -> usize {
+    let start = origin.offset.min(text.len());
+    let written = &text[start..];
+    if written.starts_with(['"', '\'']) {
+        return start + 1 + at;
+    }
+    // Where the value's first line begins, and how far its lines are indented.
+    let (body_start, indent) = if written.starts_with(['|', '>']) {
+        let Some(header_end) = written.find('\n') else {
+            return start;
+        };
+        let body_start = start + header_end + 1;
+        let indent = text[body_start..]
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start().len());
+        (body_start, indent)
+    } else {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        (line_start, start - line_start)
+    };
+    let before = &value[..at.min(value.len())];
+    let line = before.matches('\n').count();
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    let line_start: usize = text[body_start..]
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum();
+    body_start + line_start + indent + column
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

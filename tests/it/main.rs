@@ -3,6 +3,7 @@
 mod ledger;
 mod plan;
 mod properties;
+mod recurrence;
 mod rrule;
 mod sim;
 mod support;

@@ -219,7 +219,7 @@ fn the_example_terms_are_valid() {
         assert_eq!(out.code, 0, "{file}: {}", out.stderr);
         assert!(
             out.stderr
-                .contains("valid, 290 sessions (0 errors, 0 warnings)"),
+                .contains("valid, 294 sessions (0 errors, 0 warnings)"),
             "{}",
             out.stderr
         );
