@@ -135,7 +135,7 @@ pub enum Recurrence {
     /// Explicit local date-times (a one-off `at` is a list of one).
     Dates(Vec<DateTime>),
     /// An RFC 5545 rule from `start`, expanded by `calendar::rrule`.
-    Rule(RuleSpec),
+    Rule(Box<RuleSpec>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -187,7 +187,7 @@ fn recurrence(
                 }))
             }
             "rrule" => rule(id, f.rrule.as_ref()?, f.start.as_ref(), sources, problems)
-                .map(Recurrence::Rule),
+                .map(|r| Recurrence::Rule(Box::new(r))),
             "at" => Some(Recurrence::Dates(vec![f.at.as_ref()?.value])),
             _ => Some(Recurrence::Dates(f.dates.as_ref()?.value.clone())),
         },
@@ -295,11 +295,11 @@ fn rule(
             return None;
         }
     };
-    if let Some(rule) = &spec.rule {
-        if let Err(err) = rule.check_satisfiable() {
-            report(err, problems);
-            return None;
-        }
+    if let Some(rule) = &spec.rule
+        && let Err(err) = rule.check_satisfiable()
+    {
+        report(err, problems);
+        return None;
     }
     match (spec.dtstart, start) {
         (Some(_), Some(s)) => {
