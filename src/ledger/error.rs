@@ -73,6 +73,29 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
+    /// The same failure for another caller of one group commit (errors do not clone).
+    pub(crate) fn shared(&self) -> LedgerError {
+        match self {
+            LedgerError::Locked { path } => LedgerError::Locked { path: path.clone() },
+            LedgerError::Poisoned { path } => LedgerError::Poisoned { path: path.clone() },
+            LedgerError::CompactionMismatch { path } => {
+                LedgerError::CompactionMismatch { path: path.clone() }
+            }
+            LedgerError::Io { op, path, source } => LedgerError::Io {
+                op,
+                path: path.clone(),
+                source: io::Error::new(source.kind(), source.to_string()),
+            },
+            LedgerError::Corrupt { path, .. } => LedgerError::Poisoned { path: path.clone() },
+            LedgerError::Encode { key, source } => LedgerError::Io {
+                op: "encode a record beside",
+                path: PathBuf::from(key),
+                source: io::Error::other(source.to_string()),
+            },
+            LedgerError::Closed => LedgerError::Closed,
+        }
+    }
+
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         LedgerError::Io {
             op,

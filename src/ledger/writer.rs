@@ -69,15 +69,34 @@ impl LedgerWriter {
 
 fn run(mut ledger: Ledger, mut rx: mpsc::Receiver<Command>) {
     while let Some(command) = rx.blocking_recv() {
-        match command {
-            Command::Append(record, reply) => {
-                // The caller may have given up waiting; the line is written all the same.
-                let _ = reply.send(ledger.append(&record));
+        let mut records = Vec::new();
+        let mut replies = Vec::new();
+        let mut close = None;
+        let mut next = Some(command);
+        // Everything queued while the last fsync ran goes out with the next one.
+        while let Some(command) = next.take() {
+            match command {
+                Command::Append(record, reply) => {
+                    records.push(record);
+                    replies.push(reply);
+                    next = rx.try_recv().ok();
+                }
+                Command::Close(reply) => close = Some(reply),
             }
-            Command::Close(reply) => {
-                let _ = reply.send(ledger);
-                return;
+        }
+        if !records.is_empty() {
+            let result = ledger.append_all(&records);
+            for reply in replies {
+                // The caller may have given up waiting; the lines are written all the same.
+                let _ = reply.send(match &result {
+                    Ok(()) => Ok(()),
+                    Err(err) => Err(err.shared()),
+                });
             }
+        }
+        if let Some(reply) = close {
+            let _ = reply.send(ledger);
+            return;
         }
     }
 }
