@@ -8,6 +8,7 @@ use jiff::Timestamp;
 pub enum Job {
     Validate(ValidateJob),
     Plan(PlanJob),
+    Apply(Box<ApplyJob>),
     Sim(Box<crate::sim::SimConfig>),
 }
 
@@ -43,4 +44,31 @@ pub fn parse_now(s: Option<&str>) -> Result<Timestamp, String> {
             format!("invalid `--now` value `{s}`: expected an RFC 3339 time like `2027-01-04T09:00:00+08:00`")
         }),
     }
+}
+
+/// Credentials for WeCom, from `WECOM_CORPID` and `WECOM_CORPSECRET`.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub corpid: String,
+    pub secret: crate::wecom::Secret,
+}
+
+#[derive(Debug)]
+pub struct ApplyJob {
+    pub file: std::path::PathBuf,
+    /// `None`: beside the schedule (or in the sandbox folder with `--sandbox`).
+    pub ledger: Option<std::path::PathBuf>,
+    pub yes: bool,
+    pub now: Timestamp,
+    /// Calls per minute; `None`: no limit.
+    pub rate: Option<u32>,
+    pub concurrency: u32,
+    pub max_creates: Option<usize>,
+    pub api_base: String,
+    pub sandbox: bool,
+    pub report: Option<std::path::PathBuf>,
+    pub strict: bool,
+    pub quota_pause: std::time::Duration,
+    /// `None` with `--sandbox`; else required before any call.
+    pub credentials: Option<Credentials>,
 }

@@ -34,8 +34,60 @@ pub enum Command {
         after_help = "Examples:\n  livesched plan spring.yaml\n  livesched plan spring.yaml --format json --now 2027-01-04T09:00:00+08:00\n  livesched plan spring.yaml --detailed-exitcode   # 0 no changes, 2 changes, 1 error"
     )]
     Plan(PlanArgs),
+    /// Create, modify and cancel lives until WeCom matches the file.
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(Box<ApplyArgs>),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
+}
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  livesched apply schedules/spring-2027.yaml --sandbox        # try it on the built-in simulator
+  WECOM_CORPID=ww… WECOM_CORPSECRET=… livesched apply spring.yaml --yes --report apply.json
+
+Credentials come from WECOM_CORPID and WECOM_CORPSECRET; WECOM_API_BASE (or --api-base)
+points at another host, e.g. a private deployment or `livesched sim`.";
+
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Apply without asking (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// What "now" is (RFC 3339); sessions that start before it are never touched.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Calls per minute, all APIs together; 0 for no limit (simulators only)
+    /// [default: 1000, or 6000 with --sandbox].
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+    /// Calls in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: u32,
+    /// Create at most N lives in this run (WeCom allows 10,000 per app per day).
+    #[arg(long, value_name = "N")]
+    pub max_creates: Option<usize>,
+    /// The WeCom API base.
+    #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
+    pub api_base: String,
+    /// Run against the built-in simulator, with its state and ledger under
+    /// `.livesched-sandbox/` beside FILE; no account needed.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Write a JSON summary of the run to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
+    #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
+    pub quota_pause: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,9 +152,51 @@ impl Cli {
                 detailed_exitcode: a.detailed_exitcode,
                 strict: a.strict,
             }),
+            Command::Apply(a) => {
+                let sandbox = a.sandbox;
+                let credentials = if sandbox {
+                    None
+                } else {
+                    credentials_from_env()
+                };
+                Job::Apply(Box::new(crate::config::ApplyJob {
+                    now: parse_now(a.now.as_deref())?,
+                    rate: match a.rate.unwrap_or(if sandbox { 6000 } else { 1000 }) {
+                        0 => None,
+                        n => Some(n),
+                    },
+                    concurrency: a.concurrency.max(1),
+                    max_creates: a.max_creates,
+                    api_base: a.api_base,
+                    quota_pause: crate::schedule::values::duration(&a.quota_pause)
+                        .map(|s| std::time::Duration::from_secs(s.max(0) as u64))
+                        .map_err(|e| format!("invalid `--quota-pause`: expected {e}"))?,
+                    file: a.file,
+                    ledger: a.ledger,
+                    yes: a.yes,
+                    sandbox,
+                    report: a.report,
+                    strict: a.strict,
+                    credentials,
+                }))
+            }
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }
+}
+
+/// `WECOM_CORPID` and `WECOM_CORPSECRET`, when both are set and not empty.
+fn credentials_from_env() -> Option<crate::config::Credentials> {
+    let corpid = std::env::var("WECOM_CORPID")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    let secret = std::env::var("WECOM_CORPSECRET")
+        .ok()
+        .filter(|v| !v.is_empty())?;
+    Some(crate::config::Credentials {
+        corpid,
+        secret: crate::wecom::Secret::new(secret),
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! One module per command: each takes its plain job and returns an exit code.
 
+mod apply;
 mod plan;
 mod sim;
 mod validate;
@@ -13,6 +14,7 @@ pub fn run(job: Job) -> ExitCode {
     match job {
         Job::Validate(j) => validate::run(&j),
         Job::Plan(j) => plan::run(&j),
+        Job::Apply(j) => apply::run(&j),
         Job::Sim(config) => sim::run(*config),
     }
 }

@@ -40,7 +40,7 @@ pub struct Change {
 }
 
 /// The fields `living/modify` can change; a difference in any of them is a modify.
-const MODIFIABLE: [&str; 6] = [
+pub const MODIFIABLE: [&str; 6] = [
     "theme",
     "living_start",
     "living_duration",
@@ -66,7 +66,7 @@ pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change>
                     None => Action::Create,
                     Some(sent) => {
                         let planned = serde_json::to_value(&l.request).unwrap_or_default();
-                        if MODIFIABLE.iter().all(|f| sent.get(f) == planned.get(f)) {
+                        if same_modifiable(sent, &planned) {
                             Action::Unchanged
                         } else {
                             Action::Modify
@@ -103,6 +103,11 @@ pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change>
         });
     }
     out
+}
+
+/// Whether two create bodies agree on every field `living/modify` can change.
+pub fn same_modifiable(a: &Value, b: &Value) -> bool {
+    MODIFIABLE.iter().all(|f| a.get(f) == b.get(f))
 }
 
 /// The ledger holds a live for this key that has not been cancelled.

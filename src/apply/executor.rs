@@ -1,0 +1,396 @@
+//! Carrying out the changes: creates and modifies first, then cancels; each step
+//! recorded in the ledger as an intent before the call and a result after it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::call::call;
+use super::gate::Gate;
+use super::media::{MediaCache, upload_path};
+use super::progress::Progress;
+use super::recover::Recovery;
+use super::summary::{Failure, Summary};
+use crate::ledger::{Event, LedgerError, LedgerWriter, Record};
+use crate::plan::PlannedLive;
+use crate::wecom::types::status;
+use crate::wecom::{ApiError, Client, CreateLiving, ErrorClass, ModifyLiving};
+
+/// One step for the API.
+#[derive(Debug, Clone)]
+pub enum Task {
+    /// `pending`: a crashed run left an intent to create this session, with what it sent.
+    Create {
+        live: Box<PlannedLive>,
+        pending: Option<Value>,
+    },
+    /// `current`: the live's state as last recorded (a create body).
+    Modify {
+        live: Box<PlannedLive>,
+        livingid: String,
+        current: Option<Value>,
+    },
+    Cancel {
+        key: String,
+        livingid: String,
+    },
+}
+
+impl Task {
+    fn key(&self) -> &str {
+        match self {
+            Task::Create { live, .. } | Task::Modify { live, .. } => &live.key,
+            Task::Cancel { key, .. } => key,
+        }
+    }
+
+    fn action(&self) -> &'static str {
+        match self {
+            Task::Create { .. } => "create",
+            Task::Modify { .. } => "modify",
+            Task::Cancel { .. } => "cancel",
+        }
+    }
+}
+
+/// What became of a task.
+enum Outcome {
+    Created,
+    Adopted,
+    Modified,
+    Cancelled,
+    Deferred,
+    Failed(Failure),
+}
+
+pub struct Executor {
+    pub client: Client,
+    pub gate: Gate,
+    pub ledger: LedgerWriter,
+    pub media: MediaCache,
+    pub recovery: Recovery,
+    pub progress: Progress,
+    /// Set by Ctrl-C or a fatal error: no new task starts.
+    pub stop: Arc<AtomicBool>,
+    pub fatal: Mutex<Option<String>>,
+    /// Tasks in flight at once (each holds its intent open).
+    pub concurrency: usize,
+}
+
+impl Executor {
+    /// Runs `first` (creates and modifies), then `then` (cancels), and sums up.
+    pub async fn run(
+        self: Arc<Self>,
+        first: Vec<Task>,
+        then: Vec<Task>,
+        mut summary: Summary,
+    ) -> Summary {
+        let started = Instant::now();
+        for phase in [first, then] {
+            let slots = Arc::new(tokio::sync::Semaphore::new(self.concurrency.max(1)));
+            let mut running = tokio::task::JoinSet::new();
+            for task in phase {
+                let slot = Arc::clone(&slots)
+                    .acquire_owned()
+                    .await
+                    .expect("slots stay open");
+                if self.stop.load(Ordering::SeqCst) {
+                    summary.deferred += 1;
+                    continue;
+                }
+                let me = Arc::clone(&self);
+                running.spawn(async move {
+                    let outcome = me.perform(&task).await;
+                    drop(slot);
+                    outcome
+                });
+                while let Some(done) = running.try_join_next() {
+                    self.tally(done, &mut summary);
+                }
+            }
+            while let Some(done) = running.join_next().await {
+                self.tally(done, &mut summary);
+            }
+        }
+        summary.interrupted =
+            self.stop.load(Ordering::SeqCst) && self.fatal.lock().expect("fatal lock").is_none();
+        summary.fatal = self.fatal.lock().expect("fatal lock").clone();
+        summary.elapsed_seconds = started.elapsed().as_secs_f64();
+        summary
+    }
+
+    fn tally(&self, done: Result<Outcome, tokio::task::JoinError>, summary: &mut Summary) {
+        match done {
+            Ok(Outcome::Created) => summary.created += 1,
+            Ok(Outcome::Adopted) => summary.adopted += 1,
+            Ok(Outcome::Modified) => summary.modified += 1,
+            Ok(Outcome::Cancelled) => summary.cancelled += 1,
+            Ok(Outcome::Deferred) => summary.deferred += 1,
+            Ok(Outcome::Failed(f)) => {
+                self.progress
+                    .println(&format!("failed to {} `{}`: {}", f.action, f.key, f.error));
+                summary.failed.push(f);
+            }
+            Err(err) => summary.failed.push(Failure {
+                key: String::new(),
+                action: "run",
+                errcode: None,
+                error: format!("a task panicked: {err}"),
+            }),
+        }
+        self.progress.inc(summary.failed.len());
+    }
+
+    async fn perform(&self, task: &Task) -> Outcome {
+        if self.stop.load(Ordering::SeqCst) {
+            return Outcome::Deferred;
+        }
+        let result = match task {
+            Task::Create { live, pending } => self.create(live, pending.as_ref()).await,
+            Task::Modify {
+                live,
+                livingid,
+                current,
+            } => self.modify(live, livingid, current.as_ref()).await,
+            Task::Cancel { key, livingid } => self.cancel(key, livingid).await,
+        };
+        match result {
+            Ok(outcome) => outcome,
+            Err(Stop::Ledger(err)) => {
+                self.halt(format!("{err}: the ledger cannot record results"));
+                Outcome::Failed(failure(task, None, err.to_string()))
+            }
+            Err(Stop::Api(err)) => {
+                if err.class() == ErrorClass::Config {
+                    self.halt(err.to_string());
+                }
+                let outcome = Outcome::Failed(failure(task, err.errcode(), err.to_string()));
+                let record = Record::new(task.key(), Event::Failed, Timestamp::now())
+                    .with_action(task.action())
+                    .with_error(err.errcode(), err.to_string());
+                if let Err(err) = self.ledger.append(record).await {
+                    self.halt(format!("{err}: the ledger cannot record results"));
+                }
+                outcome
+            }
+        }
+    }
+
+    fn halt(&self, reason: String) {
+        let mut fatal = self.fatal.lock().expect("fatal lock");
+        if fatal.is_none() {
+            *fatal = Some(reason);
+        }
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    async fn record(&self, record: Record) -> Result<(), Stop> {
+        self.ledger.append(record).await.map_err(Stop::Ledger)
+    }
+
+    async fn create(&self, live: &PlannedLive, pending: Option<&Value>) -> Result<Outcome, Stop> {
+        let request = self.with_media(&live.request).await?;
+        // A crashed run may have created it: look for what that run sent first.
+        if let Some(sent) =
+            pending.and_then(|v| serde_json::from_value::<CreateLiving>(v.clone()).ok())
+            && let Some(id) = self.recovery.find(&self.client, &self.gate, &sent).await?
+        {
+            self.record(adopted(&live.key, &id, &sent)).await?;
+            return self.bring_up_to_date(live, &id, &sent, &request).await;
+        }
+        let body = serde_json::to_value(&request).unwrap_or_default();
+        self.record(
+            Record::new(&live.key, Event::Intent, Timestamp::now())
+                .with_action("create")
+                .with_request(body.clone()),
+        )
+        .await?;
+        // An ambiguous failure is looked up, never blindly repeated.
+        for _ in 0..3 {
+            match call(&self.gate, &[], || self.client.create(&request)).await {
+                Ok(id) => {
+                    self.recovery.claim(&id);
+                    self.record(
+                        Record::new(&live.key, Event::Created, Timestamp::now())
+                            .with_livingid(&id)
+                            .with_request(body),
+                    )
+                    .await?;
+                    return Ok(Outcome::Created);
+                }
+                Err(err) if err.class() == ErrorClass::Ambiguous => {
+                    tracing::info!("`{}`: {err}; looking it up before creating again", live.key);
+                    if let Some(id) = self
+                        .recovery
+                        .find(&self.client, &self.gate, &request)
+                        .await?
+                    {
+                        self.record(adopted(&live.key, &id, &request)).await?;
+                        return Ok(Outcome::Adopted);
+                    }
+                }
+                Err(err) => return Err(Stop::Api(err)),
+            }
+        }
+        Err(Stop::Api(ApiError::Protocol {
+            api: "living/create",
+            reason: "no reply after three tries, and no live found for it".into(),
+        }))
+    }
+
+    /// After adopting a live made from an older request, modify it to the plan.
+    async fn bring_up_to_date(
+        &self,
+        live: &PlannedLive,
+        id: &str,
+        sent: &CreateLiving,
+        planned: &CreateLiving,
+    ) -> Result<Outcome, Stop> {
+        let sent_v = serde_json::to_value(sent).unwrap_or_default();
+        let planned_v = serde_json::to_value(planned).unwrap_or_default();
+        if crate::plan::changes::same_modifiable(&sent_v, &planned_v) {
+            return Ok(Outcome::Adopted);
+        }
+        self.modify(live, id, Some(&sent_v)).await
+    }
+
+    async fn modify(
+        &self,
+        live: &PlannedLive,
+        livingid: &str,
+        current: Option<&Value>,
+    ) -> Result<Outcome, Stop> {
+        let r = &live.request;
+        let body = ModifyLiving {
+            livingid: livingid.to_string(),
+            theme: r.theme.clone(),
+            living_start: r.living_start,
+            living_duration: r.living_duration,
+            description: r.description.clone(),
+            living_type: r.living_type,
+            remind_time: r.remind_time,
+        };
+        self.record(
+            Record::new(&live.key, Event::Intent, Timestamp::now())
+                .with_action("modify")
+                .with_livingid(livingid)
+                .with_request(serde_json::to_value(&body).unwrap_or_default()),
+        )
+        .await?;
+        // Sending the whole intended state twice changes nothing: safe to repeat.
+        call(&self.gate, &[ErrorClass::Ambiguous], || {
+            self.client.modify(&body)
+        })
+        .await?;
+        // The live's state now: what it was (media ids and all), with the modified fields.
+        let mut state = current
+            .cloned()
+            .unwrap_or_else(|| serde_json::to_value(r).unwrap_or_default());
+        let planned = serde_json::to_value(r).unwrap_or_default();
+        for field in crate::plan::changes::MODIFIABLE {
+            match planned.get(field) {
+                Some(v) => state[field] = v.clone(),
+                None => {
+                    if let Some(o) = state.as_object_mut() {
+                        o.remove(field);
+                    }
+                }
+            }
+        }
+        self.record(
+            Record::new(&live.key, Event::Modified, Timestamp::now())
+                .with_livingid(livingid)
+                .with_request(state),
+        )
+        .await?;
+        Ok(Outcome::Modified)
+    }
+
+    async fn cancel(&self, key: &str, livingid: &str) -> Result<Outcome, Stop> {
+        self.record(
+            Record::new(key, Event::Intent, Timestamp::now())
+                .with_action("cancel")
+                .with_livingid(livingid),
+        )
+        .await?;
+        let result = call(&self.gate, &[ErrorClass::Ambiguous], || {
+            self.client.cancel(livingid)
+        })
+        .await;
+        match result {
+            Ok(()) => {}
+            // Already cancelled (by us before a lost reply, or by a person) is done.
+            Err(err) if err.errcode() == Some(92006) => {
+                let info = call(&self.gate, &[ErrorClass::Ambiguous], || {
+                    self.client.living_info(livingid)
+                })
+                .await?;
+                if info.status != status::CANCELLED {
+                    return Err(Stop::Api(err));
+                }
+            }
+            Err(err) => return Err(Stop::Api(err)),
+        }
+        self.record(Record::new(key, Event::Cancelled, Timestamp::now()).with_livingid(livingid))
+            .await?;
+        Ok(Outcome::Cancelled)
+    }
+
+    /// The request with each `upload:PATH` replaced by the file's media_id.
+    async fn with_media(&self, request: &CreateLiving) -> Result<CreateLiving, Stop> {
+        let mut r = request.clone();
+        let upload = |name: String, bytes: Vec<u8>| async move {
+            call(&self.gate, &[], || {
+                self.client.upload_image(&name, bytes.clone())
+            })
+            .await
+            .map(|m| m.media_id)
+        };
+        for slot in [&mut r.activity_cover_mediaid, &mut r.activity_share_mediaid]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(path) = upload_path(slot) {
+                *slot = self.media.media_id(&path, upload).await?;
+            }
+        }
+        if let Some(detail) = &mut r.activity_detail {
+            for slot in &mut detail.image_list {
+                if let Some(path) = upload_path(slot) {
+                    *slot = self.media.media_id(&path, upload).await?;
+                }
+            }
+        }
+        Ok(r)
+    }
+}
+
+fn adopted(key: &str, id: &str, request: &CreateLiving) -> Record {
+    Record::new(key, Event::Adopted, Timestamp::now())
+        .with_livingid(id)
+        .with_request(serde_json::to_value(request).unwrap_or_default())
+}
+
+fn failure(task: &Task, errcode: Option<i64>, error: String) -> Failure {
+    Failure {
+        key: task.key().to_string(),
+        action: task.action(),
+        errcode,
+        error,
+    }
+}
+
+/// Why a task stopped before its result.
+enum Stop {
+    Api(ApiError),
+    Ledger(LedgerError),
+}
+
+impl From<ApiError> for Stop {
+    fn from(err: ApiError) -> Stop {
+        Stop::Api(err)
+    }
+}

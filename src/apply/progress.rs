@@ -1,0 +1,93 @@
+//! Progress of an apply: an indicatif bar on a terminal, a plain line every few
+//! seconds otherwise (CI logs), and messages printed above the bar without tearing.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How often a plain progress line is printed when stderr is not a terminal.
+const PLAIN_EVERY: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+pub struct Progress {
+    bar: ProgressBar,
+    terminal: bool,
+    done: Arc<AtomicU64>,
+    failed: Arc<AtomicUsize>,
+    total: u64,
+    started: Instant,
+}
+
+impl Progress {
+    pub fn new(total: u64) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = if terminal {
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress {
+            bar,
+            terminal,
+            done: Arc::new(AtomicU64::new(0)),
+            failed: Arc::new(AtomicUsize::new(0)),
+            total,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn inc(&self, failed: usize) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        self.failed.store(failed, Ordering::Relaxed);
+        self.bar.inc(1);
+        if failed > 0 {
+            self.bar.set_message(format!("({failed} failed)"));
+        }
+    }
+
+    /// A line above the bar (or on its own without one).
+    pub fn println(&self, line: &str) {
+        if self.terminal {
+            self.bar.println(line);
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    /// On a non-terminal, prints a line every few seconds until the returned task is aborted.
+    pub fn spawn_plain_lines(&self) -> Option<tokio::task::JoinHandle<()>> {
+        if self.terminal || self.total == 0 {
+            return None;
+        }
+        let me = self.clone();
+        Some(tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PLAIN_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let done = me.done.load(Ordering::Relaxed);
+                let secs = me.started.elapsed().as_secs_f64().max(0.001);
+                eprintln!(
+                    "apply: {done}/{} done, {} failed, {:.1}/s",
+                    me.total,
+                    me.failed.load(Ordering::Relaxed),
+                    done as f64 / secs
+                );
+            }
+        }))
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
