@@ -216,7 +216,7 @@ impl Executor {
                     self.record(
                         Record::new(&live.key, Event::Created, Timestamp::now())
                             .with_livingid(&id)
-                            .with_request(body),
+                            .with_request(planned_body(live)),
                     )
                     .await?;
                     return Ok(Outcome::Created);
@@ -228,7 +228,7 @@ impl Executor {
                         .find(&self.client, &self.gate, &request)
                         .await?
                     {
-                        self.record(adopted(&live.key, &id, &request)).await?;
+                        self.record(adopted(&live.key, &id, &live.request)).await?;
                         return Ok(Outcome::Adopted);
                     }
                 }
@@ -366,6 +366,13 @@ impl Executor {
         }
         Ok(r)
     }
+}
+
+/// What a result records as the live's state: the planned body, local images as
+/// `upload:PATH`, so that the next plan compares like with like. (The intent
+/// before the call records what was actually sent.)
+fn planned_body(live: &PlannedLive) -> Value {
+    serde_json::to_value(&live.request).unwrap_or_default()
 }
 
 fn adopted(key: &str, id: &str, request: &CreateLiving) -> Record {
