@@ -16,6 +16,7 @@ use super::recover::Recovery;
 use super::summary::{Failure, Summary};
 use crate::ledger::{Event, LedgerError, LedgerWriter, Record};
 use crate::plan::PlannedLive;
+use crate::plan::changes::with_modifiable;
 use crate::wecom::types::status;
 use crate::wecom::{ApiError, Client, CreateLiving, ErrorClass, ModifyLiving};
 
@@ -286,20 +287,11 @@ impl Executor {
         })
         .await?;
         // The live's state now: what it was (media ids and all), with the modified fields.
-        let mut state = current
-            .cloned()
-            .unwrap_or_else(|| serde_json::to_value(r).unwrap_or_default());
-        let planned = serde_json::to_value(r).unwrap_or_default();
-        for field in crate::plan::changes::MODIFIABLE {
-            match planned.get(field) {
-                Some(v) => state[field] = v.clone(),
-                None => {
-                    if let Some(o) = state.as_object_mut() {
-                        o.remove(field);
-                    }
-                }
-            }
-        }
+        let planned = planned_body(live);
+        let state = with_modifiable(
+            current.cloned().unwrap_or_else(|| planned.clone()),
+            &planned,
+        );
         self.record(
             Record::new(&live.key, Event::Modified, Timestamp::now())
                 .with_livingid(livingid)

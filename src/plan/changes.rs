@@ -110,6 +110,22 @@ pub fn same_modifiable(a: &Value, b: &Value) -> bool {
     MODIFIABLE.iter().all(|f| a.get(f) == b.get(f))
 }
 
+/// `base` with every field `living/modify` can change taken from `from`
+/// (and left out where `from` leaves it out).
+pub fn with_modifiable(mut base: Value, from: &Value) -> Value {
+    for field in MODIFIABLE {
+        match from.get(field) {
+            Some(v) => base[field] = v.clone(),
+            None => {
+                if let Some(o) = base.as_object_mut() {
+                    o.remove(field);
+                }
+            }
+        }
+    }
+    base
+}
+
 /// The ledger holds a live for this key that has not been cancelled.
 fn is_live(k: &KeyState) -> bool {
     k.livingid.is_some() && k.last != Event::Cancelled
