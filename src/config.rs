@@ -23,6 +23,7 @@ pub enum OutputFormat {
     Json,
     Csv,
     Ics,
+    Html,
 }
 
 #[derive(Debug)]

@@ -75,6 +75,7 @@ pub enum Format {
     Json,
     Csv,
     Ics,
+    Html,
 }
 
 impl Cli {
@@ -95,6 +96,7 @@ impl Cli {
                     Format::Json => OutputFormat::Json,
                     Format::Csv => OutputFormat::Csv,
                     Format::Ics => OutputFormat::Ics,
+                    Format::Html => OutputFormat::Html,
                 },
                 now: parse_now(a.now.as_deref())?,
                 detailed_exitcode: a.detailed_exitcode,
