@@ -36,6 +36,62 @@ pub enum Command {
     Plan(PlanArgs),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
+    /// Count what the ledger holds against the plan, and show the sessions coming up next.
+    #[command(
+        after_help = "Examples:\n  livesched status spring.yaml\n  livesched status spring.yaml --format json --now 2027-03-01T00:00:00+08:00"
+    )]
+    Status(StatusArgs),
+    /// Print shell completions to stdout.
+    #[command(
+        after_help = "Examples:\n  livesched completions bash > ~/.local/share/bash-completion/completions/livesched\n  livesched completions zsh > ~/.zfunc/_livesched\n  livesched completions fish > ~/.config/fish/completions/livesched.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(
+        after_help = "Examples:\n  livesched man > livesched.1 && man ./livesched.1\n  livesched man plan > livesched-plan.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// What "now" is (RFC 3339); sessions that start before it are past.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Table)]
+    pub format: StatusFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A command's own page (e.g. `plan`) instead of the overview.
+    pub command: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +158,21 @@ impl Cli {
                 detailed_exitcode: a.detailed_exitcode,
                 strict: a.strict,
             }),
+            Command::Status(a) => Job::Status(crate::config::StatusJob {
+                ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
+                file: a.file,
+                format: match a.format {
+                    StatusFormatArg::Table => crate::config::StatusFormat::Table,
+                    StatusFormatArg::Json => crate::config::StatusFormat::Json,
+                },
+                now: parse_now(a.now.as_deref())?,
+            }),
+            Command::Completions(a) => Job::Completions(match a.shell {
+                ShellArg::Bash => crate::config::Shell::Bash,
+                ShellArg::Zsh => crate::config::Shell::Zsh,
+                ShellArg::Fish => crate::config::Shell::Fish,
+            }),
+            Command::Man(a) => Job::Man(a.command),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }

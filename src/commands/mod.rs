@@ -1,7 +1,9 @@
 //! One module per command: each takes its plain job and returns an exit code.
 
+mod completions;
 mod plan;
 mod sim;
+mod status;
 mod validate;
 
 use crate::config::Job;
@@ -14,5 +16,8 @@ pub fn run(job: Job) -> ExitCode {
         Job::Validate(j) => validate::run(&j),
         Job::Plan(j) => plan::run(&j),
         Job::Sim(config) => sim::run(*config),
+        Job::Status(j) => status::run(&j),
+        Job::Completions(shell) => completions::completions(shell),
+        Job::Man(page) => completions::man(page.as_deref()),
     }
 }

@@ -6,6 +6,7 @@ mod plan;
 mod properties;
 mod rrule;
 mod sim;
+mod status;
 mod support;
 mod validate;
 mod wecom;
