@@ -92,10 +92,16 @@ fn head(out: &mut String, term: &Term, classes: &[&str]) {
     out.push_str("</style>\n</head>\n");
 }
 
-/// Hues a golden angle apart, so classes next to each other never look alike.
+/// Hues a golden angle apart, so classes next to each other never look alike; with
+/// twenty-odd classes some hues come close, so the shade steps too.
 fn colour(i: usize, lightness: u32) -> String {
     let hue = (i as f64 * 137.508 + 210.0) % 360.0;
-    let saturation = if lightness > 80 { 75 } else { 60 };
+    let step = [0, -12, 9][i % 3];
+    let (saturation, lightness) = if lightness > 80 {
+        (75, lightness.saturating_add_signed(step / 3))
+    } else {
+        (60, lightness.saturating_add_signed(step))
+    };
     format!("hsl({hue:.0} {saturation}% {lightness}%)")
 }
 
