@@ -159,7 +159,6 @@ fn legend(out: &mut String, page: &Page<'_>, order: &[&str]) {
     for (i, id) in order.iter().enumerate() {
         let mine: Vec<&PlannedLive> = page.plan.lives.iter().filter(|l| l.class == *id).collect();
         let mut anchors: Vec<&str> = mine.iter().map(|l| l.anchor.as_str()).collect();
-        anchors.dedup();
         anchors.sort_unstable();
         anchors.dedup();
         let hours: i64 = mine.iter().map(|l| l.duration).sum();
