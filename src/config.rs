@@ -9,6 +9,9 @@ pub enum Job {
     Validate(ValidateJob),
     Plan(PlanJob),
     Apply(Box<ApplyJob>),
+    Status(StatusJob),
+    Completions(Shell),
+    Man(Option<String>),
     Sim(Box<crate::sim::SimConfig>),
 }
 
@@ -24,6 +27,7 @@ pub enum OutputFormat {
     Json,
     Csv,
     Ics,
+    Html,
 }
 
 #[derive(Debug)]
@@ -34,6 +38,28 @@ pub struct PlanJob {
     pub now: Timestamp,
     pub detailed_exitcode: bool,
     pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug)]
+pub struct StatusJob {
+    pub file: PathBuf,
+    pub ledger: PathBuf,
+    pub format: StatusFormat,
+    pub now: Timestamp,
+}
+
+/// The shells `livesched completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// `--now`: RFC 3339 with an offset, e.g. `2027-01-04T09:00:00+08:00`.

@@ -39,6 +39,62 @@ pub enum Command {
     Apply(Box<ApplyArgs>),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
+    /// Count what the ledger holds against the plan, and show the sessions coming up next.
+    #[command(
+        after_help = "Examples:\n  livesched status spring.yaml\n  livesched status spring.yaml --format json --now 2027-03-01T00:00:00+08:00"
+    )]
+    Status(StatusArgs),
+    /// Print shell completions to stdout.
+    #[command(
+        after_help = "Examples:\n  livesched completions bash > ~/.local/share/bash-completion/completions/livesched\n  livesched completions zsh > ~/.zfunc/_livesched\n  livesched completions fish > ~/.config/fish/completions/livesched.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(
+        after_help = "Examples:\n  livesched man > livesched.1 && man ./livesched.1\n  livesched man plan > livesched-plan.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// What "now" is (RFC 3339); sessions that start before it are past.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Table)]
+    pub format: StatusFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A command's own page (e.g. `plan`) instead of the overview.
+    pub command: Option<String>,
 }
 
 const APPLY_EXAMPLES: &str = "\
@@ -127,6 +183,7 @@ pub enum Format {
     Json,
     Csv,
     Ics,
+    Html,
 }
 
 impl Cli {
@@ -147,6 +204,7 @@ impl Cli {
                     Format::Json => OutputFormat::Json,
                     Format::Csv => OutputFormat::Csv,
                     Format::Ics => OutputFormat::Ics,
+                    Format::Html => OutputFormat::Html,
                 },
                 now: parse_now(a.now.as_deref())?,
                 detailed_exitcode: a.detailed_exitcode,
@@ -180,6 +238,21 @@ impl Cli {
                     credentials,
                 }))
             }
+            Command::Status(a) => Job::Status(crate::config::StatusJob {
+                ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
+                file: a.file,
+                format: match a.format {
+                    StatusFormatArg::Table => crate::config::StatusFormat::Table,
+                    StatusFormatArg::Json => crate::config::StatusFormat::Json,
+                },
+                now: parse_now(a.now.as_deref())?,
+            }),
+            Command::Completions(a) => Job::Completions(match a.shell {
+                ShellArg::Bash => crate::config::Shell::Bash,
+                ShellArg::Zsh => crate::config::Shell::Zsh,
+                ShellArg::Fish => crate::config::Shell::Fish,
+            }),
+            Command::Man(a) => Job::Man(a.command),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }

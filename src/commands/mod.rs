@@ -1,8 +1,10 @@
 //! One module per command: each takes its plain job and returns an exit code.
 
 mod apply;
+mod completions;
 mod plan;
 mod sim;
+mod status;
 mod validate;
 
 use crate::config::Job;
@@ -16,5 +18,8 @@ pub fn run(job: Job) -> ExitCode {
         Job::Plan(j) => plan::run(&j),
         Job::Apply(j) => apply::run(&j),
         Job::Sim(config) => sim::run(*config),
+        Job::Status(j) => status::run(&j),
+        Job::Completions(shell) => completions::completions(shell),
+        Job::Man(page) => completions::man(page.as_deref()),
     }
 }

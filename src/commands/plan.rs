@@ -94,6 +94,7 @@ pub fn run(job: &PlanJob) -> ExitCode {
         OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),
         OutputFormat::Csv => render::csv(&plan, &changes),
         OutputFormat::Ics => render::ics(&plan, &schedule.term, job.now),
+        OutputFormat::Html => render::html(&plan, &schedule.term, &changes, &ledger, job.now),
     };
     print!("{out}");
     if job.detailed_exitcode && changes::pending(&changes) {

@@ -1,11 +1,13 @@
 //! The integration test binary: drives the built `livesched` against real files and the simulator.
 
+mod html;
 mod ledger;
 mod plan;
 mod properties;
 mod recurrence;
 mod rrule;
 mod sim;
+mod status;
 mod support;
 mod validate;
 mod wecom;

@@ -1,14 +1,19 @@
-//! Rendering a plan: a table for people, JSON and CSV for programs, iCalendar for calendars.
+//! Rendering a plan: a table for people, JSON and CSV for programs, iCalendar for calendars,
+//! HTML for a term at a glance.
 
 mod csv;
+mod html;
 mod ics;
 mod json;
+mod state;
 mod table;
 mod width;
 
 pub use csv::csv;
+pub use html::html;
 pub use ics::ics;
 pub use json::json;
+pub use state::{SessionState, drift};
 pub use table::table;
 pub use width::{display_width, pad};
 

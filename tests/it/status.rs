@@ -1,0 +1,133 @@
+//! `status`, `completions` and `man`: the ledger summarised, and what is generated from the CLI.
+
+use serde_json::json;
+
+use crate::support::{Env, repo, run_in};
+
+const TERM: &str = r#"version: 1
+term:
+  name: 状态
+  start: 2027-02-22
+  end: 2027-03-21
+defaults: { anchor: zhangsan, type: training, duration: 90m }
+classes:
+  - id: ml
+    theme: 机器学习 第{n}讲
+    weekly: { days: [mon, wed], at: "19:00" }
+"#;
+
+/// Sessions on 02-22 and 02-24 are past at `NOW`; the rest are the future.
+const NOW: &str = "--now=2027-03-01T00:00:00+08:00";
+
+/// A ledger with one session of each kind: created, failed, drifted, in doubt, and one to cancel.
+fn env_with_ledger() -> Env {
+    let env = Env::new();
+    env.write("t.yaml", TERM);
+    let plan = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let request = |key: &str| {
+        doc["lives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["key"] == key)
+            .map(|l| l["request"].clone())
+            .unwrap()
+    };
+    let at = "2027-02-01T00:00:00Z";
+    let lines = [
+        json!({"key": "ml/2027-02-22", "event": "created", "livingid": "L0", "at": at, "request": request("ml/2027-02-22")}),
+        json!({"key": "ml/2027-03-01", "event": "created", "livingid": "L1", "at": at, "request": request("ml/2027-03-01")}),
+        json!({"key": "ml/2027-03-03", "event": "failed", "errcode": 40003, "error": "bad userid", "at": at}),
+        json!({"key": "ml/2027-03-08", "event": "created", "livingid": "L3", "at": at, "request": request("ml/2027-03-08")}),
+        json!({"key": "ml/2027-03-08", "event": "refreshed", "livingid": "L3", "status": 4, "at": at}),
+        json!({"key": "ml/2027-03-10", "event": "intent", "action": "create", "at": at}),
+        json!({"key": "gone/2027-03-20", "event": "created", "livingid": "L9", "at": at, "request": {"living_start": 1_900_000_000}}),
+    ];
+    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    env.write("t.ledger.jsonl", text.join("\n") + "\n");
+    env
+}
+
+#[test]
+fn status_as_a_table() {
+    let env = env_with_ledger();
+    let out = env.run(&["status", "t.yaml", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn status_as_json() {
+    let env = env_with_ledger();
+    let out = env.run(&["status", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    // 8 sessions: 2 past, 1 created, 1 failed, 1 drifted, 3 pending (one of them in doubt).
+    assert_eq!(
+        doc["counts"],
+        json!({"sessions": 8, "created": 1, "pending": 3, "failed": 1, "drifted": 1, "past": 2})
+    );
+    assert_eq!(doc["apply"]["cancel"], 1, "the live the plan dropped");
+    assert_eq!(doc["next"].as_array().unwrap().len(), 5);
+    assert_eq!(doc["next"][0]["key"], "ml/2027-03-01");
+    assert_eq!(doc["next"][0]["livingid"], "L1");
+    assert_eq!(doc["next"][2]["drift"], "cancelled");
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn status_without_a_ledger_counts_everything_pending() {
+    let out = run_in(
+        &repo(),
+        &[
+            "status",
+            "schedules/spring-2027.yaml",
+            "--ledger",
+            "does-not-exist.jsonl",
+            "--format",
+            "json",
+            "--now=2027-01-04T09:00:00+08:00",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["counts"]["sessions"], 294);
+    assert_eq!(doc["counts"]["pending"], 294);
+    assert_eq!(doc["apply"]["create"], 294);
+}
+
+#[test]
+fn status_of_an_invalid_schedule_is_exit_3() {
+    let env = Env::new();
+    env.write("bad.yaml", format!("{}classes: 3\n", crate::support::TERM));
+    let out = env.run(&["status", "bad.yaml", NOW]);
+    assert_eq!(out.code, 3);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Env::new().run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("validate"), "{shell}");
+        assert!(out.stdout.contains("detailed-exitcode"), "{shell}");
+    }
+}
+
+#[test]
+fn the_man_pages_are_roff() {
+    let out = Env::new().run(&["man"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(".TH livesched 1"));
+    assert!(out.stdout.contains("validate"));
+    let plan = Env::new().run(&["man", "plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    assert!(plan.stdout.contains(".TH livesched-plan 1"));
+    assert!(plan.stdout.contains("detailed\\-exitcode"));
+    let none = Env::new().run(&["man", "nope"]);
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("`validate`"), "{}", none.stderr);
+}
