@@ -23,7 +23,9 @@ pub struct ValidateJob {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
+    Auto,
     Table,
+    Diff,
     Json,
     Csv,
     Ics,
@@ -37,6 +39,7 @@ pub struct PlanJob {
     pub format: OutputFormat,
     pub now: Timestamp,
     pub detailed_exitcode: bool,
+    pub verbose: bool,
     pub strict: bool,
 }
 
@@ -95,6 +98,7 @@ pub struct ApplyJob {
     pub report: Option<std::path::PathBuf>,
     pub strict: bool,
     pub quota_pause: std::time::Duration,
+    pub recreate_cancelled: bool,
     /// `None` with `--sandbox`; else required before any call.
     pub credentials: Option<Credentials>,
 }

@@ -38,12 +38,20 @@ pub enum Task {
         key: String,
         livingid: String,
     },
+    /// WeCom cannot modify the anchor or the pictures: create anew, then cancel `old`.
+    Replace {
+        live: Box<PlannedLive>,
+        old: String,
+        pending: Option<Value>,
+    },
 }
 
 impl Task {
     fn key(&self) -> &str {
         match self {
-            Task::Create { live, .. } | Task::Modify { live, .. } => &live.key,
+            Task::Create { live, .. } | Task::Modify { live, .. } | Task::Replace { live, .. } => {
+                &live.key
+            }
             Task::Cancel { key, .. } => key,
         }
     }
@@ -53,6 +61,7 @@ impl Task {
             Task::Create { .. } => "create",
             Task::Modify { .. } => "modify",
             Task::Cancel { .. } => "cancel",
+            Task::Replace { .. } => "replace",
         }
     }
 }
@@ -63,6 +72,7 @@ enum Outcome {
     Adopted,
     Modified,
     Cancelled,
+    Replaced,
     Deferred,
     Failed(Failure),
 }
@@ -129,6 +139,7 @@ impl Executor {
             Ok(Outcome::Adopted) => summary.adopted += 1,
             Ok(Outcome::Modified) => summary.modified += 1,
             Ok(Outcome::Cancelled) => summary.cancelled += 1,
+            Ok(Outcome::Replaced) => summary.replaced += 1,
             Ok(Outcome::Deferred) => summary.deferred += 1,
             Ok(Outcome::Failed(f)) => {
                 self.progress
@@ -157,6 +168,7 @@ impl Executor {
                 current,
             } => self.modify(live, livingid, current.as_ref()).await,
             Task::Cancel { key, livingid } => self.cancel(key, livingid).await,
+            Task::Replace { live, old, pending } => self.replace(live, old, pending.as_ref()).await,
         };
         match result {
             Ok(outcome) => outcome,
@@ -301,13 +313,44 @@ impl Executor {
         Ok(Outcome::Modified)
     }
 
+    /// The old live is named under a tombstone key (`KEY~OLDID`) before anything
+    /// else, so that whatever happens next it is never lost from the ledger: a crash
+    /// leaves a cancel intent the next run finishes; a failed create marks the
+    /// tombstone failed, which keeps the old live (see `plan::changes`).
+    async fn replace(
+        &self,
+        live: &PlannedLive,
+        old: &str,
+        pending: Option<&Value>,
+    ) -> Result<Outcome, Stop> {
+        let tomb = crate::plan::changes::tombstone(&live.key, old);
+        self.record(cancel_intent(&tomb, old)).await?;
+        if let Err(stop) = self.create(live, pending).await {
+            if let Stop::Api(err) = &stop {
+                self.record(
+                    Record::new(&tomb, Event::Failed, Timestamp::now())
+                        .with_action("replace")
+                        .with_livingid(old)
+                        .with_error(
+                            err.errcode(),
+                            "the replacement was not created; the old live was kept",
+                        ),
+                )
+                .await?;
+            }
+            return Err(stop);
+        }
+        self.cancel_recorded(&tomb, old).await?;
+        Ok(Outcome::Replaced)
+    }
+
     async fn cancel(&self, key: &str, livingid: &str) -> Result<Outcome, Stop> {
-        self.record(
-            Record::new(key, Event::Intent, Timestamp::now())
-                .with_action("cancel")
-                .with_livingid(livingid),
-        )
-        .await?;
+        self.record(cancel_intent(key, livingid)).await?;
+        self.cancel_recorded(key, livingid).await
+    }
+
+    /// The cancel itself, its intent already recorded.
+    async fn cancel_recorded(&self, key: &str, livingid: &str) -> Result<Outcome, Stop> {
         let result = call(&self.gate, &[ErrorClass::Ambiguous], || {
             self.client.cancel(livingid)
         })
@@ -365,6 +408,12 @@ impl Executor {
 /// before the call records what was actually sent.)
 fn planned_body(live: &PlannedLive) -> Value {
     serde_json::to_value(&live.request).unwrap_or_default()
+}
+
+fn cancel_intent(key: &str, livingid: &str) -> Record {
+    Record::new(key, Event::Intent, Timestamp::now())
+        .with_action("cancel")
+        .with_livingid(livingid)
 }
 
 fn adopted(key: &str, id: &str, request: &CreateLiving) -> Record {

@@ -8,7 +8,11 @@ pub struct Summary {
     pub adopted: usize,
     pub modified: usize,
     pub cancelled: usize,
+    /// Created anew with the old live cancelled (anchor or pictures changed).
+    pub replaced: usize,
     pub unchanged: usize,
+    /// Cancelled in WeCom by a person and left so (see `--recreate-cancelled`).
+    pub drifted: usize,
     pub past: usize,
     /// Sessions left for a later run by `--max-creates` or an interruption.
     pub deferred: usize,
@@ -38,7 +42,9 @@ impl Summary {
             (self.adopted, "adopted"),
             (self.modified, "modified"),
             (self.cancelled, "cancelled"),
+            (self.replaced, "replaced"),
             (self.unchanged, "unchanged"),
+            (self.drifted, "cancelled in WeCom, left so"),
             (self.past, "past (not touched)"),
             (self.deferred, "left for the next run"),
         ] {

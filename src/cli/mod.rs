@@ -141,6 +141,9 @@ pub struct ApplyArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Create again the sessions whose live a person cancelled in WeCom (found by `refresh`).
+    #[arg(long)]
+    pub recreate_cancelled: bool,
     /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
     #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
     pub quota_pause: String,
@@ -164,8 +167,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub format: Format,
+    /// List unchanged and past sessions in the diff too.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// What "now" is (RFC 3339); sessions that start before it are past.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -179,7 +185,11 @@ pub struct PlanArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The session table before anything is applied, the diff after.
+    Auto,
     Table,
+    /// What `apply` would change, Terraform-style.
+    Diff,
     Json,
     Csv,
     Ics,
@@ -200,7 +210,9 @@ impl Cli {
                 ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
                 file: a.file,
                 format: match a.format {
+                    Format::Auto => OutputFormat::Auto,
                     Format::Table => OutputFormat::Table,
+                    Format::Diff => OutputFormat::Diff,
                     Format::Json => OutputFormat::Json,
                     Format::Csv => OutputFormat::Csv,
                     Format::Ics => OutputFormat::Ics,
@@ -208,6 +220,7 @@ impl Cli {
                 },
                 now: parse_now(a.now.as_deref())?,
                 detailed_exitcode: a.detailed_exitcode,
+                verbose: a.verbose,
                 strict: a.strict,
             }),
             Command::Apply(a) => {
@@ -235,6 +248,7 @@ impl Cli {
                     sandbox,
                     report: a.report,
                     strict: a.strict,
+                    recreate_cancelled: a.recreate_cancelled,
                     credentials,
                 }))
             }

@@ -85,7 +85,10 @@ pub fn run(job: &ApplyJob) -> ExitCode {
     if let Some(repair) = ledger.repair() {
         eprintln!("note: repaired `{}`: {repair:?}", places.ledger.display());
     }
-    let all = changes::changes(&plan, ledger.state(), job.now);
+    let options = changes::Options {
+        recreate_cancelled: job.recreate_cancelled,
+    };
+    let all = changes::changes_with(&plan, ledger.state(), job.now, options);
     let mut summary = Summary::default();
     let (mut first, mut then) = (Vec::new(), Vec::new());
     let lives: std::collections::HashMap<&str, &crate::plan::PlannedLive> =
@@ -95,6 +98,12 @@ pub fn run(job: &ApplyJob) -> ExitCode {
         let held = ledger.state().get(&change.key);
         match change.action {
             Action::Unchanged => summary.unchanged += 1,
+            Action::Drifted => summary.drifted += 1,
+            Action::Replace => first.push(Task::Replace {
+                live: Box::new(lives[change.key.as_str()].clone()),
+                old: change.livingid.clone().unwrap_or_default(),
+                pending: pending_create(held),
+            }),
             Action::Past => summary.past += 1,
             Action::Create => {
                 if job.max_creates.is_some_and(|max| creates >= max) {
@@ -102,13 +111,9 @@ pub fn run(job: &ApplyJob) -> ExitCode {
                     continue;
                 }
                 creates += 1;
-                let pending = held
-                    .and_then(|k| k.pending_intent.as_ref())
-                    .filter(|r| r.action.as_deref() == Some("create"))
-                    .and_then(|r| r.request.clone());
                 first.push(Task::Create {
                     live: Box::new(lives[change.key.as_str()].clone()),
-                    pending,
+                    pending: pending_create(held),
                 });
             }
             Action::Modify => first.push(Task::Modify {
@@ -270,13 +275,23 @@ async fn execute(
     Ok(summary)
 }
 
+/// What a crashed run sent for a create it never saw the reply to.
+fn pending_create(held: Option<&crate::ledger::KeyState>) -> Option<serde_json::Value> {
+    held.and_then(|k| k.pending_intent.as_ref())
+        .filter(|r| r.action.as_deref() == Some("create"))
+        .and_then(|r| r.request.clone())
+}
+
 /// The changes about to be made, for the person (or log) deciding.
 fn describe(first: &[Task], then: &[Task], summary: &Summary) -> String {
     let count = |pred: fn(&Task) -> bool| first.iter().chain(then).filter(|t| pred(t)).count();
     let creates = count(|t| matches!(t, Task::Create { .. }));
     let modifies = count(|t| matches!(t, Task::Modify { .. }));
+    let replaces = count(|t| matches!(t, Task::Replace { .. }));
     let cancels = count(|t| matches!(t, Task::Cancel { .. }));
-    let mut s = format!("apply: {creates} to create, {modifies} to modify, {cancels} to cancel");
+    let mut s = format!(
+        "apply: {creates} to create, {modifies} to modify, {replaces} to replace, {cancels} to cancel"
+    );
     if summary.unchanged + summary.past > 0 {
         s.push_str(&format!(
             "; {} unchanged, {} past",

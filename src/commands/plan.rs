@@ -89,8 +89,37 @@ pub fn run(job: &PlanJob) -> ExitCode {
         );
         plan.problems.push(warning);
     }
-    let out = match job.format {
-        OutputFormat::Table => render::table(&plan, &changes),
+    let past_edits: Vec<&changes::Change> = changes
+        .iter()
+        .filter(|c| c.action == changes::Action::Past && !c.fields.is_empty())
+        .collect();
+    if !past_edits.is_empty() {
+        let mut warnings = Problems::default();
+        for c in past_edits {
+            warnings.push(
+                crate::schedule::Problem::warning(
+                    format!("`{}` has started; the change to it is not applied", c.key),
+                    None,
+                )
+                .help("a session that started is never modified or cancelled"),
+            );
+        }
+        eprint!(
+            "{}",
+            diagnostics::render(&warnings, &schedule.sources, diagnostics::use_color())
+        );
+        for w in warnings.iter() {
+            plan.problems.push(w.clone());
+        }
+    }
+    let format = match job.format {
+        OutputFormat::Auto if ledger.is_empty() => OutputFormat::Table,
+        OutputFormat::Auto => OutputFormat::Diff,
+        f => f,
+    };
+    let out = match format {
+        OutputFormat::Auto | OutputFormat::Table => render::table(&plan, &changes),
+        OutputFormat::Diff => render::diff(&plan, &changes, &schedule.term.tz, job.verbose),
         OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),
         OutputFormat::Csv => render::csv(&plan, &changes),
         OutputFormat::Ics => render::ics(&plan, &schedule.term, job.now),

@@ -60,6 +60,7 @@ struct Counts {
 struct Calls {
     create: usize,
     modify: usize,
+    replace: usize,
     cancel: usize,
 }
 
@@ -150,8 +151,9 @@ fn status(job: &StatusJob, plan: &Plan, term: &Term, ledger: &LedgerState) -> St
         match c.action {
             Action::Create => apply.create += 1,
             Action::Modify => apply.modify += 1,
+            Action::Replace => apply.replace += 1,
             Action::Cancel => apply.cancel += 1,
-            Action::Unchanged | Action::Past => {}
+            Action::Unchanged | Action::Drifted | Action::Past => {}
         }
     }
     let mut upcoming: Vec<&PlannedLive> = plan

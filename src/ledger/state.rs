@@ -31,6 +31,9 @@ pub struct KeyState {
     /// WeCom's status for the live, from the last `refreshed` record.
     pub status: Option<u8>,
     pub refreshed_at: Option<Timestamp>,
+    /// The live as the last `refreshed` record that carried a body saw it
+    /// (theme, start, … in create-body form), to tell a live edited outside.
+    pub observed: Option<Value>,
 }
 
 /// The tests that decide which record supplies which part of a [`KeyState`].
@@ -43,14 +46,17 @@ pub(crate) enum Role {
     Refresh,
     Livingid,
     Request,
+    /// `observed`.
+    Observed,
 }
 
 impl Role {
-    pub(crate) const ALL: [Role; 4] = [
+    pub(crate) const ALL: [Role; 5] = [
         Role::Lifecycle,
         Role::Refresh,
         Role::Livingid,
         Role::Request,
+        Role::Observed,
     ];
 
     pub(crate) fn matches(self, record: &Record) -> bool {
@@ -59,6 +65,7 @@ impl Role {
             Role::Refresh => record.event == Event::Refreshed,
             Role::Livingid => record.livingid.is_some(),
             Role::Request => record.event.is_success() && record.request.is_some(),
+            Role::Observed => record.event == Event::Refreshed && record.request.is_some(),
         }
     }
 }
@@ -74,6 +81,7 @@ impl KeyState {
             pending_intent: None,
             status: None,
             refreshed_at: None,
+            observed: None,
         };
         state.push(record);
         state
@@ -95,6 +103,9 @@ impl KeyState {
         }
         if Role::Request.matches(record) {
             self.request.clone_from(&record.request);
+        }
+        if Role::Observed.matches(record) {
+            self.observed.clone_from(&record.request);
         }
     }
 }

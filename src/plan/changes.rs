@@ -1,4 +1,13 @@
 //! What `apply` would do for each session: the diff of the plan against the ledger.
+//!
+//! A session the ledger holds live is `unchanged`, `modify` (a field
+//! `living/modify` can change differs) or `replace` (the anchor or the activity
+//! pictures differ: WeCom cannot modify those, so a new live is created and the
+//! old one cancelled). A live whose start has passed is `past`, never touched. A
+//! live the ledger holds that the plan no longer has is `cancel`. What `refresh`
+//! saw in WeCom (drift) is taken into account: a live cancelled outside is
+//! `drifted` (left alone) unless re-creating is asked for; one edited outside is
+//! modified back.
 
 use std::collections::HashSet;
 
@@ -8,14 +17,17 @@ use serde_json::Value;
 
 use super::live::Plan;
 use crate::ledger::{Event, KeyState, LedgerState};
+use crate::wecom::types::status;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
     Modify,
+    Replace,
     Cancel,
     Unchanged,
+    Drifted,
     Past,
 }
 
@@ -24,11 +36,29 @@ impl Action {
         match self {
             Self::Create => "create",
             Self::Modify => "modify",
+            Self::Replace => "replace",
             Self::Cancel => "cancel",
             Self::Unchanged => "unchanged",
+            Self::Drifted => "drifted",
             Self::Past => "past",
         }
     }
+
+    /// Whether this action calls the API.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            Self::Create | Self::Modify | Self::Replace | Self::Cancel
+        )
+    }
+}
+
+/// One field that differs: the ledger's (or WeCom's) value and the plan's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Value,
+    pub new: Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,6 +67,23 @@ pub struct Change {
     pub key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub livingid: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// What `refresh` found in WeCom when it differs from the ledger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drift: Option<&'static str>,
+}
+
+impl Change {
+    fn new(action: Action, key: &str, livingid: Option<String>) -> Change {
+        Change {
+            action,
+            key: key.to_string(),
+            livingid,
+            fields: Vec::new(),
+            drift: None,
+        }
+    }
 }
 
 /// The fields `living/modify` can change; a difference in any of them is a modify.
@@ -49,36 +96,39 @@ pub const MODIFIABLE: [&str; 6] = [
     "remind_time",
 ];
 
-/// Every session against the ledger and `now`. A session that starts before now
-/// is `past`, never touched; one the ledger holds live is `unchanged` or `modify`;
-/// a live the ledger holds that the plan no longer has is `cancel`.
+/// Fields WeCom cannot modify: a difference means cancel and create.
+pub const REPLACING: [&str; 4] = [
+    "anchor_userid",
+    "activity_cover_mediaid",
+    "activity_share_mediaid",
+    "activity_detail",
+];
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Create again the sessions whose live was cancelled in WeCom by a person.
+    pub recreate_cancelled: bool,
+}
+
+/// Every session against the ledger and `now`, with default options.
 pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change> {
+    changes_with(plan, ledger, now, Options::default())
+}
+
+pub fn changes_with(
+    plan: &Plan,
+    ledger: &LedgerState,
+    now: Timestamp,
+    options: Options,
+) -> Vec<Change> {
     let mut out: Vec<Change> = plan
         .lives
         .iter()
         .map(|l| {
+            let planned = serde_json::to_value(&l.request).unwrap_or_default();
             let held = ledger.get(&l.key).filter(|k| is_live(k));
-            let livingid = held.and_then(|k| k.livingid.clone());
-            let action = if l.start.timestamp() < now {
-                Action::Past
-            } else {
-                match held.and_then(|k| k.request.as_ref()) {
-                    None => Action::Create,
-                    Some(sent) => {
-                        let planned = serde_json::to_value(&l.request).unwrap_or_default();
-                        if same_modifiable(sent, &planned) {
-                            Action::Unchanged
-                        } else {
-                            Action::Modify
-                        }
-                    }
-                }
-            };
-            Change {
-                action,
-                key: l.key.clone(),
-                livingid,
-            }
+            let past = l.start.timestamp() < now;
+            session(&l.key, &planned, held, past, options)
         })
         .collect();
     let planned: HashSet<&str> = plan.lives.iter().map(|l| l.key.as_str()).collect();
@@ -92,17 +142,108 @@ pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change>
             .and_then(|r| r.get("living_start"))
             .and_then(Value::as_i64)
             .unwrap_or(i64::MAX);
-        out.push(Change {
-            action: if start < now.as_second() {
+        let drift = drift(k);
+        let action =
+            if start < now.as_second() || matches!(drift, Some(d) if d != "modified outside") {
                 Action::Past
             } else {
                 Action::Cancel
-            },
-            key: k.key.clone(),
-            livingid: k.livingid.clone(),
-        });
+            };
+        let mut c = Change::new(action, &k.key, k.livingid.clone());
+        c.drift = drift;
+        out.push(c);
     }
     out
+}
+
+fn session(
+    key: &str,
+    planned: &Value,
+    held: Option<&KeyState>,
+    past: bool,
+    options: Options,
+) -> Change {
+    let Some(k) = held else {
+        return Change::new(if past { Action::Past } else { Action::Create }, key, None);
+    };
+    let livingid = k.livingid.clone();
+    let drift = drift(k);
+    let mut change = Change::new(Action::Unchanged, key, livingid);
+    change.drift = drift;
+    match drift {
+        Some("cancelled outside") => {
+            change.action = if past {
+                Action::Past
+            } else if options.recreate_cancelled {
+                Action::Create
+            } else {
+                Action::Drifted
+            };
+            return change;
+        }
+        // Started, ended or expired: it happened, whatever the plan says now.
+        Some(d) if d != "modified outside" => {
+            change.action = Action::Past;
+            return change;
+        }
+        _ => {}
+    }
+    // What the live is now: as refresh saw it when edited outside, else as recorded.
+    let current = match drift {
+        Some(_) => k.observed.as_ref(),
+        None => k.request.as_ref(),
+    };
+    let Some(current) = current else {
+        // Adopted or created without a body on record: nothing to compare with.
+        return change;
+    };
+    let replacing = differing(&REPLACING, current, planned);
+    let modifying = differing(&MODIFIABLE, current, planned);
+    change.action = if past {
+        Action::Past
+    } else if !replacing.is_empty() {
+        Action::Replace
+    } else if !modifying.is_empty() {
+        Action::Modify
+    } else {
+        Action::Unchanged
+    };
+    change.fields = replacing.into_iter().chain(modifying).collect();
+    change
+}
+
+fn differing(fields: &[&'static str], old: &Value, new: &Value) -> Vec<FieldChange> {
+    fields
+        .iter()
+        .filter(|f| old.get(**f) != new.get(**f))
+        .map(|f| FieldChange {
+            field: f,
+            old: old.get(*f).cloned().unwrap_or(Value::Null),
+            new: new.get(*f).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
+/// What the last `refresh` found, when it came after our last step on the live.
+fn drift(k: &KeyState) -> Option<&'static str> {
+    let seen = k.refreshed_at?;
+    if seen < k.last_record.at && k.last.is_lifecycle() {
+        return None;
+    }
+    match k.status? {
+        status::CANCELLED => Some("cancelled outside"),
+        status::LIVE => Some("started"),
+        status::ENDED => Some("ended"),
+        status::EXPIRED => Some("expired"),
+        _ => {
+            let (seen, ours) = (k.observed.as_ref()?, k.request.as_ref()?);
+            let changed = MODIFIABLE
+                .iter()
+                .chain(&REPLACING)
+                .any(|f| seen.get(*f).is_some() && seen.get(*f) != ours.get(*f));
+            changed.then_some("modified outside")
+        }
+    }
 }
 
 /// Whether two create bodies agree on every field `living/modify` can change.
@@ -126,14 +267,19 @@ pub fn with_modifiable(mut base: Value, from: &Value) -> Value {
     base
 }
 
-/// The ledger holds a live for this key that has not been cancelled.
+/// The key under which a replaced live's cancellation is recorded.
+pub fn tombstone(key: &str, old_livingid: &str) -> String {
+    format!("{key}~{old_livingid}")
+}
+
+/// The ledger holds a live for this key that we have not cancelled. A tombstone
+/// whose replacement failed holds nothing: the old live stayed its session's.
 fn is_live(k: &KeyState) -> bool {
-    k.livingid.is_some() && k.last != Event::Cancelled
+    let abandoned = k.key.contains('~') && k.last == Event::Failed;
+    k.livingid.is_some() && k.last != Event::Cancelled && !abandoned
 }
 
 /// Whether any change would call the API.
 pub fn pending(changes: &[Change]) -> bool {
-    changes
-        .iter()
-        .any(|c| matches!(c.action, Action::Create | Action::Modify | Action::Cancel))
+    changes.iter().any(|c| c.action.is_pending())
 }

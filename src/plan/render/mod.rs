@@ -2,6 +2,7 @@
 //! HTML for a term at a glance.
 
 mod csv;
+mod diff;
 mod html;
 mod ics;
 mod json;
@@ -10,6 +11,7 @@ mod table;
 mod width;
 
 pub use csv::csv;
+pub use diff::diff;
 pub use html::html;
 pub use ics::ics;
 pub use json::json;

@@ -1,0 +1,118 @@
+//! The plan as a diff against the ledger, as Terraform shows one: what will be
+//! created, modified (field by field, old → new), replaced, cancelled, and what
+//! drifted; unchanged sessions are counted, and listed with `--verbose`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use jiff::tz::TimeZone;
+use serde_json::Value;
+
+use super::human_duration;
+use crate::plan::Plan;
+use crate::plan::changes::{Action, Change};
+
+pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, verbose: bool) -> String {
+    let lives: HashMap<&str, &crate::plan::PlannedLive> =
+        plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
+    let mut out = String::new();
+    let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
+    for c in changes {
+        *counts.entry(c.action).or_default() += 1;
+        let id = c
+            .livingid
+            .as_deref()
+            .map(|id| format!("  ({id})"))
+            .unwrap_or_default();
+        let live = lives.get(c.key.as_str());
+        let when = live.map_or(String::new(), |l| {
+            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme)
+        });
+        let head = match c.action {
+            Action::Create => format!("  + create   {}{when}", c.key),
+            Action::Modify => format!("  ~ modify   {}{id}", c.key),
+            Action::Replace => format!("-/+ replace  {}{id}", c.key),
+            Action::Cancel => format!("  - cancel   {}{id}", c.key),
+            Action::Drifted => format!(
+                "  ! drifted  {}{id}: {}; left so (`apply --recreate-cancelled` creates it again)",
+                c.key,
+                c.drift.unwrap_or("differs")
+            ),
+            Action::Past if !c.fields.is_empty() => format!(
+                "  ! past     {}{id}: started already; the change below is not applied",
+                c.key
+            ),
+            Action::Unchanged if verbose => format!("    unchanged {}{id}", c.key),
+            Action::Past if verbose => format!("    past     {}{id}", c.key),
+            _ => continue,
+        };
+        let _ = writeln!(out, "{head}");
+        if let Some(d) = c.drift.filter(|_| c.action == Action::Modify) {
+            let _ = writeln!(out, "        (WeCom: {d})");
+        }
+        for f in &c.fields {
+            let _ = writeln!(
+                out,
+                "        {}: {} → {}",
+                label(f.field),
+                show(f.field, &f.old, tz),
+                show(f.field, &f.new, tz)
+            );
+        }
+    }
+    let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = write!(
+        out,
+        "Plan: {} to create, {} to modify, {} to replace, {} to cancel; {} unchanged, {} past",
+        n(Action::Create),
+        n(Action::Modify),
+        n(Action::Replace),
+        n(Action::Cancel),
+        n(Action::Unchanged),
+        n(Action::Past),
+    );
+    if n(Action::Drifted) > 0 {
+        let _ = write!(out, ", {} drifted", n(Action::Drifted));
+    }
+    out.push_str(".\n");
+    out
+}
+
+fn label(field: &str) -> &str {
+    match field {
+        "living_start" => "start",
+        "living_duration" => "duration",
+        "remind_time" => "remind",
+        "anchor_userid" => "anchor",
+        "activity_cover_mediaid" => "cover",
+        "activity_share_mediaid" => "share image",
+        "activity_detail" => "activity",
+        other => other,
+    }
+}
+
+/// A value as a person reads it: local times, human durations, text as text.
+fn show(field: &str, v: &Value, tz: &TimeZone) -> String {
+    match (field, v) {
+        (_, Value::Null) => "(none)".to_string(),
+        ("living_start", Value::Number(n)) => n
+            .as_i64()
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .map_or_else(
+                || n.to_string(),
+                |t| {
+                    t.to_zoned_datetime(tz.clone())
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string()
+                },
+            ),
+        ("living_duration" | "remind_time", Value::Number(n)) => {
+            n.as_i64().map_or_else(|| n.to_string(), human_duration)
+        }
+        (_, Value::String(s)) => format!("\"{s}\""),
+        (_, other) => other.to_string(),
+    }
+}
