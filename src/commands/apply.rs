@@ -1,60 +1,13 @@
 //! `livesched apply`: plan, confirm, carry the changes out, record every step.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
-use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Task};
-use crate::config::{ApplyJob, Credentials};
+use super::remote;
+use crate::apply::{Summary, Task};
+use crate::config::ApplyJob;
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
-use crate::ledger::{Ledger, LedgerWriter, ledger_path_for};
 use crate::plan::changes::{self, Action};
-use crate::sim::{self, SimConfig};
-use crate::wecom::{Client, ClientConfig, Secret};
-
-/// Where `--sandbox` keeps its ledger and the simulator's state, beside the schedule.
-pub const SANDBOX_DIR: &str = ".livesched-sandbox";
-
-struct Places {
-    ledger: PathBuf,
-    sim_state: Option<PathBuf>,
-}
-
-fn places(job: &ApplyJob) -> Places {
-    if !job.sandbox {
-        return Places {
-            ledger: job
-                .ledger
-                .clone()
-                .unwrap_or_else(|| ledger_path_for(&job.file)),
-            sim_state: None,
-        };
-    }
-    let dir = job
-        .file
-        .parent()
-        .unwrap_or_else(|| Path::new(""))
-        .join(SANDBOX_DIR);
-    let name = job
-        .file
-        .file_name()
-        .map_or_else(|| "schedule".into(), |n| n.to_os_string());
-    let in_dir = dir.join(name);
-    Places {
-        ledger: job
-            .ledger
-            .clone()
-            .unwrap_or_else(|| ledger_path_for(&in_dir)),
-        sim_state: Some(in_dir.with_extension("sim.json")),
-    }
-}
-
-fn fail(err: impl miette::Diagnostic + Send + Sync + 'static) -> ExitCode {
-    eprintln!("{:?}", miette::Report::new(err));
-    ExitCode::ERROR
-}
 
 pub fn run(job: &ApplyJob) -> ExitCode {
     let planned = super::plan_term(&job.file, job.strict);
@@ -71,20 +24,11 @@ pub fn run(job: &ApplyJob) -> ExitCode {
         );
         return ExitCode::INVALID_INPUT;
     };
-    let places = places(job);
-    if let Some(dir) = places.ledger.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Err(err) = std::fs::create_dir_all(dir)
-    {
-        eprintln!("error: failed to create `{}`: {err}", dir.display());
-        return ExitCode::ERROR;
-    }
-    let ledger = match Ledger::open(&places.ledger) {
+    let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
+    let ledger = match remote::open_ledger(&places) {
         Ok(l) => l,
-        Err(err) => return fail(err),
+        Err(code) => return code,
     };
-    if let Some(repair) = ledger.repair() {
-        eprintln!("note: repaired `{}`: {repair:?}", places.ledger.display());
-    }
     let options = changes::Options {
         recreate_cancelled: job.recreate_cancelled,
     };
@@ -130,7 +74,7 @@ pub fn run(job: &ApplyJob) -> ExitCode {
     let tasks = first.len() + then.len();
     if tasks == 0 {
         eprintln!("{}", summary.render().trim_end());
-        write_report(job, &summary);
+        write_report(job.report.as_deref(), &summary);
         return ExitCode::SUCCESS;
     }
     eprintln!("{}", describe(&first, &then, &summary));
@@ -138,141 +82,32 @@ pub fn run(job: &ApplyJob) -> ExitCode {
     if !job.yes && !job.sandbox && !confirm() {
         return ExitCode::ERROR;
     }
-    let credentials = match (&job.credentials, job.sandbox) {
-        (_, true) => Credentials {
-            corpid: "sandbox-corp".into(),
-            secret: Secret::new("sandbox-secret"),
-        },
-        (Some(c), false) => c.clone(),
-        (None, false) => {
-            eprintln!(
-                "error: failed to find WeCom credentials\n  help: set `WECOM_CORPID` and `WECOM_CORPSECRET`, or try the flow with `--sandbox`"
-            );
-            return ExitCode::ERROR;
-        }
+    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match remote::runtime() {
         Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: failed to start the async runtime: {err}");
-            return ExitCode::ERROR;
-        }
+        Err(code) => return code,
     };
-    let result = runtime.block_on(execute(
-        job,
-        places,
-        credentials,
-        ledger,
-        first,
-        then,
-        summary,
-        tasks,
-    ));
-    let summary = match result {
+    let pace = remote::Pace {
+        rate: job.rate,
+        concurrency: job.concurrency,
+        quota_pause: job.quota_pause,
+    };
+    let summary = match runtime.block_on(async {
+        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let summary =
+            remote::run_tasks(remote.client.clone(), ledger, pace, first, then, summary).await;
+        remote.close().await;
+        Ok::<_, ExitCode>(summary)
+    }) {
         Ok(summary) => summary,
         Err(code) => return code,
     };
     eprint!("{}", summary.render());
-    write_report(job, &summary);
-    if summary.fatal.is_some() {
-        ExitCode::ERROR
-    } else if summary.interrupted {
-        ExitCode::INTERRUPTED
-    } else if !summary.failed.is_empty() {
-        ExitCode::PARTIAL_FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the one call site hands over what run prepared"
-)]
-async fn execute(
-    job: &ApplyJob,
-    places: Places,
-    credentials: Credentials,
-    ledger: Ledger,
-    first: Vec<Task>,
-    then: Vec<Task>,
-    summary: Summary,
-    tasks: usize,
-) -> Result<Summary, ExitCode> {
-    let sim = match &places.sim_state {
-        Some(state) => {
-            let config = SimConfig {
-                corpid: credentials.corpid.clone(),
-                secret: credentials.secret.expose().to_string(),
-                now: Some(job.now),
-                state_file: Some(state.clone()),
-                ..SimConfig::default()
-            };
-            match sim::start(config).await {
-                Ok(s) => Some(s),
-                Err(err) => return Err(fail(err)),
-            }
-        }
-        None => None,
-    };
-    let mut client_config = ClientConfig::new(credentials.corpid, credentials.secret);
-    client_config.api_base = sim
-        .as_ref()
-        .map_or_else(|| job.api_base.clone(), |s| s.base_url());
-    let client = match Client::new(client_config) {
-        Ok(c) => c,
-        Err(err) => return Err(fail(err)),
-    };
-    let recovery = Recovery::new(ledger.state());
-    let stop = Arc::new(AtomicBool::new(false));
-    let executor = Arc::new(Executor {
-        client,
-        gate: Gate::new(job.rate, job.concurrency, job.quota_pause),
-        ledger: LedgerWriter::spawn(ledger),
-        media: MediaCache::default(),
-        recovery,
-        progress: Progress::new(tasks as u64),
-        stop: Arc::clone(&stop),
-        fatal: Mutex::new(None),
-        concurrency: job.concurrency as usize * 2,
-    });
-    let interrupt = tokio::spawn({
-        let stop = Arc::clone(&stop);
-        let progress = executor.progress.clone();
-        async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                stop.store(true, Ordering::SeqCst);
-                progress.println("interrupted: finishing the calls in flight…");
-            }
-        }
-    });
-    let plain = executor.progress.spawn_plain_lines();
-    let summary = Arc::clone(&executor).run(first, then, summary).await;
-    interrupt.abort();
-    if let Some(p) = plain {
-        p.abort();
-    }
-    executor.progress.finish();
-    let Ok(executor) = Arc::try_unwrap(executor) else {
-        unreachable!("every task has finished");
-    };
-    match executor.ledger.close().await {
-        Ok(ledger) => {
-            if let Err(err) = ledger.compact() {
-                eprintln!("warning: the ledger was kept uncompacted: {err}");
-            }
-        }
-        Err(err) => eprintln!("warning: {err}"),
-    }
-    if let Some(sim) = sim
-        && let Err(err) = sim.close().await
-    {
-        eprintln!("warning: the sandbox simulator could not save its state: {err}");
-    }
-    Ok(summary)
+    write_report(job.report.as_deref(), &summary);
+    remote::exit_code(&summary)
 }
 
 /// What a crashed run sent for a create it never saw the reply to.
@@ -326,8 +161,8 @@ fn confirm() -> bool {
     yes
 }
 
-fn write_report(job: &ApplyJob, summary: &Summary) {
-    let Some(path) = &job.report else { return };
+pub fn write_report(path: Option<&std::path::Path>, summary: &Summary) {
+    let Some(path) = path else { return };
     let body = serde_json::to_string_pretty(summary).unwrap_or_default() + "\n";
     if let Err(err) = std::fs::write(path, body) {
         eprintln!(

@@ -3,6 +3,7 @@
 mod apply;
 mod completions;
 mod plan;
+mod remote;
 mod sim;
 mod status;
 mod validate;
