@@ -9,6 +9,9 @@ pub enum Job {
     Validate(ValidateJob),
     Plan(PlanJob),
     Apply(Box<ApplyJob>),
+    Refresh(Box<RemoteJob>),
+    Destroy(Box<RemoteJob>),
+    Import(Box<RemoteJob>),
     Status(StatusJob),
     Completions(Shell),
     Man(Option<String>),
@@ -100,5 +103,20 @@ pub struct ApplyJob {
     pub quota_pause: std::time::Duration,
     pub recreate_cancelled: bool,
     /// `None` with `--sandbox`; else required before any call.
+    pub credentials: Option<Credentials>,
+}
+
+/// `refresh`, `destroy`, `import`: a schedule, its ledger, and how to reach WeCom.
+#[derive(Debug)]
+pub struct RemoteJob {
+    pub file: std::path::PathBuf,
+    pub ledger: Option<std::path::PathBuf>,
+    pub yes: bool,
+    pub now: Timestamp,
+    pub rate: Option<u32>,
+    pub concurrency: u32,
+    pub api_base: String,
+    pub sandbox: bool,
+    pub report: Option<std::path::PathBuf>,
     pub credentials: Option<Credentials>,
 }

@@ -8,9 +8,10 @@ mod progress;
 mod recover;
 mod summary;
 
+pub use call::call;
 pub use executor::{Executor, Task};
 pub use gate::Gate;
 pub use media::MediaCache;
 pub use progress::Progress;
-pub use recover::Recovery;
+pub use recover::{Match, Recovery, observed_body};
 pub use summary::{Failure, Summary};

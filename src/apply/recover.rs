@@ -10,11 +10,23 @@ use crate::ledger::LedgerState;
 use crate::wecom::types::status;
 use crate::wecom::{ApiError, Client, CreateLiving, ErrorClass, LivingInfo};
 
+/// How closely a live must match a session to be taken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// After a lost reply or a crash: theme, scheduled start and duration, listed afresh.
+    Exact,
+    /// `import` of lives made by hand: anchor, theme and start; a different
+    /// duration is then modified by the next apply. Each anchor is listed once.
+    Loose,
+}
+
 pub struct Recovery {
     /// livingids some session already owns: never adopted for another.
     claimed: Mutex<HashSet<String>>,
     /// Lives read back this run; a live's theme and time do not change under us.
     infos: Mutex<HashMap<String, LivingInfo>>,
+    /// Each anchor's lives, for `Match::Loose`.
+    lists: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl Recovery {
@@ -22,7 +34,17 @@ impl Recovery {
         Recovery {
             claimed: Mutex::new(ledger.iter().filter_map(|k| k.livingid.clone()).collect()),
             infos: Mutex::new(HashMap::new()),
+            lists: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A live read back during this run.
+    pub fn info(&self, livingid: &str) -> Option<LivingInfo> {
+        self.infos
+            .lock()
+            .expect("recovery lock")
+            .get(livingid)
+            .cloned()
     }
 
     pub fn claim(&self, livingid: &str) {
@@ -40,11 +62,38 @@ impl Recovery {
         gate: &Gate,
         request: &CreateLiving,
     ) -> Result<Option<String>, ApiError> {
+        self.find_with(client, gate, request, Match::Exact).await
+    }
+
+    pub async fn find_with(
+        &self,
+        client: &Client,
+        gate: &Gate,
+        request: &CreateLiving,
+        how: Match,
+    ) -> Result<Option<String>, ApiError> {
         let safe = [ErrorClass::Ambiguous];
-        let ids = call(gate, &safe, || {
-            client.user_livingids(&request.anchor_userid)
-        })
-        .await?;
+        let anchor = &request.anchor_userid;
+        let listed = match how {
+            Match::Loose => self
+                .lists
+                .lock()
+                .expect("recovery lock")
+                .get(anchor)
+                .cloned(),
+            Match::Exact => None,
+        };
+        let ids = match listed {
+            Some(ids) => ids,
+            None => {
+                let ids = call(gate, &safe, || client.user_livingids(anchor)).await?;
+                self.lists
+                    .lock()
+                    .expect("recovery lock")
+                    .insert(anchor.clone(), ids.clone());
+                ids
+            }
+        };
         for id in ids {
             if self.claimed.lock().expect("recovery lock").contains(&id) {
                 continue;
@@ -61,7 +110,7 @@ impl Recovery {
                     info
                 }
             };
-            if matches(&info, request) {
+            if matches(&info, request, how) {
                 let mut claimed = self.claimed.lock().expect("recovery lock");
                 if claimed.insert(id.clone()) {
                     return Ok(Some(id));
@@ -74,7 +123,7 @@ impl Recovery {
 
 /// The live is the one this request would make: still scheduled, same theme,
 /// scheduled start and duration (and anchor, when WeCom says).
-fn matches(info: &LivingInfo, request: &CreateLiving) -> bool {
+fn matches(info: &LivingInfo, request: &CreateLiving, how: Match) -> bool {
     let start = if info.reserve_start != 0 {
         info.reserve_start
     } else {
@@ -85,9 +134,43 @@ fn matches(info: &LivingInfo, request: &CreateLiving) -> bool {
     } else {
         info.living_duration
     };
+    let anchor = info.anchor_userid.is_empty() || info.anchor_userid == request.anchor_userid;
     info.status == status::SCHEDULED
         && info.theme == request.theme
         && start == request.living_start
-        && duration == request.living_duration
-        && (info.anchor_userid.is_empty() || info.anchor_userid == request.anchor_userid)
+        && anchor
+        && (how == Match::Loose || duration == request.living_duration)
+}
+
+/// A live as WeCom describes it, in the shape of a create body (the fields a
+/// refresh can see), to compare with what the ledger recorded.
+pub fn observed_body(info: &LivingInfo) -> serde_json::Value {
+    let start = if info.reserve_start != 0 {
+        info.reserve_start
+    } else {
+        info.living_start
+    };
+    let duration = if info.reserve_living_duration != 0 {
+        info.reserve_living_duration
+    } else {
+        info.living_duration
+    };
+    let mut body = serde_json::json!({
+        "anchor_userid": info.anchor_userid,
+        "theme": info.theme,
+        "living_start": start,
+        "living_duration": duration,
+        "type": info.living_type,
+    });
+    if info.anchor_userid.is_empty() {
+        body.as_object_mut().map(|o| o.remove("anchor_userid"));
+    }
+    // WeCom answers "" for no description; the plan leaves the field out.
+    if !info.description.is_empty() {
+        body["description"] = info.description.clone().into();
+    }
+    if let Some(remind) = info.remind_time {
+        body["remind_time"] = remind.into();
+    }
+    body
 }

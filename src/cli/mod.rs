@@ -37,6 +37,22 @@ pub enum Command {
     /// Create, modify and cancel lives until WeCom matches the file.
     #[command(after_help = APPLY_EXAMPLES)]
     Apply(Box<ApplyArgs>),
+    /// Read every live back from WeCom and record what changed there (drift).
+    #[command(
+        after_help = "Examples:\n  livesched refresh spring.yaml && livesched plan spring.yaml\n\nA live cancelled in the WeCom app is then shown as drifted and left so;\n`apply --recreate-cancelled` creates it again."
+    )]
+    Refresh(Box<RemoteArgs>),
+    /// Cancel every future live the ledger holds for FILE.
+    #[command(
+        after_help = "Examples:\n  livesched destroy spring.yaml            # asks first\n  livesched destroy spring.yaml --yes --report destroy.json"
+    )]
+    Destroy(Box<RemoteArgs>),
+    /// Adopt lives that already exist in WeCom (made by hand, or by a run whose
+    /// ledger was lost) for the sessions they match, by anchor, theme and start.
+    #[command(
+        after_help = "Examples:\n  livesched import spring.yaml --yes && livesched apply spring.yaml --yes"
+    )]
+    Import(Box<RemoteArgs>),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
     /// Count what the ledger holds against the plan, and show the sessions coming up next.
@@ -147,6 +163,37 @@ pub struct ApplyArgs {
     /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
     #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
     pub quota_pause: String,
+}
+
+/// Arguments of commands that call WeCom but plan nothing new.
+#[derive(Debug, clap::Args)]
+pub struct RemoteArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Go ahead without asking (needed without a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// What "now" is (RFC 3339).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Calls per minute; 0 for no limit [default: 1000, or 6000 with --sandbox].
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+    /// Calls in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: u32,
+    /// The WeCom API base.
+    #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
+    pub api_base: String,
+    /// Use the built-in simulator and the sandbox ledger, as `apply --sandbox` does.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Write a JSON summary of the run to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -267,9 +314,34 @@ impl Cli {
                 ShellArg::Fish => crate::config::Shell::Fish,
             }),
             Command::Man(a) => Job::Man(a.command),
+            Command::Refresh(a) => Job::Refresh(Box::new(remote_job(*a)?)),
+            Command::Destroy(a) => Job::Destroy(Box::new(remote_job(*a)?)),
+            Command::Import(a) => Job::Import(Box::new(remote_job(*a)?)),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }
+}
+
+fn remote_job(a: RemoteArgs) -> Result<crate::config::RemoteJob, String> {
+    Ok(crate::config::RemoteJob {
+        now: crate::config::parse_now(a.now.as_deref())?,
+        rate: match a.rate.unwrap_or(if a.sandbox { 6000 } else { 1000 }) {
+            0 => None,
+            n => Some(n),
+        },
+        concurrency: a.concurrency.max(1),
+        credentials: if a.sandbox {
+            None
+        } else {
+            credentials_from_env()
+        },
+        file: a.file,
+        ledger: a.ledger,
+        yes: a.yes,
+        api_base: a.api_base,
+        sandbox: a.sandbox,
+        report: a.report,
+    })
 }
 
 /// `WECOM_CORPID` and `WECOM_CORPSECRET`, when both are set and not empty.

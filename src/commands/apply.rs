@@ -143,14 +143,14 @@ fn describe(first: &[Task], then: &[Task], summary: &Summary) -> String {
 }
 
 /// Asks on the terminal; without one, refuses (CI passes `--yes`).
-fn confirm() -> bool {
+pub(super) fn confirm() -> bool {
     if !std::io::stdin().is_terminal() {
         eprintln!(
             "error: refusing to apply without confirmation\n  help: no terminal to ask on: pass `--yes`"
         );
         return false;
     }
-    eprint!("apply these changes? [y/N] ");
+    eprint!("go ahead? [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);

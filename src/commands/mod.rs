@@ -2,7 +2,10 @@
 
 mod apply;
 mod completions;
+mod destroy;
+mod import;
 mod plan;
+mod refresh;
 mod remote;
 mod sim;
 mod status;
@@ -18,6 +21,9 @@ pub fn run(job: Job) -> ExitCode {
         Job::Validate(j) => validate::run(&j),
         Job::Plan(j) => plan::run(&j),
         Job::Apply(j) => apply::run(&j),
+        Job::Refresh(j) => refresh::run(&j),
+        Job::Destroy(j) => destroy::run(&j),
+        Job::Import(j) => import::run(&j),
         Job::Sim(config) => sim::run(*config),
         Job::Status(j) => status::run(&j),
         Job::Completions(shell) => completions::completions(shell),

@@ -188,14 +188,18 @@ fn session(
         }
         _ => {}
     }
-    // What the live is now: as refresh saw it when edited outside, else as recorded.
-    let current = match drift {
-        Some(_) => k.observed.as_ref(),
-        None => k.request.as_ref(),
-    };
-    let Some(current) = current else {
+    // What the live is now: as recorded, with what refresh saw when it was edited outside.
+    let Some(recorded) = k.request.as_ref() else {
         // Adopted or created without a body on record: nothing to compare with.
         return change;
+    };
+    let overlaid;
+    let current = match (drift, &k.observed) {
+        (Some(_), Some(seen)) => {
+            overlaid = overlay(recorded, seen);
+            &overlaid
+        }
+        _ => recorded,
     };
     let replacing = differing(&REPLACING, current, planned);
     let modifying = differing(&MODIFIABLE, current, planned);
@@ -246,6 +250,17 @@ fn drift(k: &KeyState) -> Option<&'static str> {
     }
 }
 
+/// `base` with every field `top` has.
+fn overlay(base: &Value, top: &Value) -> Value {
+    let mut out = base.clone();
+    if let (Some(o), Some(t)) = (out.as_object_mut(), top.as_object()) {
+        for (k, v) in t {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 /// Whether two create bodies agree on every field `living/modify` can change.
 pub fn same_modifiable(a: &Value, b: &Value) -> bool {
     MODIFIABLE.iter().all(|f| a.get(f) == b.get(f))
@@ -274,7 +289,7 @@ pub fn tombstone(key: &str, old_livingid: &str) -> String {
 
 /// The ledger holds a live for this key that we have not cancelled. A tombstone
 /// whose replacement failed holds nothing: the old live stayed its session's.
-fn is_live(k: &KeyState) -> bool {
+pub fn is_live(k: &KeyState) -> bool {
     let abandoned = k.key.contains('~') && k.last == Event::Failed;
     k.livingid.is_some() && k.last != Event::Cancelled && !abandoned
 }

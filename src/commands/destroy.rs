@@ -1,0 +1,84 @@
+//! `livesched destroy`: cancel every future live the ledger holds for a schedule.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::remote;
+use crate::apply::{Summary, Task};
+use crate::config::RemoteJob;
+use crate::exit_codes::ExitCode;
+use crate::plan::changes;
+
+pub fn run(job: &RemoteJob) -> ExitCode {
+    let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
+    let ledger = match remote::open_ledger(&places) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut summary = Summary::default();
+    let mut cancels = Vec::new();
+    for k in ledger.state().iter().filter(|k| changes::is_live(k)) {
+        let start = k
+            .request
+            .as_ref()
+            .and_then(|r| r.get("living_start"))
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::MAX);
+        match &k.livingid {
+            // A live that started is never touched.
+            Some(_) if start < job.now.as_second() => summary.past += 1,
+            Some(id) => cancels.push(Task::Cancel {
+                key: k.key.clone(),
+                livingid: id.clone(),
+            }),
+            None => {}
+        }
+    }
+    if cancels.is_empty() {
+        eprintln!("{}", summary.render().trim_end());
+        super::apply::write_report(job.report.as_deref(), &summary);
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "destroy: {} lives to cancel; {} past, not touched",
+        cancels.len(),
+        summary.past
+    );
+    if !job.yes && !job.sandbox && !super::apply::confirm() {
+        return ExitCode::ERROR;
+    }
+    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let runtime = match remote::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    let pace = remote::Pace {
+        rate: job.rate,
+        concurrency: job.concurrency,
+        quota_pause: Duration::from_secs(60),
+    };
+    let summary = match runtime.block_on(async {
+        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let summary = remote::run_tasks(
+            remote.client.clone(),
+            ledger,
+            pace,
+            Vec::new(),
+            cancels,
+            summary,
+        )
+        .await;
+        remote.close().await;
+        Ok::<_, ExitCode>(summary)
+    }) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    eprint!("{}", summary.render());
+    super::apply::write_report(job.report.as_deref(), &summary);
+    remote::exit_code(&summary)
+}

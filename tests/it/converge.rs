@@ -1,0 +1,433 @@
+//! Declarative convergence against the simulator: each kind of edit to an applied
+//! term costs exactly the calls it must, drift found by `refresh` is handled as
+//! documented, `import` adopts what exists, `destroy` cancels what is ahead.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use livesched::ledger::LedgerState;
+use livesched::sim::{SimConfig, SimServer};
+
+use crate::support::{Env, Output};
+
+const NOW: &str = "2027-01-04T09:00:00+08:00";
+
+const BASE: &str = r#"version: 1
+term: { start: 2027-03-01, end: 2027-03-28 }
+defaults: { anchor: a, duration: 1h, remind: 10m }
+classes:
+  - { id: x, theme: "X {n}", description: 说明, weekly: { days: [mon], at: "10:00" } }
+  - { id: y, theme: "Y {n}", weekly: { days: [wed], at: "14:00" } }
+  - id: act
+    theme: 活动
+    type: activity
+    at: 2027-03-05T10:00
+    activity: { cover: cover.png, images: [hall.png] }
+"#;
+
+/// A temp dir with the schedule, and a simulator in this process.
+struct World {
+    env: Env,
+    sim: SimServer,
+    _rt: tokio::runtime::Runtime,
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+struct Calls {
+    create: u64,
+    modify: u64,
+    cancel: u64,
+}
+
+impl World {
+    fn new(schedule: &str) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sim = rt
+            .block_on(livesched::sim::start(SimConfig {
+                now: Some(NOW.parse().unwrap()),
+                ..SimConfig::default()
+            }))
+            .unwrap();
+        let env = Env::new();
+        let images = crate::support::repo().join("schedules/images");
+        env.write(
+            "cover.png",
+            std::fs::read(images.join("cover.png")).unwrap(),
+        );
+        env.write("hall.png", std::fs::read(images.join("hall.png")).unwrap());
+        env.write(
+            "hall2.png",
+            std::fs::read(images.join("cover.png")).unwrap(),
+        );
+        env.write("t.yaml", schedule);
+        World { env, sim, _rt: rt }
+    }
+
+    /// `livesched ARGS` against the simulator, with its credentials and `--now`.
+    fn run(&self, args: &[&str]) -> Output {
+        let config = SimConfig::default();
+        let out = Command::new(env!("CARGO_BIN_EXE_livesched"))
+            .args(args)
+            .arg(format!("--now={NOW}"))
+            .current_dir(self.env.dir.path())
+            .env("NO_COLOR", "1")
+            .env("WECOM_CORPID", &config.corpid)
+            .env("WECOM_CORPSECRET", &config.secret)
+            .env("WECOM_API_BASE", self.sim.base_url())
+            .output()
+            .unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn apply(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["apply", "t.yaml", "--yes", "--rate", "0"];
+        args.extend(extra);
+        let out = self.run(&args);
+        assert_eq!(out.code, 0, "apply failed:\n{}", out.stderr);
+        out
+    }
+
+    fn calls(&self) -> Calls {
+        let s = self.sim.stats();
+        Calls {
+            create: s.calls_to("living/create"),
+            modify: s.calls_to("living/modify"),
+            cancel: s.calls_to("living/cancel"),
+        }
+    }
+
+    fn edit(&self, f: impl Fn(String) -> String) {
+        let path = self.env.path("t.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = f(text.clone());
+        assert_ne!(edited, text, "the edit changed nothing");
+        std::fs::write(path, edited).unwrap();
+    }
+
+    fn ledger(&self) -> LedgerState {
+        LedgerState::read(&self.ledger_path()).unwrap()
+    }
+
+    fn ledger_path(&self) -> PathBuf {
+        self.env.path("t.ledger.jsonl")
+    }
+
+    fn livingid(&self, key: &str) -> String {
+        self.ledger()
+            .get(key)
+            .and_then(|k| k.livingid.clone())
+            .unwrap()
+    }
+
+    /// Every live the simulator holds scheduled is one the ledger holds, and back.
+    fn assert_in_step(&self) {
+        let ledger = self.ledger();
+        let mut held: Vec<String> = ledger
+            .iter()
+            .filter(|k| livesched::plan::changes::is_live(k))
+            .filter_map(|k| k.livingid.clone())
+            .collect();
+        let mut scheduled: Vec<String> = self
+            .sim
+            .lives()
+            .into_iter()
+            .filter(|l| l.status == 0)
+            .map(|l| l.livingid)
+            .collect();
+        held.sort();
+        scheduled.sort();
+        assert_eq!(held, scheduled, "ledger and WeCom differ");
+        assert_eq!(self.sim.stats().duplicates, 0);
+    }
+
+    fn no_changes_left(&self) {
+        let out = self.run(&["plan", "t.yaml", "--detailed-exitcode"]);
+        assert_eq!(
+            out.code, 0,
+            "a second plan still has changes:\n{}",
+            out.stdout
+        );
+    }
+}
+
+fn delta(before: Calls, after: Calls) -> (u64, u64, u64) {
+    (
+        after.create - before.create,
+        after.modify - before.modify,
+        after.cancel - before.cancel,
+    )
+}
+
+/// (what is edited, the edit, the calls it must cost: creates, modifies, cancels)
+type Edit = (&'static str, fn(String) -> String, (u64, u64, u64));
+
+const EDITS: &[Edit] = &[
+    (
+        "time",
+        |s| s.replace(r#"days: [mon], at: "10:00""#, r#"days: [mon], at: "11:00""#),
+        (0, 4, 0),
+    ),
+    // Keys name the original date: another day is other sessions.
+    (
+        "day",
+        |s| s.replace("days: [mon]", "days: [tue]"),
+        (4, 0, 4),
+    ),
+    (
+        "duration",
+        |s| s.replace(r#"theme: "X {n}","#, r#"theme: "X {n}", duration: 90m,"#),
+        (0, 4, 0),
+    ),
+    ("theme", |s| s.replace("Y {n}", "Y 第{n}讲"), (0, 4, 0)),
+    ("description", |s| s.replace("说明", "新的说明"), (0, 4, 0)),
+    (
+        "remind",
+        |s| s.replace("remind: 10m", "remind: 15m"),
+        (0, 9, 0),
+    ),
+    // WeCom cannot modify the anchor: replace, new lives first.
+    (
+        "anchor",
+        |s| s.replace(r#"theme: "Y {n}","#, r#"theme: "Y {n}", anchor: b,"#),
+        (4, 0, 4),
+    ),
+    (
+        "activity image",
+        |s| s.replace("images: [hall.png]", "images: [hall2.png]"),
+        (1, 0, 1),
+    ),
+    (
+        "removed class",
+        |s| {
+            s.replace(
+                "  - { id: y, theme: \"Y {n}\", weekly: { days: [wed], at: \"14:00\" } }\n",
+                "",
+            )
+        },
+        (0, 0, 4),
+    ),
+    (
+        "added class",
+        |s| s + "  - { id: z, theme: Z, at: 2027-03-10T10:00 }\n",
+        (1, 0, 0),
+    ),
+    // The holiday drops one session; `{n}` of the two after it moves down by one.
+    (
+        "new holiday",
+        |s| {
+            s.replace(
+                "end: 2027-03-28 }",
+                "end: 2027-03-28, holidays: [2027-03-08] }",
+            )
+        },
+        (0, 2, 1),
+    ),
+    (
+        "moved session",
+        |s| s + "changes:\n  - { class: x, date: 2027-03-15, move_to: 2027-03-16T10:00 }\n",
+        (0, 1, 0),
+    ),
+];
+
+#[test]
+fn each_edit_costs_exactly_the_calls_it_must() {
+    let mut failures = Vec::new();
+    for (name, edit, expected) in EDITS {
+        let w = World::new(BASE);
+        w.apply(&[]);
+        assert_eq!(
+            w.calls(),
+            Calls {
+                create: 9,
+                modify: 0,
+                cancel: 0
+            }
+        );
+        let before = w.calls();
+        w.edit(edit);
+        w.apply(&[]);
+        let got = delta(before, w.calls());
+        if got != *expected {
+            failures.push(format!(
+                "{name}: calls (create, modify, cancel) = {got:?}, want {expected:?}"
+            ));
+            continue;
+        }
+        w.assert_in_step();
+        w.no_changes_left();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn redact(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("lv") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 2..];
+        let n = tail.chars().take_while(char::is_ascii_hexdigit).count();
+        if n >= 8 {
+            out.push_str("[livingid]");
+            rest = &tail[n..];
+        } else {
+            out.push_str("lv");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn the_diff_and_the_json_plan_of_an_edited_term() {
+    let w = World::new(BASE);
+    w.apply(&[]);
+    w.edit(|s| {
+        s.replace(r#"days: [mon], at: "10:00""#, r#"days: [mon], at: "11:00""#)
+            .replace(r#"theme: "Y {n}","#, r#"theme: "Y {n}", anchor: b,"#)
+            .replace(
+                "  - id: act\n",
+                "  - id: z\n    theme: Z\n    at: 2027-03-10T10:00\n  - id: act2\n",
+            )
+    });
+    let diff = w.run(&["plan", "t.yaml"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    insta::assert_snapshot!("diff", redact(&diff.stdout));
+    let json = w.run(&["plan", "t.yaml", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let changes = serde_json::to_string_pretty(&doc["changes"]).unwrap();
+    insta::assert_snapshot!("json_changes", redact(&changes));
+}
+
+#[test]
+fn drift_is_recorded_by_refresh_and_handled_as_documented() {
+    let w = World::new(BASE);
+    w.apply(&[]);
+    let cancelled = w.livingid("x/2027-03-08");
+    let edited = w.livingid("y/2027-03-03");
+    assert!(w.sim.cancel_live(&cancelled));
+    assert!(w.sim.modify_live(&edited, |l| l.theme = "改过".into()));
+    let refresh = w.run(&["refresh", "t.yaml"]);
+    assert_eq!(refresh.code, 0, "{}", refresh.stderr);
+    assert!(
+        refresh.stderr.contains("`x/2027-03-08`"),
+        "{}",
+        refresh.stderr
+    );
+    assert!(
+        refresh.stderr.contains("cancelled in WeCom"),
+        "{}",
+        refresh.stderr
+    );
+    assert!(
+        refresh.stderr.contains("modified in WeCom (theme)"),
+        "{}",
+        refresh.stderr
+    );
+    assert!(
+        refresh.stderr.contains("7 as recorded, 2 drifted"),
+        "{}",
+        refresh.stderr
+    );
+    let plan = w.run(&["plan", "t.yaml"]);
+    assert!(
+        plan.stdout.contains("! drifted  x/2027-03-08"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("~ modify   y/2027-03-03"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains(r#"theme: "改过" → "Y 1""#),
+        "{}",
+        plan.stdout
+    );
+    // The live edited in WeCom is put back; the cancelled one is not re-created.
+    let before = w.calls();
+    w.apply(&[]);
+    assert_eq!(delta(before, w.calls()), (0, 1, 0));
+    assert_eq!(w.run(&["plan", "t.yaml", "--detailed-exitcode"]).code, 0);
+    // Unless asked.
+    let before = w.calls();
+    w.apply(&["--recreate-cancelled"]);
+    assert_eq!(delta(before, w.calls()), (1, 0, 0));
+    w.assert_in_step();
+}
+
+#[test]
+fn import_adopts_lives_made_outside_and_apply_creates_only_the_rest() {
+    let w = World::new(BASE);
+    let plan = w.run(&["plan", "t.yaml", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    // Three lives made by hand in WeCom, one with another length.
+    let client = livesched::wecom::Client::new({
+        let mut c = livesched::wecom::ClientConfig::new("sim-corp", "sim-secret");
+        c.api_base = w.sim.base_url();
+        c
+    })
+    .unwrap();
+    for (i, live) in doc["lives"].as_array().unwrap().iter().take(4).enumerate() {
+        let mut body: livesched::wecom::CreateLiving =
+            serde_json::from_value(live["request"].clone()).unwrap();
+        if body.living_type == 4 {
+            continue;
+        }
+        if i == 0 {
+            body.living_duration = 1800;
+        }
+        w._rt.block_on(client.create(&body)).unwrap();
+    }
+    let made = w.sim.lives().len() as u64;
+    assert_eq!(made, 3);
+    let import = w.run(&["import", "t.yaml"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(
+        import.stderr.contains("imported 3 of 9"),
+        "{}",
+        import.stderr
+    );
+    // The one with another length is modified, the rest created.
+    let before = w.calls();
+    w.apply(&[]);
+    assert_eq!(delta(before, w.calls()), (6, 1, 0));
+    w.assert_in_step();
+    w.no_changes_left();
+}
+
+#[test]
+fn destroy_cancels_every_future_live_and_leaves_the_past() {
+    let w = World::new(BASE);
+    w.apply(&[]);
+    // From 10 March on: 3/1, 3/3, 3/5 and 3/8 have happened.
+    let later = "--now=2027-03-10T00:00:00+08:00";
+    w.sim
+        .set_now(later.trim_start_matches("--now=").parse().unwrap());
+    let out = Command::new(env!("CARGO_BIN_EXE_livesched"))
+        .args(["destroy", "t.yaml", "--yes", later])
+        .current_dir(w.env.dir.path())
+        .env("WECOM_CORPID", "sim-corp")
+        .env("WECOM_CORPSECRET", "sim-secret")
+        .env("WECOM_API_BASE", w.sim.base_url())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("5 cancelled, 4 past (not touched)"),
+        "{stderr}"
+    );
+    assert_eq!(w.calls().cancel, 5);
+    let scheduled = w.sim.lives().iter().filter(|l| l.status == 0).count();
+    assert_eq!(scheduled, 0, "lives ahead are all cancelled");
+}
