@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod exit_codes;
 pub mod ledger;
+pub mod logging;
 pub mod plan;
 pub mod schedule;
 pub mod sim;

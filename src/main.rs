@@ -2,6 +2,7 @@ use clap::Parser;
 
 fn main() {
     let cli = livesched::cli::Cli::parse();
+    livesched::logging::init();
     let code = match cli.into_job() {
         Ok(job) => livesched::commands::run(job),
         Err(message) => {

@@ -126,10 +126,13 @@ impl Gate {
     fn pause(&self) {
         let until = Instant::now() + self.quota_pause;
         let _guard = self.flow_lock.lock().expect("flow lock");
-        tracing::warn!(
-            "WeCom quota reached (45009): pausing every call for {:?}",
-            self.quota_pause
-        );
+        // Calls in flight when the quota ran out answer 45009 too: say it once.
+        if !matches!(*self.flow.borrow(), Flow::Paused(_)) {
+            tracing::warn!(
+                "WeCom quota reached (45009): pausing every call for {:?}",
+                self.quota_pause
+            );
+        }
         self.flow.send_replace(Flow::Paused(until));
     }
 

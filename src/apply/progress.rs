@@ -36,6 +36,9 @@ impl Progress {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.enable_steady_tick(Duration::from_millis(200));
+        if terminal {
+            crate::logging::set_bar(&bar);
+        }
         Progress {
             bar,
             terminal,
@@ -88,6 +91,7 @@ impl Progress {
     }
 
     pub fn finish(&self) {
+        crate::logging::forget_bar();
         self.bar.finish_and_clear();
     }
 }
