@@ -431,3 +431,29 @@ fn destroy_cancels_every_future_live_and_leaves_the_past() {
     let scheduled = w.sim.lives().iter().filter(|l| l.status == 0).count();
     assert_eq!(scheduled, 0, "lives ahead are all cancelled");
 }
+
+#[test]
+fn an_edit_to_a_session_that_started_is_a_warning_and_not_applied() {
+    let w = World::new(BASE);
+    w.apply(&[]);
+    w.edit(|s| s.replace("Y {n}", "Y 第{n}讲"));
+    // On 10 March, y/2027-03-03 has happened; the three after it have not.
+    let later = "--now=2027-03-10T00:00:00+08:00";
+    w.sim.set_now("2027-03-10T00:00:00+08:00".parse().unwrap());
+    let plan = Command::new(env!("CARGO_BIN_EXE_livesched"))
+        .args(["plan", "t.yaml", later])
+        .current_dir(w.env.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&plan.stdout),
+        String::from_utf8_lossy(&plan.stderr),
+    );
+    assert!(
+        stderr.contains("`y/2027-03-03` has started; the change to it is not applied"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("! past     y/2027-03-03"), "{stdout}");
+    assert!(stdout.contains("3 to modify"), "{stdout}");
+}
