@@ -124,16 +124,7 @@ impl Recovery {
 /// The live is the one this request would make: still scheduled, same theme,
 /// scheduled start and duration (and anchor, when WeCom says).
 fn matches(info: &LivingInfo, request: &CreateLiving, how: Match) -> bool {
-    let start = if info.reserve_start != 0 {
-        info.reserve_start
-    } else {
-        info.living_start
-    };
-    let duration = if info.reserve_living_duration != 0 {
-        info.reserve_living_duration
-    } else {
-        info.living_duration
-    };
+    let (start, duration) = scheduled(info);
     let anchor = info.anchor_userid.is_empty() || info.anchor_userid == request.anchor_userid;
     info.status == status::SCHEDULED
         && info.theme == request.theme
@@ -145,16 +136,7 @@ fn matches(info: &LivingInfo, request: &CreateLiving, how: Match) -> bool {
 /// A live as WeCom describes it, in the shape of a create body (the fields a
 /// refresh can see), to compare with what the ledger recorded.
 pub fn observed_body(info: &LivingInfo) -> serde_json::Value {
-    let start = if info.reserve_start != 0 {
-        info.reserve_start
-    } else {
-        info.living_start
-    };
-    let duration = if info.reserve_living_duration != 0 {
-        info.reserve_living_duration
-    } else {
-        info.living_duration
-    };
+    let (start, duration) = scheduled(info);
     let mut body = serde_json::json!({
         "anchor_userid": info.anchor_userid,
         "theme": info.theme,
@@ -173,4 +155,14 @@ pub fn observed_body(info: &LivingInfo) -> serde_json::Value {
         body["remind_time"] = remind.into();
     }
     body
+}
+
+/// The start and length the live was scheduled with: `reserve_*` once it has
+/// started (then `living_*` are the actual ones), else `living_*`.
+fn scheduled(info: &LivingInfo) -> (i64, i64) {
+    let pick = |reserved: i64, actual: i64| if reserved != 0 { reserved } else { actual };
+    (
+        pick(info.reserve_start, info.living_start),
+        pick(info.reserve_living_duration, info.living_duration),
+    )
 }

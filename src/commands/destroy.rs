@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::remote;
 use crate::apply::{Summary, Task};
 use crate::config::RemoteJob;
@@ -19,12 +17,7 @@ pub fn run(job: &RemoteJob) -> ExitCode {
     let mut summary = Summary::default();
     let mut cancels = Vec::new();
     for k in ledger.state().iter().filter(|k| changes::is_live(k)) {
-        let start = k
-            .request
-            .as_ref()
-            .and_then(|r| r.get("living_start"))
-            .and_then(Value::as_i64)
-            .unwrap_or(i64::MAX);
+        let start = changes::recorded_start(k);
         match &k.livingid {
             // A live that started is never touched.
             Some(_) if start < job.now.as_second() => summary.past += 1,

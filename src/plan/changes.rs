@@ -136,12 +136,7 @@ pub fn changes_with(
         if planned.contains(k.key.as_str()) || !is_live(k) {
             continue;
         }
-        let start = k
-            .request
-            .as_ref()
-            .and_then(|r| r.get("living_start"))
-            .and_then(Value::as_i64)
-            .unwrap_or(i64::MAX);
+        let start = recorded_start(k);
         let drift = drift(k);
         let action =
             if start < now.as_second() || matches!(drift, Some(d) if d != "modified outside") {
@@ -280,6 +275,16 @@ pub fn with_modifiable(mut base: Value, from: &Value) -> Value {
         }
     }
     base
+}
+
+/// The start (unix seconds) the ledger recorded for a key's live; far in the
+/// future when unknown, so that a live of unknown time is never taken for past.
+pub fn recorded_start(k: &KeyState) -> i64 {
+    k.request
+        .as_ref()
+        .and_then(|r| r.get("living_start"))
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MAX)
 }
 
 /// The key under which a replaced live's cancellation is recorded.
