@@ -9,7 +9,7 @@ use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Task
 use crate::config::{ApplyJob, Credentials};
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
-use crate::ledger::{Ledger, LedgerWriter, ledger_path_for};
+use crate::ledger::{Event, Ledger, LedgerWriter, ledger_path_for};
 use crate::plan::changes::{self, Action};
 use crate::sim::{self, SimConfig};
 use crate::wecom::{Client, ClientConfig, Secret};
@@ -102,8 +102,11 @@ pub fn run(job: &ApplyJob) -> ExitCode {
                     continue;
                 }
                 creates += 1;
+                // A create left in doubt: an intent with no result (a crash), or a
+                // failure that kept the body of a call that may have acted.
                 let pending = held
-                    .and_then(|k| k.pending_intent.as_ref())
+                    .map(|k| &k.last_record)
+                    .filter(|r| matches!(r.event, Event::Intent | Event::Failed))
                     .filter(|r| r.action.as_deref() == Some("create"))
                     .and_then(|r| r.request.clone());
                 first.push(Task::Create {

@@ -335,6 +335,45 @@ async fn under_faults_every_session_ends_with_exactly_one_live() {
     assert!(out.stderr.contains("nothing to do"), "{}", out.stderr);
 }
 
+/// A create whose reply is lost may have made the live; if the lookup that follows
+/// fails too, the next run must look again rather than create blindly.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_create_reply_whose_lookup_failed_is_looked_up_next_run() {
+    let term = Term::new(
+        1,
+        SimConfig {
+            faults: Faults {
+                p_drop_after_commit: 1.0,
+                // Every call after the first create is refused for quota: the lookup fails.
+                quota_burst: Some(QuotaBurst {
+                    after: 1,
+                    length: 1_000,
+                }),
+                ..Faults::default()
+            },
+            ..sim_config()
+        },
+    )
+    .await;
+    let out = term
+        .apply(&[
+            "--concurrency",
+            "1",
+            "--max-creates",
+            "1",
+            "--quota-pause",
+            "0s",
+        ])
+        .await;
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(term.sim.lives().len(), 1, "the lost reply's live exists");
+
+    term.sim.set_faults(Faults::default());
+    let out = term.apply(&[]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    term.assert_exactly_one_live_per_session();
+}
+
 /// Waits until `condition` holds or the child has exited; true if it held.
 async fn until(child: &mut std::process::Child, mut condition: impl FnMut() -> bool) -> bool {
     loop {
