@@ -390,7 +390,7 @@ async fn until(child: &mut std::process::Child, mut condition: impl FnMut() -> b
 #[tokio::test(flavor = "multi_thread")]
 async fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
     let term = Term::new(
-        4,
+        6,
         SimConfig {
             faults: Faults {
                 p_drop_after_commit: 0.05,
@@ -405,7 +405,7 @@ async fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
     .await;
     // Each run is killed after the simulator has seen this many more business calls: at
     // its first calls (recovering what the last kill left), and further in.
-    let kill_after = [1, 2, 3, 5, 8, 13, 4, 21, 1, 34, 6, 2];
+    let kill_after = [1, 3, 8, 21, 2, 34, 55, 5, 40, 13, 60, 1];
     let mut killed = 0;
     for calls in kill_after {
         let business = |s: &SimStats| total_calls(s) - s.calls_to("gettoken");
