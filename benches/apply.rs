@@ -4,7 +4,8 @@
 //! limit at `--concurrency 64` (the client's own ceiling). `cargo bench --bench apply`.
 //!
 //! The rated run takes about 100 s (10,000 creates at 100 a second); set
-//! `LIVESCHED_BENCH_SESSIONS` for a smaller term.
+//! `LIVESCHED_BENCH_SESSIONS` for a smaller term, `LIVESCHED_BENCH_LATENCY_MS` for
+//! another latency (0 shows what the client and its ledger cost without waiting).
 
 use std::fmt::Write;
 use std::path::Path;
@@ -22,17 +23,21 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
+    let latency_ms: u64 = std::env::var("LIVESCHED_BENCH_LATENCY_MS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     let classes = sessions.div_ceil(PER_CLASS);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     println!(
-        "apply: {} sessions ({classes} classes), simulator latency 20 ms, release binary",
+        "apply: {} sessions ({classes} classes), simulator latency {latency_ms} ms, release binary",
         classes * PER_CLASS
     );
     for (rate, concurrency) in [(6000, 16), (0, 64)] {
-        let run = runtime.block_on(apply_once(classes, rate, concurrency));
+        let run = runtime.block_on(apply_once(classes, rate, concurrency, latency_ms));
         let per_second = run.created as f64 / run.executor_seconds;
         print!(
             "apply: --rate {rate} --concurrency {concurrency}: {} created in {:.1} s \
@@ -61,7 +66,7 @@ struct Run {
     stats: SimStats,
 }
 
-async fn apply_once(classes: usize, rate: u32, concurrency: u32) -> Run {
+async fn apply_once(classes: usize, rate: u32, concurrency: u32, latency_ms: u64) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("big.yaml"), generated_term(classes)).expect("write term");
     let sim = livesched::sim::start(SimConfig {
@@ -70,7 +75,7 @@ async fn apply_once(classes: usize, rate: u32, concurrency: u32) -> Run {
         per_minute_limit: 1_000_000,
         creates_per_day: 1_000_000,
         faults: Faults {
-            latency: Duration::from_millis(20),
+            latency: Duration::from_millis(latency_ms),
             ..Faults::default()
         },
         ..SimConfig::default()
