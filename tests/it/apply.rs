@@ -375,6 +375,44 @@ async fn a_lost_create_reply_whose_lookup_failed_is_looked_up_next_run() {
     term.assert_exactly_one_live_per_session();
 }
 
+/// A crashed run left an intent whose live exists; if this run cannot look it up,
+/// the next one must still look before creating.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crashed_runs_create_whose_lookup_failed_is_looked_up_next_run() {
+    let term = Term::new(1, sim_config()).await;
+    let first = term.future().remove(0);
+    let client = livesched::wecom::Client::new(livesched::wecom::ClientConfig {
+        api_base: term.sim.base_url(),
+        ..livesched::wecom::ClientConfig::new("sim-corp", SECRET)
+    })
+    .unwrap();
+    client
+        .create(&first.request)
+        .await
+        .expect("the crashed run's live");
+    let intent = livesched::ledger::Record::new(&first.key, Event::Intent, now())
+        .with_action("create")
+        .with_request(serde_json::to_value(&first.request).unwrap());
+    std::fs::write(&term.ledger, serde_json::to_string(&intent).unwrap() + "\n").unwrap();
+    term.sim.set_faults(Faults {
+        quota_burst: Some(QuotaBurst {
+            after: 0,
+            length: 1_000,
+        }),
+        ..Faults::default()
+    });
+    let out = term
+        .apply(&["--max-creates", "1", "--quota-pause", "0s"])
+        .await;
+    assert_eq!(out.code, 4, "{}", out.stderr);
+
+    term.sim.set_faults(Faults::default());
+    let out = term.apply(&["--report", "r.json"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(report(&term.env.path("r.json"))["adopted"], 1);
+    term.assert_exactly_one_live_per_session();
+}
+
 /// Waits until `condition` holds or the child has exited; true if it held.
 async fn until(child: &mut std::process::Child, mut condition: impl FnMut() -> bool) -> bool {
     loop {
