@@ -176,20 +176,28 @@ impl Executor {
                 self.halt(format!("{err}: the ledger cannot record results"));
                 Outcome::Failed(failure(task, None, err.to_string()))
             }
-            Err(Stop::Api(err)) => {
-                if err.class() == ErrorClass::Config {
-                    self.halt(err.to_string());
-                }
-                let outcome = Outcome::Failed(failure(task, err.errcode(), err.to_string()));
-                let record = Record::new(task.key(), Event::Failed, Timestamp::now())
-                    .with_action(task.action())
-                    .with_error(err.errcode(), err.to_string());
-                if let Err(err) = self.ledger.append(record).await {
-                    self.halt(format!("{err}: the ledger cannot record results"));
-                }
-                outcome
-            }
+            Err(Stop::Api(err)) => self.fail(task, err, None).await,
+            Err(Stop::InDoubt(err, sent)) => self.fail(task, err, Some(sent)).await,
         }
+    }
+
+    /// Records the failure; `sent` is the body of a create that may have made the
+    /// live, kept on the record so that the next run looks for it before creating.
+    async fn fail(&self, task: &Task, err: ApiError, sent: Option<Value>) -> Outcome {
+        if err.class() == ErrorClass::Config {
+            self.halt(err.to_string());
+        }
+        let outcome = Outcome::Failed(failure(task, err.errcode(), err.to_string()));
+        let mut record = Record::new(task.key(), Event::Failed, Timestamp::now())
+            .with_action(task.action())
+            .with_error(err.errcode(), err.to_string());
+        if let Some(sent) = sent {
+            record = record.with_request(sent);
+        }
+        if let Err(err) = self.ledger.append(record).await {
+            self.halt(format!("{err}: the ledger cannot record results"));
+        }
+        outcome
     }
 
     fn halt(&self, reason: String) {
@@ -205,14 +213,35 @@ impl Executor {
     }
 
     async fn create(&self, live: &PlannedLive, pending: Option<&Value>) -> Result<Outcome, Stop> {
+        // What an earlier call (this run's or a crashed one's) may have made: a failure
+        // while this is set must leave it on the ledger, or the next run creates blindly.
+        let mut doubt = pending.cloned();
+        self.try_create(live, pending, &mut doubt)
+            .await
+            .map_err(|stop| match (stop, doubt) {
+                (Stop::Api(err), Some(sent)) => Stop::InDoubt(err, sent),
+                (stop, _) => stop,
+            })
+    }
+
+    async fn try_create(
+        &self,
+        live: &PlannedLive,
+        pending: Option<&Value>,
+        doubt: &mut Option<Value>,
+    ) -> Result<Outcome, Stop> {
         let request = self.with_media(&live.request).await?;
         // A crashed run may have created it: look for what that run sent first.
         if let Some(sent) =
             pending.and_then(|v| serde_json::from_value::<CreateLiving>(v.clone()).ok())
-            && let Some(id) = self.recovery.find(&self.client, &self.gate, &sent).await?
         {
-            self.record(adopted(&live.key, &id, &sent)).await?;
-            return self.bring_up_to_date(live, &id, &sent, &request).await;
+            match self.recovery.find(&self.client, &self.gate, &sent).await? {
+                Some(id) => {
+                    self.record(adopted(&live.key, &id, &sent)).await?;
+                    return self.bring_up_to_date(live, &id, &sent, &request).await;
+                }
+                None => *doubt = None,
+            }
         }
         let body = serde_json::to_value(&request).unwrap_or_default();
         self.record(
@@ -235,6 +264,7 @@ impl Executor {
                     return Ok(Outcome::Created);
                 }
                 Err(err) if err.class() == ErrorClass::Ambiguous => {
+                    *doubt = Some(body.clone());
                     tracing::info!("`{}`: {err}; looking it up before creating again", live.key);
                     if let Some(id) = self
                         .recovery
@@ -434,6 +464,8 @@ fn failure(task: &Task, errcode: Option<i64>, error: String) -> Failure {
 /// Why a task stopped before its result.
 enum Stop {
     Api(ApiError),
+    /// A create failed after a call that may have made the live; with the body sent.
+    InDoubt(ApiError, Value),
     Ledger(LedgerError),
 }
 

@@ -7,6 +7,7 @@ use crate::apply::{Summary, Task};
 use crate::config::ApplyJob;
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
+use crate::ledger::Event;
 use crate::plan::changes::{self, Action};
 
 pub fn run(job: &ApplyJob) -> ExitCode {
@@ -71,6 +72,16 @@ pub fn run(job: &ApplyJob) -> ExitCode {
             }),
         }
     }
+    // A tombstone left by an earlier replace waits for the replace scheduled now:
+    // cancelling it here as well would leave the session with no live if that failed.
+    let replacing: std::collections::HashSet<String> = first
+        .iter()
+        .filter_map(|t| match t {
+            Task::Replace { live, old, .. } => Some(changes::tombstone(&live.key, old)),
+            _ => None,
+        })
+        .collect();
+    then.retain(|t| !matches!(t, Task::Cancel { key, .. } if replacing.contains(key)));
     let tasks = first.len() + then.len();
     if tasks == 0 {
         eprintln!("{}", summary.render().trim_end());
@@ -110,10 +121,14 @@ pub fn run(job: &ApplyJob) -> ExitCode {
     remote::exit_code(&summary)
 }
 
-/// What a crashed run sent for a create it never saw the reply to.
+/// What an earlier call sent for a create that may have made the live: an intent
+/// with no result (a killed run), or a failure that kept the body of a call that
+/// may have acted (a lost reply, then a lookup that failed too). The next run
+/// looks it up before creating.
 fn pending_create(held: Option<&crate::ledger::KeyState>) -> Option<serde_json::Value> {
-    held.and_then(|k| k.pending_intent.as_ref())
-        .filter(|r| r.action.as_deref() == Some("create"))
+    held.map(|k| &k.last_record)
+        .filter(|r| matches!(r.event, Event::Intent | Event::Failed))
+        .filter(|r| matches!(r.action.as_deref(), Some("create" | "replace")))
         .and_then(|r| r.request.clone())
 }
 

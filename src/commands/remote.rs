@@ -170,11 +170,15 @@ pub async fn run_tasks(
         fatal: Mutex::new(None),
         concurrency: pace.concurrency as usize * 2,
     });
+    // Listening starts before the first call, not when the task below is first polled:
+    // a Ctrl-C once calls may be in flight is always caught and recorded.
+    let ctrl_c = listen_for_ctrl_c();
     let interrupt = tokio::spawn({
         let stop = Arc::clone(&stop);
         let progress = executor.progress.clone();
         async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if let Some(ctrl_c) = ctrl_c {
+                ctrl_c.await;
                 stop.store(true, Ordering::SeqCst);
                 progress.println("interrupted: finishing the calls in flight…");
             }
@@ -192,6 +196,26 @@ pub async fn run_tasks(
     };
     close_ledger(executor.ledger).await;
     summary
+}
+
+/// Resolves at Ctrl-C (SIGINT); `None` if the signal cannot be watched.
+#[cfg(unix)]
+fn listen_for_ctrl_c() -> Option<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    // `signal` registers the handler when called; `tokio::signal::ctrl_c` only when polled.
+    let mut sigint = signal(SignalKind::interrupt()).ok()?;
+    Some(async move {
+        sigint.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn listen_for_ctrl_c() -> Option<impl Future<Output = ()> + Send + 'static> {
+    Some(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
 }
 
 /// Waits for the writer, then compacts the ledger (keeping it as it is if that fails).

@@ -1,5 +1,6 @@
 //! The integration test binary: drives the built `livesched` against real files and the simulator.
 
+mod apply;
 mod converge;
 mod html;
 mod ledger;

@@ -62,3 +62,43 @@ pub fn repo() -> PathBuf {
 
 /// A term header for small test schedules.
 pub const TERM: &str = "version: 1\nterm:\n  start: 2027-02-22\n  end: 2027-06-27\n";
+
+/// `livesched ARGS` in `dir` with extra environment variables (credentials, say), without colour.
+///
+/// stdin is closed, so the binary never has a terminal to ask on.
+pub fn run_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let out = command_in(dir, args, vars)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run livesched");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `livesched ARGS` in `dir` started as a child (stdin closed, stdout and stderr piped),
+/// for tests that signal it while it runs.
+pub fn spawn_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> std::process::Child {
+    command_in(dir, args, vars)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn livesched")
+}
+
+/// The environment of every run: no colour, and no WeCom settings but those given.
+fn command_in(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_livesched"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("WECOM_CORPID")
+        .env_remove("WECOM_CORPSECRET")
+        .env_remove("WECOM_API_BASE")
+        .envs(vars.iter().copied());
+    command
+}
