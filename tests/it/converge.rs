@@ -41,6 +41,10 @@ struct Calls {
 
 impl World {
     fn new(schedule: &str) -> World {
+        World::with(schedule, SimConfig::default())
+    }
+
+    fn with(schedule: &str, config: SimConfig) -> World {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -49,7 +53,7 @@ impl World {
         let sim = rt
             .block_on(livesched::sim::start(SimConfig {
                 now: Some(NOW.parse().unwrap()),
-                ..SimConfig::default()
+                ..config
             }))
             .unwrap();
         let env = Env::new();
@@ -456,4 +460,37 @@ fn an_edit_to_a_session_that_started_is_a_warning_and_not_applied() {
     );
     assert!(stdout.contains("! past     y/2027-03-03"), "{stdout}");
     assert!(stdout.contains("3 to modify"), "{stdout}");
+}
+
+#[test]
+fn a_replace_whose_new_live_is_refused_keeps_the_old_one() {
+    // Anchor `b` does not exist in WeCom: its new lives are refused (40003).
+    let w = World::with(
+        BASE,
+        SimConfig {
+            users: Some(vec!["a".to_string()]),
+            ..SimConfig::default()
+        },
+    );
+    w.apply(&[]);
+    let old = w.livingid("y/2027-03-03");
+    w.edit(|s| s.replace(r#"theme: "Y {n}","#, r#"theme: "Y {n}", anchor: b,"#));
+    let out = w.run(&["apply", "t.yaml", "--yes", "--rate", "0"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("40003"), "{}", out.stderr);
+    // Nothing was cancelled: every session still has its live.
+    assert_eq!(w.calls().cancel, 0);
+    assert_eq!(w.livingid("y/2027-03-03"), old);
+    w.assert_in_step();
+    // The replace is offered again, and nothing else.
+    let plan = w.run(&["plan", "t.yaml"]);
+    assert!(
+        plan.stdout.contains("4 to replace, 0 to cancel"),
+        "{}",
+        plan.stdout
+    );
+    // Back to the anchor that exists: the old lives are the right ones after all.
+    w.edit(|s| s.replace(r#"theme: "Y {n}", anchor: b,"#, r#"theme: "Y {n}","#));
+    w.no_changes_left();
+    w.assert_in_step();
 }
