@@ -20,7 +20,7 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         let start = changes::recorded_start(k);
         match &k.livingid {
             // A live that started is never touched.
-            Some(_) if start < job.now.as_second() => summary.past += 1,
+            Some(_) if start <= job.now.as_second() => summary.past += 1,
             Some(id) => cancels.push(Task::Cancel {
                 key: k.key.clone(),
                 livingid: id.clone(),

@@ -127,7 +127,8 @@ pub fn changes_with(
         .map(|l| {
             let planned = serde_json::to_value(&l.request).unwrap_or_default();
             let held = ledger.get(&l.key).filter(|k| is_live(k));
-            let past = l.start.timestamp() < now;
+            // WeCom refuses a start that is not ahead: one starting now is past too.
+            let past = l.start.timestamp() <= now;
             session(&l.key, &planned, held, past, options)
         })
         .collect();
@@ -139,7 +140,7 @@ pub fn changes_with(
         let start = recorded_start(k);
         let drift = drift(k);
         let action =
-            if start < now.as_second() || matches!(drift, Some(d) if d != "modified outside") {
+            if start <= now.as_second() || matches!(drift, Some(d) if d != "modified outside") {
                 Action::Past
             } else {
                 Action::Cancel
