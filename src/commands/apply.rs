@@ -11,6 +11,11 @@ use crate::ledger::Event;
 use crate::plan::changes::{self, Action};
 
 pub fn run(job: &ApplyJob) -> ExitCode {
+    try_run(job).unwrap_or_else(|code| code)
+}
+
+/// `Err` carries the exit code of a step that could not go on.
+fn try_run(job: &ApplyJob) -> Result<ExitCode, ExitCode> {
     let planned = super::plan_term(&job.file, job.strict);
     let color = diagnostics::use_color();
     eprint!(
@@ -23,13 +28,10 @@ pub fn run(job: &ApplyJob) -> ExitCode {
             job.file.display(),
             diagnostics::tally(&planned.problems)
         );
-        return ExitCode::INVALID_INPUT;
+        return Ok(ExitCode::INVALID_INPUT);
     };
     let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
-    let ledger = match remote::open_ledger(&places) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let ledger = remote::open_ledger(&places)?;
     let options = changes::Options {
         recreate_cancelled: job.recreate_cancelled,
     };
@@ -86,39 +88,30 @@ pub fn run(job: &ApplyJob) -> ExitCode {
     if tasks == 0 {
         eprintln!("{}", summary.render().trim_end());
         write_report(job.report.as_deref(), &summary);
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     eprintln!("{}", describe(&first, &then, &summary));
     // The sandbox touches nothing real: no need to ask.
     if !job.yes && !job.sandbox && !confirm() {
-        return ExitCode::ERROR;
+        return Ok(ExitCode::ERROR);
     }
-    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let runtime = match remote::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
+    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
+    let runtime = remote::runtime()?;
     let pace = remote::Pace {
         rate: job.rate,
         concurrency: job.concurrency,
         quota_pause: job.quota_pause,
     };
-    let summary = match runtime.block_on(async {
+    let summary = runtime.block_on(async {
         let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
         let summary =
             remote::run_tasks(remote.client.clone(), ledger, pace, first, then, summary).await;
         remote.close().await;
         Ok::<_, ExitCode>(summary)
-    }) {
-        Ok(summary) => summary,
-        Err(code) => return code,
-    };
+    })?;
     eprint!("{}", summary.render());
     write_report(job.report.as_deref(), &summary);
-    remote::exit_code(&summary)
+    Ok(remote::exit_code(&summary))
 }
 
 /// What an earlier call sent for a create that may have made the live: an intent

@@ -9,11 +9,13 @@ use crate::exit_codes::ExitCode;
 use crate::plan::changes;
 
 pub fn run(job: &RemoteJob) -> ExitCode {
+    try_run(job).unwrap_or_else(|code| code)
+}
+
+/// `Err` carries the exit code of a step that could not go on.
+fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
     let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
-    let ledger = match remote::open_ledger(&places) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let ledger = remote::open_ledger(&places)?;
     let mut summary = Summary::default();
     let mut cancels = Vec::new();
     for k in ledger.state().iter().filter(|k| changes::is_live(k)) {
@@ -31,7 +33,7 @@ pub fn run(job: &RemoteJob) -> ExitCode {
     if cancels.is_empty() {
         eprintln!("{}", summary.render().trim_end());
         super::apply::write_report(job.report.as_deref(), &summary);
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
     eprintln!(
         "destroy: {} lives to cancel; {} past, not touched",
@@ -39,22 +41,16 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         summary.past
     );
     if !job.yes && !job.sandbox && !super::apply::confirm() {
-        return ExitCode::ERROR;
+        return Ok(ExitCode::ERROR);
     }
-    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let runtime = match remote::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
+    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
+    let runtime = remote::runtime()?;
     let pace = remote::Pace {
         rate: job.rate,
         concurrency: job.concurrency,
         quota_pause: Duration::from_secs(60),
     };
-    let summary = match runtime.block_on(async {
+    let summary = runtime.block_on(async {
         let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
         let summary = remote::run_tasks(
             remote.client.clone(),
@@ -67,11 +63,8 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         .await;
         remote.close().await;
         Ok::<_, ExitCode>(summary)
-    }) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+    })?;
     eprint!("{}", summary.render());
     super::apply::write_report(job.report.as_deref(), &summary);
-    remote::exit_code(&summary)
+    Ok(remote::exit_code(&summary))
 }

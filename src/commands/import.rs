@@ -16,6 +16,11 @@ use crate::ledger::{Event, LedgerWriter, Record};
 use crate::plan::changes::{self, with_modifiable};
 
 pub fn run(job: &RemoteJob) -> ExitCode {
+    try_run(job).unwrap_or_else(|code| code)
+}
+
+/// `Err` carries the exit code of a step that could not go on.
+fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
     let planned = super::plan_term(&job.file, false);
     eprint!(
         "{}",
@@ -27,13 +32,10 @@ pub fn run(job: &RemoteJob) -> ExitCode {
     );
     let Some(plan) = planned.plan else {
         eprintln!("`{}`: invalid; nothing was imported", job.file.display());
-        return ExitCode::INVALID_INPUT;
+        return Ok(ExitCode::INVALID_INPUT);
     };
     let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
-    let ledger = match remote::open_ledger(&places) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let ledger = remote::open_ledger(&places)?;
     let wanted: Vec<_> = plan
         .lives
         .iter()
@@ -43,16 +45,10 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         .collect();
     if wanted.is_empty() {
         eprintln!("nothing to import: the ledger holds a live for every future session");
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
-    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let runtime = match remote::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
+    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
+    let runtime = remote::runtime()?;
     let total = wanted.len();
     let result = runtime.block_on(async {
         let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
@@ -94,17 +90,14 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         remote.close().await;
         Ok::<_, ExitCode>((adopted, failed))
     });
-    let (adopted, failed) = match result {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let (adopted, failed) = result?;
     eprintln!(
         "imported {adopted} of {total} future sessions without a live; {} left for `livesched apply`",
         total - adopted
     );
     if failed > 0 {
-        ExitCode::PARTIAL_FAILURE
+        Ok(ExitCode::PARTIAL_FAILURE)
     } else {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     }
 }

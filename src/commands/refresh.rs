@@ -16,11 +16,13 @@ use crate::wecom::types::status;
 use crate::wecom::{ErrorClass, LivingInfo};
 
 pub fn run(job: &RemoteJob) -> ExitCode {
+    try_run(job).unwrap_or_else(|code| code)
+}
+
+/// `Err` carries the exit code of a step that could not go on.
+fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
     let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
-    let ledger = match remote::open_ledger(&places) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let ledger = remote::open_ledger(&places)?;
     let targets: Vec<(String, String, Option<serde_json::Value>)> = ledger
         .state()
         .iter()
@@ -29,16 +31,10 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         .collect();
     if targets.is_empty() {
         eprintln!("nothing to refresh: the ledger holds no live");
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
-    let credentials = match remote::credentials(job.credentials.as_ref(), job.sandbox) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let runtime = match remote::runtime() {
-        Ok(rt) => rt,
-        Err(code) => return code,
-    };
+    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
+    let runtime = remote::runtime()?;
     let result = runtime.block_on(async {
         let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
         let gate = Arc::new(Gate::new(
@@ -86,10 +82,7 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         remote.close().await;
         Ok::<_, ExitCode>(report)
     });
-    let report = match result {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let report = result?;
     for line in &report.lines {
         eprintln!("{line}");
     }
@@ -105,9 +98,9 @@ pub fn run(job: &RemoteJob) -> ExitCode {
         }
     );
     if report.failed > 0 {
-        ExitCode::PARTIAL_FAILURE
+        Ok(ExitCode::PARTIAL_FAILURE)
     } else {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     }
 }
 
