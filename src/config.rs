@@ -87,26 +87,14 @@ pub struct Credentials {
 
 #[derive(Debug)]
 pub struct ApplyJob {
-    pub file: std::path::PathBuf,
-    /// `None`: beside the schedule (or in the sandbox folder with `--sandbox`).
-    pub ledger: Option<std::path::PathBuf>,
-    pub yes: bool,
-    pub now: Timestamp,
-    /// Calls per minute; `None`: no limit.
-    pub rate: Option<u32>,
-    pub concurrency: u32,
+    pub remote: RemoteJob,
     pub max_creates: Option<usize>,
-    pub api_base: String,
-    pub sandbox: bool,
-    pub report: Option<std::path::PathBuf>,
     pub strict: bool,
     pub quota_pause: std::time::Duration,
     pub recreate_cancelled: bool,
-    /// `None` with `--sandbox`; else required before any call.
-    pub credentials: Option<Credentials>,
 }
 
-/// `refresh`, `destroy`, `import`: a schedule, its ledger, and how to reach WeCom.
+/// A schedule, its ledger, and how to reach WeCom: what every command that calls it needs.
 #[derive(Debug)]
 pub struct RemoteJob {
     pub file: std::path::PathBuf,

@@ -115,6 +115,13 @@ pub fn render(problems: &Problems, sources: &Sources, color: bool) -> String {
     out
 }
 
+/// Every problem, rendered on stderr (in colour on a terminal without `NO_COLOR`).
+pub fn report(problems: &Problems, sources: &Sources) {
+    if !problems.is_empty() {
+        eprint!("{}", render(problems, sources, use_color()));
+    }
+}
+
 /// One line that sums the problems up: `2 errors, 1 warning`.
 pub fn tally(problems: &Problems) -> String {
     let errors = problems

@@ -34,7 +34,7 @@ pub enum Command {
         after_help = "Examples:\n  livesched plan spring.yaml\n  livesched plan spring.yaml --format json --now 2027-01-04T09:00:00+08:00\n  livesched plan spring.yaml --detailed-exitcode   # 0 no changes, 2 changes, 1 error"
     )]
     Plan(PlanArgs),
-    /// Create, modify and cancel lives until WeCom matches the file.
+    /// Create, modify, replace and cancel lives until WeCom matches the file.
     #[command(after_help = APPLY_EXAMPLES)]
     Apply(Box<ApplyArgs>),
     /// Read every live back from WeCom and record what changed there (drift).
@@ -123,12 +123,31 @@ points at another host, e.g. a private deployment or `livesched sim`.";
 
 #[derive(Debug, clap::Args)]
 pub struct ApplyArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Create at most N lives in this run (WeCom allows 10,000 per app per day).
+    #[arg(long, value_name = "N")]
+    pub max_creates: Option<usize>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Create again the sessions whose live a person cancelled in WeCom (found by `refresh`).
+    #[arg(long)]
+    pub recreate_cancelled: bool,
+    /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
+    #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
+    pub quota_pause: String,
+}
+
+/// Arguments of every command that calls WeCom.
+#[derive(Debug, clap::Args)]
+pub struct RemoteArgs {
     /// The schedule file.
     pub file: PathBuf,
     /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
-    /// Apply without asking (needed without a terminal).
+    /// Go ahead without asking (needed without a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// What "now" is (RFC 3339); sessions that start before it are never touched.
@@ -141,54 +160,11 @@ pub struct ApplyArgs {
     /// Calls in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub concurrency: u32,
-    /// Create at most N lives in this run (WeCom allows 10,000 per app per day).
-    #[arg(long, value_name = "N")]
-    pub max_creates: Option<usize>,
     /// The WeCom API base.
     #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
     pub api_base: String,
     /// Run against the built-in simulator, with its state and ledger under
     /// `.livesched-sandbox/` beside FILE; no account needed.
-    #[arg(long)]
-    pub sandbox: bool,
-    /// Write a JSON summary of the run to PATH.
-    #[arg(long, value_name = "PATH")]
-    pub report: Option<PathBuf>,
-    /// Treat warnings as errors.
-    #[arg(long)]
-    pub strict: bool,
-    /// Create again the sessions whose live a person cancelled in WeCom (found by `refresh`).
-    #[arg(long)]
-    pub recreate_cancelled: bool,
-    /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
-    #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
-    pub quota_pause: String,
-}
-
-/// Arguments of commands that call WeCom but plan nothing new.
-#[derive(Debug, clap::Args)]
-pub struct RemoteArgs {
-    /// The schedule file.
-    pub file: PathBuf,
-    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
-    #[arg(long, value_name = "PATH")]
-    pub ledger: Option<PathBuf>,
-    /// Go ahead without asking (needed without a terminal).
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// What "now" is (RFC 3339).
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
-    /// Calls per minute; 0 for no limit [default: 1000, or 6000 with --sandbox].
-    #[arg(long, value_name = "N")]
-    pub rate: Option<u32>,
-    /// Calls in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub concurrency: u32,
-    /// The WeCom API base.
-    #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
-    pub api_base: String,
-    /// Use the built-in simulator and the sandbox ledger, as `apply --sandbox` does.
     #[arg(long)]
     pub sandbox: bool,
     /// Write a JSON summary of the run to PATH.
@@ -270,35 +246,15 @@ impl Cli {
                 verbose: a.verbose,
                 strict: a.strict,
             }),
-            Command::Apply(a) => {
-                let sandbox = a.sandbox;
-                let credentials = if sandbox {
-                    None
-                } else {
-                    credentials_from_env()
-                };
-                Job::Apply(Box::new(crate::config::ApplyJob {
-                    now: parse_now(a.now.as_deref())?,
-                    rate: match a.rate.unwrap_or(if sandbox { 6000 } else { 1000 }) {
-                        0 => None,
-                        n => Some(n),
-                    },
-                    concurrency: a.concurrency.max(1),
-                    max_creates: a.max_creates,
-                    api_base: a.api_base,
-                    quota_pause: crate::schedule::values::duration(&a.quota_pause)
-                        .map(|s| std::time::Duration::from_secs(s.max(0) as u64))
-                        .map_err(|e| format!("invalid `--quota-pause`: expected {e}"))?,
-                    file: a.file,
-                    ledger: a.ledger,
-                    yes: a.yes,
-                    sandbox,
-                    report: a.report,
-                    strict: a.strict,
-                    recreate_cancelled: a.recreate_cancelled,
-                    credentials,
-                }))
-            }
+            Command::Apply(a) => Job::Apply(Box::new(crate::config::ApplyJob {
+                quota_pause: crate::schedule::values::duration(&a.quota_pause)
+                    .map(|s| std::time::Duration::from_secs(s.max(0) as u64))
+                    .map_err(|e| format!("invalid `--quota-pause`: expected {e}"))?,
+                remote: remote_job(a.remote)?,
+                max_creates: a.max_creates,
+                strict: a.strict,
+                recreate_cancelled: a.recreate_cancelled,
+            })),
             Command::Status(a) => Job::Status(crate::config::StatusJob {
                 ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
                 file: a.file,

@@ -15,13 +15,10 @@ pub fn run(job: &ApplyJob) -> ExitCode {
 }
 
 /// `Err` carries the exit code of a step that could not go on.
-fn try_run(job: &ApplyJob) -> Result<ExitCode, ExitCode> {
-    let planned = super::plan_term(&job.file, job.strict);
-    let color = diagnostics::use_color();
-    eprint!(
-        "{}",
-        diagnostics::render(&planned.problems, &planned.sources, color)
-    );
+fn try_run(apply: &ApplyJob) -> Result<ExitCode, ExitCode> {
+    let job = &apply.remote;
+    let planned = super::plan_term(&job.file, apply.strict);
+    diagnostics::report(&planned.problems, &planned.sources);
     let Some(plan) = planned.plan else {
         eprintln!(
             "`{}`: invalid ({}); nothing was sent",
@@ -33,7 +30,7 @@ fn try_run(job: &ApplyJob) -> Result<ExitCode, ExitCode> {
     let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
     let ledger = remote::open_ledger(&places)?;
     let options = changes::Options {
-        recreate_cancelled: job.recreate_cancelled,
+        recreate_cancelled: apply.recreate_cancelled,
     };
     let all = changes::changes_with(&plan, ledger.state(), job.now, options);
     let mut summary = Summary::default();
@@ -53,7 +50,7 @@ fn try_run(job: &ApplyJob) -> Result<ExitCode, ExitCode> {
             }),
             Action::Past => summary.past += 1,
             Action::Create => {
-                if job.max_creates.is_some_and(|max| creates >= max) {
+                if apply.max_creates.is_some_and(|max| creates >= max) {
                     summary.deferred += 1;
                     continue;
                 }
@@ -100,7 +97,7 @@ fn try_run(job: &ApplyJob) -> Result<ExitCode, ExitCode> {
     let pace = remote::Pace {
         rate: job.rate,
         concurrency: job.concurrency,
-        quota_pause: job.quota_pause,
+        quota_pause: apply.quota_pause,
     };
     let summary = runtime.block_on(async {
         let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;

@@ -22,14 +22,7 @@ pub fn run(job: &RemoteJob) -> ExitCode {
 /// `Err` carries the exit code of a step that could not go on.
 fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
     let planned = super::plan_term(&job.file, false);
-    eprint!(
-        "{}",
-        diagnostics::render(
-            &planned.problems,
-            &planned.sources,
-            diagnostics::use_color()
-        )
-    );
+    diagnostics::report(&planned.problems, &planned.sources);
     let Some(plan) = planned.plan else {
         eprintln!("`{}`: invalid; nothing was imported", job.file.display());
         return Ok(ExitCode::INVALID_INPUT);

@@ -48,14 +48,7 @@ pub fn plan_term(file: &Path, strict: bool) -> PlannedTerm {
 
 pub fn run(job: &PlanJob) -> ExitCode {
     let planned = plan_term(&job.file, job.strict);
-    eprint!(
-        "{}",
-        diagnostics::render(
-            &planned.problems,
-            &planned.sources,
-            diagnostics::use_color()
-        )
-    );
+    diagnostics::report(&planned.problems, &planned.sources);
     let (Some(schedule), Some(mut plan)) = (planned.schedule, planned.plan) else {
         eprintln!(
             "`{}`: invalid ({}); nothing planned",
@@ -83,10 +76,7 @@ pub fn run(job: &PlanJob) -> ExitCode {
     if let Some(warning) = plan::lint_creates(creates) {
         let mut one = Problems::default();
         one.push(warning.clone());
-        eprint!(
-            "{}",
-            diagnostics::render(&one, &schedule.sources, diagnostics::use_color())
-        );
+        diagnostics::report(&one, &schedule.sources);
         plan.problems.push(warning);
     }
     let past_edits: Vec<&changes::Change> = changes
@@ -104,10 +94,7 @@ pub fn run(job: &PlanJob) -> ExitCode {
                 .help("a session that started is never modified or cancelled"),
             );
         }
-        eprint!(
-            "{}",
-            diagnostics::render(&warnings, &schedule.sources, diagnostics::use_color())
-        );
+        diagnostics::report(&warnings, &schedule.sources);
         for w in warnings.iter() {
             plan.problems.push(w.clone());
         }

@@ -95,14 +95,7 @@ struct Status {
 
 pub fn run(job: &StatusJob) -> ExitCode {
     let planned = plan_term(&job.file, false);
-    eprint!(
-        "{}",
-        diagnostics::render(
-            &planned.problems,
-            &planned.sources,
-            diagnostics::use_color()
-        )
-    );
+    diagnostics::report(&planned.problems, &planned.sources);
     let (Some(schedule), Some(plan)) = (planned.schedule, planned.plan) else {
         eprintln!(
             "`{}`: invalid ({}); no status",

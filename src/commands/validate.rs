@@ -6,13 +6,9 @@ use crate::exit_codes::ExitCode;
 
 pub fn run(job: &ValidateJob) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
-    let color = diagnostics::use_color();
     for file in &job.files {
         let planned = super::plan_term(file, job.strict);
-        eprint!(
-            "{}",
-            diagnostics::render(&planned.problems, &planned.sources, color)
-        );
+        diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {
             eprintln!(
                 "`{}`: invalid ({})",
