@@ -87,9 +87,17 @@ fn try_run(apply: &ApplyJob) -> Result<ExitCode, ExitCode> {
         write_report(job.report.as_deref(), &summary);
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("{}", describe(&first, &then, &summary));
     // The sandbox touches nothing real: no need to ask.
-    if !job.yes && !job.sandbox && !confirm() {
+    let ask = !job.yes && !job.sandbox;
+    if ask && std::io::stdin().is_terminal() {
+        // The person deciding sees what will change, as `plan` shows it.
+        let tz = planned.schedule.as_ref().map(|s| s.term.tz.clone());
+        if let Some(tz) = tz {
+            eprint!("{}", crate::plan::render::diff(&plan, &all, &tz, false));
+        }
+    }
+    eprintln!("{}", describe(&first, &then, &summary));
+    if ask && !confirm() {
         return Ok(ExitCode::ERROR);
     }
     let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
