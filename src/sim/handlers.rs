@@ -12,7 +12,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::api::Api;
-use super::errcode::*;
 use super::listener::Conn;
 use super::pipeline::pipeline;
 use super::quota::beijing_day;
@@ -21,6 +20,7 @@ use super::shared::Sim;
 use super::state::{SimLive, TokenInfo};
 use super::stats::SimStats;
 use super::validate;
+use crate::wecom::errcode::*;
 use crate::wecom::types::{CreateLiving, LivingInfo, UserLivingIdsRequest, status};
 
 type Params = Query<HashMap<String, String>>;
@@ -40,8 +40,8 @@ pub(crate) async fn gettoken(
         let corpid = q.get("corpid").map(String::as_str).unwrap_or_default();
         let secret = q.get("corpsecret").map(String::as_str).unwrap_or_default();
         let errcode = match (corpid, secret) {
-            ("", _) => CORPID_MISSING,
-            (_, "") => SECRET_MISSING,
+            ("", _) => MISSING_CORPID,
+            (_, "") => MISSING_SECRET,
             (c, _) if c != sim.config.corpid => INVALID_CORPID,
             (_, s) if s != sim.config.secret => INVALID_SECRET,
             _ => 0,

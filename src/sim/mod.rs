@@ -3,7 +3,6 @@
 mod api;
 mod clock;
 mod config;
-mod errcode;
 mod error;
 mod handlers;
 mod listener;

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::api::Api;
 use super::config::Faults;
-use super::errcode::*;
 use super::listener::Conn;
 use super::quota::Window;
 use super::reply::{Outcome, failure, success};
 use super::rng::SplitMix64;
 use super::shared::Sim;
 use super::state::World;
+use crate::wecom::errcode::*;
 
 /// Counting, concurrency cap, latency, faults, quotas, token check, the handler's own
 /// work, then the faults that strike after the work is done.

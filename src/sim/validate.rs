@@ -1,7 +1,7 @@
 //! The checks WeCom makes on create and modify bodies, each answered with its errcode.
 
-use super::errcode::{INVALID_MEDIA_ID, INVALID_PARAMETER, INVALID_USERID};
 use super::state::World;
+use crate::wecom::errcode::{INVALID_MEDIA_ID, INVALID_PARAMETER, INVALID_USERID};
 use crate::wecom::types::CreateLiving;
 
 /// A media id is usable for three days after upload.

@@ -1,16 +1,27 @@
-//! WeCom errcodes: the ones livesched treats specially, and their official meanings.
+//! WeCom errcodes: the ones the client treats specially or the simulator answers
+//! with, and their official meanings. One table serves both, as both speak for WeCom.
 
 pub(crate) const SYSTEM_BUSY: i64 = -1;
+pub(crate) const DATA_VERSION_CONFLICT: i64 = 6000;
 pub(crate) const INVALID_SECRET: i64 = 40001;
+pub(crate) const INVALID_USERID: i64 = 40003;
+pub(crate) const INVALID_MEDIA_TYPE: i64 = 40004;
+pub(crate) const INVALID_FILE_TYPE: i64 = 40005;
+pub(crate) const INVALID_MEDIA_ID: i64 = 40007;
+pub(crate) const INVALID_IMAGE_SIZE: i64 = 40009;
 pub(crate) const INVALID_CORPID: i64 = 40013;
 pub(crate) const INVALID_TOKEN: i64 = 40014;
+pub(crate) const INVALID_PARAMETER: i64 = 40058;
 pub(crate) const SECRET_INVALID: i64 = 40091;
+pub(crate) const TOKEN_MISSING: i64 = 41001;
 pub(crate) const MISSING_CORPID: i64 = 41002;
 pub(crate) const MISSING_SECRET: i64 = 41004;
 pub(crate) const TOKEN_EXPIRED: i64 = 42001;
+pub(crate) const EMPTY_MEDIA: i64 = 44001;
 pub(crate) const QUOTA: i64 = 45009;
 pub(crate) const CONCURRENCY: i64 = 45033;
-pub(crate) const DATA_VERSION_CONFLICT: i64 = 6000;
+pub(crate) const DATA_FORMAT: i64 = 47001;
+pub(crate) const NOT_SCHEDULED: i64 = 92006;
 
 /// The official meaning of an errcode, as WeCom's errcode page words it.
 pub fn meaning(errcode: i64) -> &'static str {

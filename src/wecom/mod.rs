@@ -2,7 +2,7 @@
 
 mod client;
 mod config;
-mod errcode;
+pub(crate) mod errcode;
 mod error;
 mod secret;
 mod token;
