@@ -107,4 +107,6 @@ pub struct RemoteJob {
     pub sandbox: bool,
     pub report: Option<std::path::PathBuf>,
     pub credentials: Option<Credentials>,
+    /// How long a call may take before its reply counts as lost.
+    pub request_timeout: std::time::Duration,
 }

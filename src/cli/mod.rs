@@ -170,6 +170,9 @@ pub struct RemoteArgs {
     /// Write a JSON summary of the run to PATH.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
+    /// How long a call may take before its reply counts as lost (tests shorten it).
+    #[arg(long, value_name = "DURATION", default_value = "30s", hide = true)]
+    pub request_timeout: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,9 +250,7 @@ impl Cli {
                 strict: a.strict,
             }),
             Command::Apply(a) => Job::Apply(Box::new(crate::config::ApplyJob {
-                quota_pause: crate::schedule::values::duration(&a.quota_pause)
-                    .map(|s| std::time::Duration::from_secs(s.max(0) as u64))
-                    .map_err(|e| format!("invalid `--quota-pause`: expected {e}"))?,
+                quota_pause: seconds(&a.quota_pause, "--quota-pause")?,
                 remote: remote_job(a.remote)?,
                 max_creates: a.max_creates,
                 strict: a.strict,
@@ -280,6 +281,7 @@ impl Cli {
 
 fn remote_job(a: RemoteArgs) -> Result<crate::config::RemoteJob, String> {
     Ok(crate::config::RemoteJob {
+        request_timeout: seconds(&a.request_timeout, "--request-timeout")?,
         now: crate::config::parse_now(a.now.as_deref())?,
         rate: match a.rate.unwrap_or(if a.sandbox { 6000 } else { 1000 }) {
             0 => None,
@@ -298,6 +300,13 @@ fn remote_job(a: RemoteArgs) -> Result<crate::config::RemoteJob, String> {
         sandbox: a.sandbox,
         report: a.report,
     })
+}
+
+/// A duration option such as `60s` or `1m30s`.
+fn seconds(value: &str, option: &str) -> Result<std::time::Duration, String> {
+    crate::schedule::values::duration(value)
+        .map(|s| std::time::Duration::from_secs(s.max(0) as u64))
+        .map_err(|e| format!("invalid `{option}`: expected {e}"))
 }
 
 /// `WECOM_CORPID` and `WECOM_CORPSECRET`, when both are set and not empty.

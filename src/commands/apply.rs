@@ -100,7 +100,6 @@ fn try_run(apply: &ApplyJob) -> Result<ExitCode, ExitCode> {
     if ask && !confirm() {
         return Ok(ExitCode::ERROR);
     }
-    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
     let runtime = remote::runtime()?;
     let pace = remote::Pace {
         rate: job.rate,
@@ -108,7 +107,7 @@ fn try_run(apply: &ApplyJob) -> Result<ExitCode, ExitCode> {
         quota_pause: apply.quota_pause,
     };
     let summary = runtime.block_on(async {
-        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let remote = remote::Remote::connect(job, &places).await?;
         let summary =
             remote::run_tasks(remote.client.clone(), ledger, pace, first, then, summary).await;
         remote.close().await;

@@ -43,7 +43,6 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
     if !job.yes && !job.sandbox && !super::apply::confirm() {
         return Ok(ExitCode::ERROR);
     }
-    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
     let runtime = remote::runtime()?;
     let pace = remote::Pace {
         rate: job.rate,
@@ -51,7 +50,7 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
         quota_pause: Duration::from_secs(60),
     };
     let summary = runtime.block_on(async {
-        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let remote = remote::Remote::connect(job, &places).await?;
         let summary = remote::run_tasks(
             remote.client.clone(),
             ledger,

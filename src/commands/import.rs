@@ -40,11 +40,10 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
         eprintln!("nothing to import: the ledger holds a live for every future session");
         return Ok(ExitCode::SUCCESS);
     }
-    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
     let runtime = remote::runtime()?;
     let total = wanted.len();
     let result = runtime.block_on(async {
-        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let remote = remote::Remote::connect(job, &places).await?;
         let gate = Gate::new(job.rate, job.concurrency, Duration::from_secs(60));
         let recovery = Arc::new(Recovery::new(ledger.state()));
         let writer = LedgerWriter::spawn(ledger);

@@ -33,10 +33,9 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
         eprintln!("nothing to refresh: the ledger holds no live");
         return Ok(ExitCode::SUCCESS);
     }
-    let credentials = remote::credentials(job.credentials.as_ref(), job.sandbox)?;
     let runtime = remote::runtime()?;
     let result = runtime.block_on(async {
-        let remote = remote::Remote::connect(&places, credentials, job.now, &job.api_base).await?;
+        let remote = remote::Remote::connect(job, &places).await?;
         let gate = Arc::new(Gate::new(
             job.rate,
             job.concurrency,

@@ -7,10 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jiff::Timestamp;
-
 use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Task};
-use crate::config::Credentials;
+use crate::config::{Credentials, RemoteJob};
 use crate::exit_codes::ExitCode;
 use crate::ledger::{Ledger, LedgerWriter, ledger_path_for};
 use crate::sim::{self, SimConfig, SimServer};
@@ -100,12 +98,9 @@ pub struct Remote {
 }
 
 impl Remote {
-    pub async fn connect(
-        places: &Places,
-        credentials: Credentials,
-        now: Timestamp,
-        api_base: &str,
-    ) -> Result<Remote, ExitCode> {
+    pub async fn connect(job: &RemoteJob, places: &Places) -> Result<Remote, ExitCode> {
+        let credentials = credentials(job.credentials.as_ref(), job.sandbox)?;
+        let now = job.now;
         let sim = match &places.sim_state {
             Some(state) => Some(
                 sim::start(SimConfig {
@@ -123,7 +118,8 @@ impl Remote {
         let mut config = ClientConfig::new(credentials.corpid, credentials.secret);
         config.api_base = sim
             .as_ref()
-            .map_or_else(|| api_base.to_string(), SimServer::base_url);
+            .map_or_else(|| job.api_base.clone(), SimServer::base_url);
+        config.request_timeout = job.request_timeout;
         let client = Client::new(config).map_err(fail)?;
         Ok(Remote { client, sim })
     }

@@ -494,3 +494,30 @@ fn a_replace_whose_new_live_is_refused_keeps_the_old_one() {
     w.no_changes_left();
     w.assert_in_step();
 }
+
+#[test]
+fn a_create_whose_reply_comes_after_the_timeout_is_found_not_made_twice() {
+    // Every fourth create acts, then answers after the client has given up on it.
+    let w = World::with(
+        BASE,
+        SimConfig {
+            faults: livesched::sim::Faults {
+                p_slow_reply: 0.25,
+                slow_reply_delay: std::time::Duration::from_secs(3),
+                seed: 7,
+                ..livesched::sim::Faults::default()
+            },
+            ..SimConfig::default()
+        },
+    );
+    let out = w.apply(&["--request-timeout", "1s"]);
+    assert!(w.sim.stats().slow_replies > 0, "the fault never struck");
+    assert!(
+        out.stderr.contains("looking it up before creating again"),
+        "{}",
+        out.stderr
+    );
+    w.assert_in_step();
+    assert_eq!(w.sim.lives().len(), 9, "one live per session, none twice");
+    w.no_changes_left();
+}
