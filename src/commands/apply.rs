@@ -93,7 +93,11 @@ fn try_run(apply: &ApplyJob) -> Result<ExitCode, ExitCode> {
         // The person deciding sees what will change, as `plan` shows it.
         let tz = planned.schedule.as_ref().map(|s| s.term.tz.clone());
         if let Some(tz) = tz {
-            eprint!("{}", crate::plan::render::diff(&plan, &all, &tz, false));
+            let listing = crate::plan::render::Listing {
+                verbose: false,
+                creates: 20,
+            };
+            eprint!("{}", crate::plan::render::diff(&plan, &all, &tz, listing));
         }
     }
     eprintln!("{}", describe(&first, &then, &summary));

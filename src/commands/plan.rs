@@ -106,7 +106,15 @@ pub fn run(job: &PlanJob) -> ExitCode {
     };
     let out = match format {
         OutputFormat::Auto | OutputFormat::Table => render::table(&plan, &changes),
-        OutputFormat::Diff => render::diff(&plan, &changes, &schedule.term.tz, job.verbose),
+        OutputFormat::Diff => render::diff(
+            &plan,
+            &changes,
+            &schedule.term.tz,
+            render::Listing {
+                verbose: job.verbose,
+                ..render::Listing::ALL
+            },
+        ),
         OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),
         OutputFormat::Csv => render::csv(&plan, &changes),
         OutputFormat::Ics => render::ics(&plan, &schedule.term, job.now),

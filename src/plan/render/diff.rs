@@ -12,13 +12,33 @@ use super::human_duration;
 use crate::plan::Plan;
 use crate::plan::changes::{Action, Change};
 
-pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, verbose: bool) -> String {
+/// How much of the diff to list.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    /// Unchanged and past sessions too.
+    pub verbose: bool,
+    /// At most this many creates, then a count of the rest; every other change is listed.
+    pub creates: usize,
+}
+
+impl Listing {
+    pub const ALL: Listing = Listing {
+        verbose: false,
+        creates: usize::MAX,
+    };
+}
+
+pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) -> String {
     let lives: HashMap<&str, &crate::plan::PlannedLive> =
         plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
     let mut out = String::new();
+    let verbose = listing.verbose;
     let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
     for c in changes {
         *counts.entry(c.action).or_default() += 1;
+        if c.action == Action::Create && counts[&Action::Create] > listing.creates {
+            continue;
+        }
         let id = c
             .livingid
             .as_deref()
@@ -61,6 +81,13 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, verbose: bool) -> St
         }
     }
     let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
+    if n(Action::Create) > listing.creates {
+        let _ = writeln!(
+            out,
+            "  + … and {} more to create",
+            n(Action::Create) - listing.creates
+        );
+    }
     if !out.is_empty() {
         out.push('\n');
     }

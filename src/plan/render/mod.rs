@@ -11,7 +11,7 @@ mod table;
 mod width;
 
 pub use csv::csv;
-pub use diff::diff;
+pub use diff::{Listing, diff};
 pub use html::html;
 pub use ics::ics;
 pub use json::json;
