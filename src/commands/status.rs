@@ -10,8 +10,9 @@ use crate::config::{StatusFormat, StatusJob};
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
+use crate::plan::changes::drift;
 use crate::plan::changes::{self, Action};
-use crate::plan::render::{SessionState, display_width, drift, pad};
+use crate::plan::render::{SessionState, display_width, pad};
 use crate::plan::{Plan, PlannedLive};
 use crate::schedule::Term;
 
@@ -23,8 +24,10 @@ const NEXT: usize = 5;
 enum Standing {
     /// The ledger holds a live for it (created, adopted or modified).
     Created,
-    /// In the future with no live: never created, cancelled, or left in doubt by a crash.
+    /// In the future with no live: never created, or cancelled.
     Pending,
+    /// A run stopped between the call and its result: the next apply looks the live up.
+    InDoubt,
     /// The last call for it failed.
     Failed,
     /// A refresh saw WeCom call it live, ended, expired or cancelled while the plan still wants it.
@@ -42,6 +45,7 @@ fn standing(l: &PlannedLive, ledger: &LedgerState, now: Timestamp) -> Standing {
         SessionState::Failed => Standing::Failed,
         _ if held.and_then(drift).is_some() => Standing::Drifted,
         SessionState::Created | SessionState::Modified => Standing::Created,
+        SessionState::InDoubt => Standing::InDoubt,
         _ => Standing::Pending,
     }
 }
@@ -51,6 +55,7 @@ struct Counts {
     sessions: usize,
     created: usize,
     pending: usize,
+    in_doubt: usize,
     failed: usize,
     drifted: usize,
     past: usize,
@@ -133,6 +138,7 @@ fn status(job: &StatusJob, plan: &Plan, term: &Term, ledger: &LedgerState) -> St
         let n = match standing(l, ledger, now) {
             Standing::Created => &mut counts.created,
             Standing::Pending => &mut counts.pending,
+            Standing::InDoubt => &mut counts.in_doubt,
             Standing::Failed => &mut counts.failed,
             Standing::Drifted => &mut counts.drifted,
             Standing::Past => &mut counts.past,
@@ -201,11 +207,16 @@ fn table(s: &Status) -> String {
     let rows = [
         ("created", c.created, "a live exists"),
         ("pending", c.pending, "future, no live yet"),
+        (
+            "in doubt",
+            c.in_doubt,
+            "a run stopped mid-call; the next apply looks it up",
+        ),
         ("failed", c.failed, "the last call failed"),
         (
             "drifted",
             c.drifted,
-            "WeCom says live, ended, expired or cancelled",
+            "refresh saw it cancelled, edited, started or ended in WeCom",
         ),
         ("past", c.past, "started before now"),
     ];

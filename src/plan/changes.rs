@@ -224,8 +224,10 @@ fn differing(fields: &[&'static str], old: &Value, new: &Value) -> Vec<FieldChan
         .collect()
 }
 
-/// What the last `refresh` found, when it came after our last step on the live.
-fn drift(k: &KeyState) -> Option<&'static str> {
+/// What the last `refresh` found in WeCom, when it came after our last step on
+/// the live and differs from the ledger: "cancelled outside", "started", "ended",
+/// "expired" or "modified outside".
+pub fn drift(k: &KeyState) -> Option<&'static str> {
     let seen = k.refreshed_at?;
     if seen < k.last_record.at && k.last.is_lifecycle() {
         return None;

@@ -64,16 +64,16 @@ fn status_as_json() {
     let out = env.run(&["status", "t.yaml", "--format", "json", NOW]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    // 8 sessions: 2 past, 1 created, 1 failed, 1 drifted, 3 pending (one of them in doubt).
+    // 8 sessions: 2 past, 1 created, 1 failed, 1 drifted, 2 pending, 1 in doubt.
     assert_eq!(
         doc["counts"],
-        json!({"sessions": 8, "created": 1, "pending": 3, "failed": 1, "drifted": 1, "past": 2})
+        json!({"sessions": 8, "created": 1, "pending": 2, "in_doubt": 1, "failed": 1, "drifted": 1, "past": 2})
     );
     assert_eq!(doc["apply"]["cancel"], 1, "the live the plan dropped");
     assert_eq!(doc["next"].as_array().unwrap().len(), 5);
     assert_eq!(doc["next"][0]["key"], "ml/2027-03-01");
     assert_eq!(doc["next"][0]["livingid"], "L1");
-    assert_eq!(doc["next"][2]["drift"], "cancelled");
+    assert_eq!(doc["next"][2]["drift"], "cancelled outside");
     insta::assert_snapshot!(out.stdout);
 }
 

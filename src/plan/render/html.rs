@@ -9,9 +9,10 @@ use std::fmt::Write;
 use jiff::civil::{Date, Weekday};
 use jiff::{Span, Timestamp, ToSpan};
 
-use super::state::{SessionState, drift};
+use super::state::SessionState;
 use crate::calendar::{Calendar, DayKind, monday_of};
 use crate::ledger::LedgerState;
+use crate::plan::changes::drift;
 use crate::plan::changes::{Action, Change};
 use crate::plan::{Plan, PlannedLive, SkipReason, Skipped};
 use crate::schedule::{RunsAs, Term};

@@ -15,7 +15,7 @@ pub use diff::{Listing, diff};
 pub use html::html;
 pub use ics::ics;
 pub use json::json;
-pub use state::{SessionState, drift};
+pub use state::SessionState;
 pub use table::table;
 pub use width::{display_width, pad};
 

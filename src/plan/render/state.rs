@@ -53,26 +53,11 @@ impl SessionState {
     }
 }
 
-/// WeCom's word for a live status other than scheduled, when a refresh saw one:
-/// the live has drifted from what the plan wants.
-pub fn drift(k: &KeyState) -> Option<&'static str> {
-    if k.last == Event::Cancelled {
-        return None;
-    }
-    match k.status? {
-        0 => None,
-        1 => Some("live"),
-        2 => Some("ended"),
-        3 => Some("expired"),
-        4 => Some("cancelled"),
-        _ => Some("unknown status"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ledger::Record;
+    use crate::plan::changes::drift;
     use jiff::Timestamp;
 
     fn state(records: &[Record]) -> LedgerState {
