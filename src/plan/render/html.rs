@@ -197,6 +197,13 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
             skipped.entry(s.date).or_default().push(s);
         }
     }
+    // A session moved to another day leaves a marker where it was.
+    let mut moved_away: BTreeMap<Date, Vec<&PlannedLive>> = BTreeMap::new();
+    for l in &page.plan.lives {
+        if l.original_date != l.start.date() {
+            moved_away.entry(l.original_date).or_default().push(l);
+        }
+    }
     let first = by_day
         .keys()
         .next()
@@ -224,7 +231,8 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
             let date = monday.checked_add(offset.days()).unwrap_or(monday);
             let lives = by_day.get(&date).map_or(&[][..], Vec::as_slice);
             let dropped = skipped.get(&date).map_or(&[][..], Vec::as_slice);
-            day(out, page, date, lives, dropped);
+            let away = moved_away.get(&date).map_or(&[][..], Vec::as_slice);
+            day(out, page, date, lives, dropped, away);
         }
         out.push_str("</tr>\n");
         monday = match monday.checked_add(7.days()) {
@@ -241,6 +249,7 @@ fn day(
     date: Date,
     lives: &[&PlannedLive],
     dropped: &[&Skipped],
+    moved_away: &[&PlannedLive],
 ) {
     let kind = page.cal.day(date);
     let mut classes = vec!["day"];
@@ -281,7 +290,7 @@ fn day(
     if date == page.today {
         classes.push("today");
     }
-    if lives.is_empty() && dropped.is_empty() && mark.is_empty() {
+    if lives.is_empty() && dropped.is_empty() && moved_away.is_empty() && mark.is_empty() {
         classes.push("empty");
     }
     let (en, zh) = WEEKDAYS[date.weekday().to_monday_zero_offset() as usize];
@@ -306,6 +315,17 @@ fn day(
             page.classes.get(s.class.as_str()).copied().unwrap_or(0),
             esc(&key),
             esc(&s.class),
+        );
+    }
+    for l in moved_away {
+        let _ = write!(
+            out,
+            "<div class=\"skipped moved-away c{}\" data-moved=\"{}\"><b>{}</b> moved to {} {}</div>",
+            page.classes.get(l.class.as_str()).copied().unwrap_or(0),
+            esc(&l.key),
+            esc(&l.class),
+            short(l.start.date()),
+            l.start.strftime("%H:%M"),
         );
     }
     out.push_str("</td>\n");
