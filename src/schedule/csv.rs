@@ -4,6 +4,7 @@
 //! one session (rows sharing an `id` make one class of several dates), a row with
 //! only `at` (a date and time) a one-off.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::fields::{ActivityFields, ClassFields, Sp};
@@ -37,9 +38,9 @@ pub const COLUMNS: &[&str] = &[
     "activity_description",
 ];
 
-/// One cell: its text and where it stands.
+/// One cell: its text (unquoted, `""` read as `"`) and where it stands in the file.
 struct Cell<'t> {
-    text: &'t str,
+    text: Cow<'t, str>,
     origin: Origin,
 }
 
@@ -108,7 +109,7 @@ pub fn read(file: FileId, text: &str, problems: &mut Problems) -> Vec<ClassField
                 cells.insert(
                     name.as_str(),
                     Cell {
-                        text: cell.text,
+                        text: cell.text.clone(),
                         origin: cell.origin,
                     },
                 );
@@ -153,7 +154,7 @@ fn row_fields(cells: &HashMap<&str, Cell<'_>>, problems: &mut Problems) -> Optio
         f: impl Fn(&str) -> Result<T, values::Expected>,
     ) -> Option<Sp<T>> {
         let cell = cell?;
-        match f(cell.text) {
+        match f(&cell.text) {
             Ok(v) => Some(Sp::new(v, cell.origin)),
             Err(expected) => {
                 problems.push(
@@ -177,7 +178,7 @@ fn row_fields(cells: &HashMap<&str, Cell<'_>>, problems: &mut Problems) -> Optio
     ) -> Option<Sp<Vec<T>>> {
         let cell = cell?;
         let mut items = Vec::new();
-        for (offset, part) in values::split_list(cell.text) {
+        for (offset, part) in values::split_list(&cell.text) {
             let origin = Origin::new(cell.origin.file, cell.origin.offset + offset, part.len());
             match f(part) {
                 Ok(v) => items.push(v),
@@ -246,7 +247,7 @@ fn row_fields(cells: &HashMap<&str, Cell<'_>>, problems: &mut Problems) -> Optio
         share: text("share"),
         description: text("activity_description"),
         images: cells.get("images").map(|cell| {
-            let items = values::split_list(cell.text)
+            let items = values::split_list(&cell.text)
                 .into_iter()
                 .map(|(o, p)| {
                     Sp::new(
@@ -342,8 +343,14 @@ fn split_rows(file: FileId, text: &str) -> Vec<Row<'_>> {
                 }
                 (i, j, j)
             };
+            let raw = &text[start..end];
+            let quoted = start > 0 && bytes[start - 1] == b'"';
             cells.push(Cell {
-                text: &text[start..end],
+                text: if quoted && raw.contains("\"\"") {
+                    Cow::Owned(raw.replace("\"\"", "\""))
+                } else {
+                    Cow::Borrowed(raw)
+                },
                 origin: Origin::new(file, start, end - start),
             });
             i = next;

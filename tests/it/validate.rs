@@ -320,3 +320,30 @@ fn validate_checks_every_file_given() {
             .contains("`tests/data/broken/04-bad-date.yaml`: invalid")
     );
 }
+
+#[test]
+fn quoted_csv_cells_read_as_excel_writes_them() {
+    let env = Env::new();
+    env.write(
+        "t.yaml",
+        format!("{}classes_from: [c.csv]\n", crate::support::TERM),
+    );
+    env.write(
+        "c.csv",
+        "id,theme,anchor,duration,days,at\nml,\"讲座 \"\"AI\"\", 第{n}讲\",z,1h,\"mon,wed\",19:00\n",
+    );
+    let out = env.run(&[
+        "plan",
+        "t.yaml",
+        "--format",
+        "json",
+        "--now=2027-01-01T00:00:00Z",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["lives"][0]["request"]["theme"], "讲座 \"AI\", 第1讲");
+    assert_eq!(
+        doc["lives"][1]["key"], "ml/2027-02-24",
+        "both days of `mon,wed`"
+    );
+}
