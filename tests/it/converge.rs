@@ -11,6 +11,8 @@ use livesched::sim::{SimConfig, SimServer};
 use crate::support::{Env, Output};
 
 const NOW: &str = "2027-01-04T09:00:00+08:00";
+/// A "now" in the middle of the example: 3/1, 3/3, 3/5 and 3/8 have happened.
+const LATER: &str = "2027-03-10T00:00:00+08:00";
 
 const BASE: &str = r#"version: 1
 term: { start: 2027-03-01, end: 2027-03-28 }
@@ -73,10 +75,18 @@ impl World {
 
     /// `livesched ARGS` against the simulator, with its credentials and `--now`.
     fn run(&self, args: &[&str]) -> Output {
+        self.run_at(NOW, args)
+    }
+
+    /// The same at another "now", with the simulator's clock moved there first.
+    fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        if now != NOW {
+            self.sim.set_now(now.parse().unwrap());
+        }
         let config = SimConfig::default();
         let out = Command::new(env!("CARGO_BIN_EXE_livesched"))
             .args(args)
-            .arg(format!("--now={NOW}"))
+            .arg(format!("--now={now}"))
             .current_dir(self.env.dir.path())
             .env("NO_COLOR", "1")
             .env("WECOM_CORPID", &config.corpid)
@@ -414,19 +424,9 @@ fn destroy_cancels_every_future_live_and_leaves_the_past() {
     let w = World::new(BASE);
     w.apply(&[]);
     // From 10 March on: 3/1, 3/3, 3/5 and 3/8 have happened.
-    let later = "--now=2027-03-10T00:00:00+08:00";
-    w.sim
-        .set_now(later.trim_start_matches("--now=").parse().unwrap());
-    let out = Command::new(env!("CARGO_BIN_EXE_livesched"))
-        .args(["destroy", "t.yaml", "--yes", later])
-        .current_dir(w.env.dir.path())
-        .env("WECOM_CORPID", "sim-corp")
-        .env("WECOM_CORPSECRET", "sim-secret")
-        .env("WECOM_API_BASE", w.sim.base_url())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let out = w.run_at(LATER, &["destroy", "t.yaml", "--yes"]);
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 0, "{stderr}");
     assert!(
         stderr.contains("5 cancelled, 4 past (not touched)"),
         "{stderr}"
@@ -442,18 +442,8 @@ fn an_edit_to_a_session_that_started_is_a_warning_and_not_applied() {
     w.apply(&[]);
     w.edit(|s| s.replace("Y {n}", "Y 第{n}讲"));
     // On 10 March, y/2027-03-03 has happened; the three after it have not.
-    let later = "--now=2027-03-10T00:00:00+08:00";
-    w.sim.set_now("2027-03-10T00:00:00+08:00".parse().unwrap());
-    let plan = Command::new(env!("CARGO_BIN_EXE_livesched"))
-        .args(["plan", "t.yaml", later])
-        .current_dir(w.env.dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&plan.stdout),
-        String::from_utf8_lossy(&plan.stderr),
-    );
+    let plan = w.run_at(LATER, &["plan", "t.yaml"]);
+    let (stdout, stderr) = (&plan.stdout, &plan.stderr);
     assert!(
         stderr.contains("`y/2027-03-03` has started; the change to it is not applied"),
         "{stderr}"
