@@ -10,13 +10,13 @@ fn main() {
     std::fs::write(&path, generated_term(2_000)).expect("write term");
     let before = peak_rss_kib();
     // One warm-up run, then the measured ones.
-    let _ = livesched::commands::plan_term(&path, false);
+    let _ = livesched::plan::plan_term(&path, false);
     let runs = 5;
     let mut best = f64::MAX;
     let mut sessions = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let planned = livesched::commands::plan_term(&path, false);
+        let planned = livesched::plan::plan_term(&path, false);
         let elapsed = start.elapsed().as_secs_f64();
         let Some(plan) = planned.plan else {
             eprint!(

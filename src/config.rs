@@ -1,22 +1,9 @@
 //! What the user asked for, as plain validated data: the engine's only input.
+//! It knows nothing of clap (see `cli`) nor of the simulator.
 
 use std::path::PathBuf;
 
 use jiff::Timestamp;
-
-#[derive(Debug)]
-pub enum Job {
-    Validate(ValidateJob),
-    Plan(PlanJob),
-    Apply(Box<ApplyJob>),
-    Refresh(Box<RemoteJob>),
-    Destroy(Box<RemoteJob>),
-    Import(Box<RemoteJob>),
-    Status(StatusJob),
-    Completions(Shell),
-    Man(Option<String>),
-    Sim(Box<crate::sim::SimConfig>),
-}
 
 #[derive(Debug)]
 pub struct ValidateJob {
@@ -24,10 +11,13 @@ pub struct ValidateJob {
     pub strict: bool,
 }
 
+/// What `plan` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
+    /// The session table before anything is applied, the diff after.
     Auto,
     Table,
+    /// What `apply` would change, Terraform-style.
     Diff,
     Json,
     Csv,
@@ -38,7 +28,8 @@ pub enum OutputFormat {
 #[derive(Debug)]
 pub struct PlanJob {
     pub file: PathBuf,
-    pub ledger: PathBuf,
+    /// `None`: beside the schedule.
+    pub ledger: Option<PathBuf>,
     pub format: OutputFormat,
     pub now: Timestamp,
     pub detailed_exitcode: bool,
@@ -55,7 +46,8 @@ pub enum StatusFormat {
 #[derive(Debug)]
 pub struct StatusJob {
     pub file: PathBuf,
-    pub ledger: PathBuf,
+    /// `None`: beside the schedule.
+    pub ledger: Option<PathBuf>,
     pub format: StatusFormat,
     pub now: Timestamp,
 }
@@ -90,7 +82,6 @@ pub struct ApplyJob {
     pub remote: RemoteJob,
     pub max_creates: Option<usize>,
     pub strict: bool,
-    pub quota_pause: std::time::Duration,
     pub recreate_cancelled: bool,
 }
 
@@ -109,4 +100,6 @@ pub struct RemoteJob {
     pub credentials: Option<Credentials>,
     /// How long a call may take before its reply counts as lost.
     pub request_timeout: std::time::Duration,
+    /// How long the queue pauses after WeCom's quota error 45009.
+    pub quota_pause: std::time::Duration,
 }

@@ -10,6 +10,8 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::error::Error;
+use crate::exit_codes::ExitCode;
 use crate::schedule::{Problem, Problems, Severity, Sources};
 
 struct Rendered<'a> {
@@ -92,14 +94,18 @@ pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
-/// Every problem, rendered one after another.
-pub fn render(problems: &Problems, sources: &Sources, color: bool) -> String {
+fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+/// Every problem, rendered one after another.
+pub fn render(problems: &Problems, sources: &Sources, color: bool) -> String {
+    let handler = handler(color);
     let mut out = String::new();
     for problem in problems.iter() {
         let source = problem.origin.map(|o| {
@@ -120,6 +126,25 @@ pub fn report(problems: &Problems, sources: &Sources) {
     if !problems.is_empty() {
         eprint!("{}", render(problems, sources, use_color()));
     }
+}
+
+/// The exit code of a command's result; an error is rendered here, the one place
+/// errors reach the user.
+pub fn conclude(result: Result<ExitCode, Error>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprint!("{}", render_error(&err, use_color()));
+            err.exit_code()
+        }
+    }
+}
+
+/// An error as miette draws it: the message, its causes, and a help line.
+pub fn render_error(err: &Error, color: bool) -> String {
+    let mut out = String::new();
+    let _ = handler(color).render_report(&mut out, err);
+    out
 }
 
 /// One line that sums the problems up: `2 errors, 1 warning`.

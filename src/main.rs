@@ -3,12 +3,9 @@ use clap::Parser;
 fn main() {
     let cli = livesched::cli::Cli::parse();
     livesched::logging::init();
-    let code = match cli.into_job() {
-        Ok(job) => livesched::commands::run(job),
-        Err(message) => {
-            eprintln!("error: {message}");
-            livesched::exit_codes::ExitCode::ERROR
-        }
-    };
-    std::process::exit(code.0);
+    let result = cli
+        .into_job()
+        .map_err(livesched::error::Error::Usage)
+        .and_then(livesched::commands::run);
+    std::process::exit(livesched::diagnostics::conclude(result).0);
 }

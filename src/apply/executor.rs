@@ -79,7 +79,7 @@ enum Outcome {
 
 pub struct Executor {
     pub client: Client,
-    pub gate: Gate,
+    pub gate: Arc<Gate>,
     pub ledger: LedgerWriter,
     pub media: MediaCache,
     pub recovery: Recovery,

@@ -7,6 +7,7 @@ mod media;
 mod progress;
 mod recover;
 mod summary;
+mod tasks;
 
 pub use call::call;
 pub use executor::{Executor, Task};
@@ -15,3 +16,4 @@ pub use media::MediaCache;
 pub use progress::Progress;
 pub use recover::{Match, Recovery, observed_body};
 pub use summary::{Failure, Summary};
+pub use tasks::Work;

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::exit_codes::ExitCode;
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub created: usize,
@@ -34,6 +36,20 @@ pub struct Failure {
 }
 
 impl Summary {
+    /// The exit code this run calls for: a fatal stop, then an interruption,
+    /// then any failed session.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.fatal.is_some() {
+            ExitCode::ERROR
+        } else if self.interrupted {
+            ExitCode::INTERRUPTED
+        } else if !self.failed.is_empty() {
+            ExitCode::PARTIAL_FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     /// One paragraph for a person: the counts, then each failure on its own line.
     pub fn render(&self) -> String {
         let mut parts = Vec::new();

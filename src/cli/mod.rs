@@ -1,10 +1,17 @@
 //! Command-line arguments (clap derive). Nothing outside this module sees clap types.
 
 mod sim;
+mod values;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+use crate::commands::Job;
+use crate::config::{
+    ApplyJob, Credentials, OutputFormat, PlanJob, RemoteJob, Shell, StatusFormat, StatusJob,
+    ValidateJob, parse_now,
+};
 
 pub use sim::SimArgs;
 
@@ -83,28 +90,15 @@ pub struct StatusArgs {
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormatArg::Table)]
-    pub format: StatusFormatArg,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormatArg {
-    Table,
-    Json,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: ShellArg,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellArg {
-    Bash,
-    Zsh,
-    Fish,
+    pub shell: Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,7 +129,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub recreate_cancelled: bool,
     /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
-    #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
+    #[arg(long, value_name = "DURATION", default_value = QUOTA_PAUSE, hide = true)]
     pub quota_pause: String,
 }
 
@@ -193,8 +187,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Auto)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Auto)]
+    pub format: OutputFormat,
     /// List unchanged and past sessions in the diff too.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -209,80 +203,53 @@ pub struct PlanArgs {
     pub strict: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The session table before anything is applied, the diff after.
-    Auto,
-    Table,
-    /// What `apply` would change, Terraform-style.
-    Diff,
-    Json,
-    Csv,
-    Ics,
-    Html,
-}
-
 impl Cli {
     /// The plain job this command line asks for.
-    pub fn into_job(self) -> Result<crate::config::Job, String> {
-        use crate::config::{Job, OutputFormat, PlanJob, ValidateJob, parse_now};
-        use crate::ledger::ledger_path_for;
+    pub fn into_job(self) -> Result<Job, String> {
         Ok(match self.command {
             Command::Validate(a) => Job::Validate(ValidateJob {
                 files: a.files,
                 strict: a.strict,
             }),
             Command::Plan(a) => Job::Plan(PlanJob {
-                ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
                 file: a.file,
-                format: match a.format {
-                    Format::Auto => OutputFormat::Auto,
-                    Format::Table => OutputFormat::Table,
-                    Format::Diff => OutputFormat::Diff,
-                    Format::Json => OutputFormat::Json,
-                    Format::Csv => OutputFormat::Csv,
-                    Format::Ics => OutputFormat::Ics,
-                    Format::Html => OutputFormat::Html,
-                },
+                ledger: a.ledger,
+                format: a.format,
                 now: parse_now(a.now.as_deref())?,
                 detailed_exitcode: a.detailed_exitcode,
                 verbose: a.verbose,
                 strict: a.strict,
             }),
-            Command::Apply(a) => Job::Apply(Box::new(crate::config::ApplyJob {
-                quota_pause: seconds(&a.quota_pause, "--quota-pause")?,
-                remote: remote_job(a.remote)?,
+            Command::Apply(a) => Job::Apply(Box::new(ApplyJob {
+                remote: remote_job(a.remote, &a.quota_pause)?,
                 max_creates: a.max_creates,
                 strict: a.strict,
                 recreate_cancelled: a.recreate_cancelled,
             })),
-            Command::Status(a) => Job::Status(crate::config::StatusJob {
-                ledger: a.ledger.unwrap_or_else(|| ledger_path_for(&a.file)),
+            Command::Status(a) => Job::Status(StatusJob {
                 file: a.file,
-                format: match a.format {
-                    StatusFormatArg::Table => crate::config::StatusFormat::Table,
-                    StatusFormatArg::Json => crate::config::StatusFormat::Json,
-                },
+                ledger: a.ledger,
+                format: a.format,
                 now: parse_now(a.now.as_deref())?,
             }),
-            Command::Completions(a) => Job::Completions(match a.shell {
-                ShellArg::Bash => crate::config::Shell::Bash,
-                ShellArg::Zsh => crate::config::Shell::Zsh,
-                ShellArg::Fish => crate::config::Shell::Fish,
-            }),
+            Command::Completions(a) => Job::Completions(a.shell),
             Command::Man(a) => Job::Man(a.command),
-            Command::Refresh(a) => Job::Refresh(Box::new(remote_job(*a)?)),
-            Command::Destroy(a) => Job::Destroy(Box::new(remote_job(*a)?)),
-            Command::Import(a) => Job::Import(Box::new(remote_job(*a)?)),
+            Command::Refresh(a) => Job::Refresh(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
+            Command::Destroy(a) => Job::Destroy(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
+            Command::Import(a) => Job::Import(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }
 }
 
-fn remote_job(a: RemoteArgs) -> Result<crate::config::RemoteJob, String> {
-    Ok(crate::config::RemoteJob {
+/// WeCom's minute quota, once exceeded, blocks for the rest of the minute.
+const QUOTA_PAUSE: &str = "60s";
+
+fn remote_job(a: RemoteArgs, quota_pause: &str) -> Result<RemoteJob, String> {
+    Ok(RemoteJob {
         request_timeout: seconds(&a.request_timeout, "--request-timeout")?,
-        now: crate::config::parse_now(a.now.as_deref())?,
+        quota_pause: seconds(quota_pause, "--quota-pause")?,
+        now: parse_now(a.now.as_deref())?,
         rate: match a.rate.unwrap_or(if a.sandbox { 6000 } else { 1000 }) {
             0 => None,
             n => Some(n),
@@ -310,14 +277,14 @@ fn seconds(value: &str, option: &str) -> Result<std::time::Duration, String> {
 }
 
 /// `WECOM_CORPID` and `WECOM_CORPSECRET`, when both are set and not empty.
-fn credentials_from_env() -> Option<crate::config::Credentials> {
+fn credentials_from_env() -> Option<Credentials> {
     let corpid = std::env::var("WECOM_CORPID")
         .ok()
         .filter(|v| !v.is_empty())?;
     let secret = std::env::var("WECOM_CORPSECRET")
         .ok()
         .filter(|v| !v.is_empty())?;
-    Some(crate::config::Credentials {
+    Some(Credentials {
         corpid,
         secret: crate::wecom::Secret::new(secret),
     })

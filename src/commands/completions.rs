@@ -7,9 +7,10 @@ use clap::CommandFactory;
 
 use crate::cli::Cli;
 use crate::config::Shell;
+use crate::error::Error;
 use crate::exit_codes::ExitCode;
 
-pub fn completions(shell: Shell) -> ExitCode {
+pub fn completions(shell: Shell) -> Result<ExitCode, Error> {
     let shell = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
         Shell::Zsh => clap_complete::Shell::Zsh,
@@ -21,7 +22,7 @@ pub fn completions(shell: Shell) -> ExitCode {
 }
 
 /// The overview page, or with `command` that command's own page (`livesched-plan(1)`).
-pub fn man(command: Option<&str>) -> ExitCode {
+pub fn man(command: Option<&str>) -> Result<ExitCode, Error> {
     let mut cmd = Cli::command();
     cmd.build();
     let page = match command {
@@ -37,34 +38,27 @@ pub fn man(command: Option<&str>) -> ExitCode {
                     .filter(|s| s.get_name() != "help")
                     .map(|s| format!("`{}`", s.get_name()))
                     .collect();
-                eprintln!(
-                    "error: no man page for `{name}`\n  help: pages exist for {}",
-                    names.join(", ")
-                );
-                return ExitCode::ERROR;
+                return Err(Error::NoManPage {
+                    name: name.to_string(),
+                    pages: names.join(", "),
+                });
             }
         },
     };
     let mut out = Vec::new();
-    if let Err(err) = clap_mangen::Man::new(page)
+    clap_mangen::Man::new(page)
         .source(concat!("livesched ", env!("CARGO_PKG_VERSION")))
         .render(&mut out)
-    {
-        eprintln!("error: failed to render the man page: {err}");
-        return ExitCode::ERROR;
-    }
+        .map_err(Error::ManPage)?;
     emit(&out)
 }
 
-fn emit(bytes: &[u8]) -> ExitCode {
+fn emit(bytes: &[u8]) -> Result<ExitCode, Error> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => Ok(ExitCode::SUCCESS),
         // A closed pipe (`| head`) is the reader's choice, not a failure.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: failed to write to stdout: {err}");
-            ExitCode::ERROR
-        }
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(Error::Stdout(err)),
     }
 }

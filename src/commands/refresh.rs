@@ -2,28 +2,26 @@
 //! record what a person changed there (drift), so that `plan` can show it.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use jiff::Timestamp;
+use serde_json::Value;
 
-use super::remote;
-use crate::apply::{Gate, call, observed_body};
+use crate::apply::{call, observed_body};
 use crate::config::RemoteJob;
+use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::ledger::{Event, LedgerWriter, Record};
+use crate::ledger::{Event, Record};
 use crate::plan::changes;
+use crate::remote::{Connected, Session};
 use crate::wecom::types::status;
 use crate::wecom::{ErrorClass, LivingInfo};
 
-pub fn run(job: &RemoteJob) -> ExitCode {
-    try_run(job).unwrap_or_else(|code| code)
-}
+/// A live to read back: its key, livingid and the body the ledger recorded.
+type Target = (String, String, Option<Value>);
 
-/// `Err` carries the exit code of a step that could not go on.
-fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
-    let places = remote::places(&job.file, job.ledger.as_deref(), job.sandbox);
-    let ledger = remote::open_ledger(&places)?;
-    let targets: Vec<(String, String, Option<serde_json::Value>)> = ledger
+pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
+    let session = Session::open(job)?;
+    let targets: Vec<Target> = session
         .state()
         .iter()
         .filter(|k| changes::is_live(k))
@@ -33,55 +31,7 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
         eprintln!("nothing to refresh: the ledger holds no live");
         return Ok(ExitCode::SUCCESS);
     }
-    let runtime = remote::runtime()?;
-    let result = runtime.block_on(async {
-        let remote = remote::Remote::connect(job, &places).await?;
-        let gate = Arc::new(Gate::new(
-            job.rate,
-            job.concurrency,
-            Duration::from_secs(60),
-        ));
-        let writer = LedgerWriter::spawn(ledger);
-        let mut reads = tokio::task::JoinSet::new();
-        let slots = Arc::new(tokio::sync::Semaphore::new(job.concurrency as usize * 2));
-        for (key, id, recorded) in targets {
-            let (gate, client, slots) =
-                (Arc::clone(&gate), remote.client.clone(), Arc::clone(&slots));
-            reads.spawn(async move {
-                let _slot = slots.acquire_owned().await;
-                let info = call(&gate, &[ErrorClass::Ambiguous], || client.living_info(&id)).await;
-                (key, id, recorded, info)
-            });
-        }
-        let mut report = Report::default();
-        while let Some(done) = reads.join_next().await {
-            let Ok((key, id, recorded, info)) = done else {
-                continue;
-            };
-            match info {
-                Ok(info) => {
-                    let record = Record::new(&key, Event::Refreshed, Timestamp::now())
-                        .with_livingid(&id)
-                        .with_status(info.status)
-                        .with_request(observed_body(&info));
-                    if let Err(err) = writer.append(record).await {
-                        eprintln!("error: {err}");
-                        report.failed += 1;
-                        continue;
-                    }
-                    report.note(&key, &id, &info, recorded.as_ref());
-                }
-                Err(err) => {
-                    eprintln!("failed to read `{key}` ({id}) back: {err}");
-                    report.failed += 1;
-                }
-            }
-        }
-        remote::close_ledger(writer).await;
-        remote.close().await;
-        Ok::<_, ExitCode>(report)
-    });
-    let report = result?;
+    let report = session.with_remote(async |remote| read_back(remote, targets).await)?;
     for line in &report.lines {
         eprintln!("{line}");
     }
@@ -96,11 +46,60 @@ fn try_run(job: &RemoteJob) -> Result<ExitCode, ExitCode> {
             String::new()
         }
     );
-    if report.failed > 0 {
-        Ok(ExitCode::PARTIAL_FAILURE)
+    Ok(if report.failed > 0 {
+        ExitCode::PARTIAL_FAILURE
     } else {
-        Ok(ExitCode::SUCCESS)
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads every target, records what was seen, and counts; a read that failed
+/// or whose task panicked counts as failed.
+async fn read_back(remote: &Connected, targets: Vec<Target>) -> Report {
+    let mut reads = tokio::task::JoinSet::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(remote.concurrency));
+    for (key, id, recorded) in targets {
+        let (gate, client, slots) = (
+            Arc::clone(&remote.gate),
+            remote.client.clone(),
+            Arc::clone(&slots),
+        );
+        reads.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let info = call(&gate, &[ErrorClass::Ambiguous], || client.living_info(&id)).await;
+            (key, id, recorded, info)
+        });
     }
+    let mut report = Report::default();
+    while let Some(done) = reads.join_next().await {
+        let (key, id, recorded, info) = match done {
+            Ok(read) => read,
+            Err(err) => {
+                eprintln!("failed to read a live back: {err}");
+                report.failed += 1;
+                continue;
+            }
+        };
+        let info = match info {
+            Ok(info) => info,
+            Err(err) => {
+                eprintln!("failed to read `{key}` ({id}) back: {err}");
+                report.failed += 1;
+                continue;
+            }
+        };
+        let record = Record::new(&key, Event::Refreshed, Timestamp::now())
+            .with_livingid(&id)
+            .with_status(info.status)
+            .with_request(observed_body(&info));
+        if let Err(err) = remote.ledger.append(record).await {
+            eprintln!("error: {err}");
+            report.failed += 1;
+            continue;
+        }
+        report.note(&key, &id, &info, recorded.as_ref());
+    }
+    report
 }
 
 #[derive(Default)]
@@ -112,13 +111,7 @@ struct Report {
 }
 
 impl Report {
-    fn note(
-        &mut self,
-        key: &str,
-        id: &str,
-        info: &LivingInfo,
-        recorded: Option<&serde_json::Value>,
-    ) {
+    fn note(&mut self, key: &str, id: &str, info: &LivingInfo, recorded: Option<&Value>) {
         let what = match info.status {
             status::CANCELLED => Some("cancelled in WeCom".to_string()),
             status::LIVE => Some("live now".to_string()),

@@ -1,19 +1,20 @@
 //! `livesched status`: the ledger against the plan, counted, and the sessions coming up next.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::plan_term;
 use crate::config::{StatusFormat, StatusJob};
-use crate::diagnostics;
+use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
 use crate::plan::changes::drift;
 use crate::plan::changes::{self, Action};
 use crate::plan::render::{SessionState, display_width, pad};
 use crate::plan::{Plan, PlannedLive};
+use crate::remote::Places;
 use crate::schedule::Term;
 
 /// How many upcoming sessions the summary lists.
@@ -98,25 +99,11 @@ struct Status {
     next: Vec<Next>,
 }
 
-pub fn run(job: &StatusJob) -> ExitCode {
-    let planned = plan_term(&job.file, false);
-    diagnostics::report(&planned.problems, &planned.sources);
-    let (Some(schedule), Some(plan)) = (planned.schedule, planned.plan) else {
-        eprintln!(
-            "`{}`: invalid ({}); no status",
-            job.file.display(),
-            diagnostics::tally(&planned.problems)
-        );
-        return ExitCode::INVALID_INPUT;
-    };
-    let ledger = match LedgerState::read(&job.ledger) {
-        Ok(l) => l,
-        Err(err) => {
-            eprintln!("{:?}", miette::Report::new(err));
-            return ExitCode::ERROR;
-        }
-    };
-    let status = status(job, &plan, &schedule.term, &ledger);
+pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
+    let (schedule, plan) = super::planned(&job.file, false, "no status")?;
+    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
+    let ledger = LedgerState::read(&ledger_path)?;
+    let status = status(job, &ledger_path, &plan, &schedule.term, &ledger);
     match job.format {
         StatusFormat::Table => print!("{}", table(&status)),
         StatusFormat::Json => {
@@ -125,10 +112,16 @@ pub fn run(job: &StatusJob) -> ExitCode {
             print!("{s}");
         }
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
-fn status(job: &StatusJob, plan: &Plan, term: &Term, ledger: &LedgerState) -> Status {
+fn status(
+    job: &StatusJob,
+    ledger_path: &Path,
+    plan: &Plan,
+    term: &Term,
+    ledger: &LedgerState,
+) -> Status {
     let now = job.now;
     let mut counts = Counts {
         sessions: plan.lives.len(),
@@ -180,7 +173,7 @@ fn status(job: &StatusJob, plan: &Plan, term: &Term, ledger: &LedgerState) -> St
         .collect();
     Status {
         schedule: job.file.display().to_string(),
-        ledger: job.ledger.display().to_string(),
+        ledger: ledger_path.display().to_string(),
         now: rfc3339(&now.to_zoned_datetime(term.tz.clone())),
         now_local: now
             .to_zoned_datetime(term.tz.clone())

@@ -7,7 +7,7 @@ use crate::exit_codes::ExitCode;
 pub fn run(job: &ValidateJob) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     for file in &job.files {
-        let planned = super::plan_term(file, job.strict);
+        let planned = crate::plan::plan_term(file, job.strict);
         diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {
             eprintln!(

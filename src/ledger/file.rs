@@ -32,6 +32,20 @@ pub enum Repair {
     AddedNewline,
 }
 
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Repair::TornLine { line, bytes } => write!(
+                f,
+                "line {line} was cut off mid-write; its {bytes} bytes were removed"
+            ),
+            Repair::AddedNewline => {
+                f.write_str("the last record lacked its newline; one was added")
+            }
+        }
+    }
+}
+
 impl Ledger {
     /// Open (creating if missing) and lock the ledger at `path`.
     ///

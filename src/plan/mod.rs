@@ -4,8 +4,10 @@ pub mod changes;
 mod expand;
 mod lint;
 mod live;
+mod pipeline;
 pub mod render;
 
 pub use expand::{MAX_IMAGES, expand, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
+pub use pipeline::{PlannedTerm, plan_term, review};

@@ -60,6 +60,11 @@ pub enum ConfigError {
     Http { reason: String },
 }
 
+/// Whether the client would accept `base`, checked before anything is written.
+pub fn check_api_base(base: &str) -> Result<(), ConfigError> {
+    parse_base(base).map(drop)
+}
+
 /// Parses the API base, adds the trailing slash `Url::join` needs, and refuses
 /// plain http to anything but loopback.
 pub(crate) fn parse_base(base: &str) -> Result<Url, ConfigError> {

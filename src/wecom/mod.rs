@@ -9,7 +9,7 @@ mod token;
 pub mod types;
 
 pub use client::Client;
-pub use config::{ClientConfig, ConfigError, DEFAULT_API_BASE};
+pub use config::{ClientConfig, ConfigError, DEFAULT_API_BASE, check_api_base};
 pub use errcode::meaning;
 pub use error::{ApiError, ErrorClass};
 pub use secret::Secret;

@@ -124,7 +124,7 @@ impl Term {
 
     /// The sessions that start after now: the ones apply must create.
     fn future(&self) -> Vec<PlannedLive> {
-        let planned = livesched::commands::plan_term(&self.file, false);
+        let planned = livesched::plan::plan_term(&self.file, false);
         let plan = planned.plan.expect("the test term is valid");
         plan.lives
             .into_iter()
@@ -218,7 +218,7 @@ async fn apply_creates_one_live_per_future_session_and_records_each() {
     term.assert_exactly_one_live_per_session();
 
     let future = term.future().len();
-    let all = livesched::commands::plan_term(&term.file, false)
+    let all = livesched::plan::plan_term(&term.file, false)
         .plan
         .unwrap()
         .lives

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 
 use jiff::civil::Date;
-use livesched::commands::plan_term;
+use livesched::plan::plan_term;
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,121 @@
+//! The one error type a command returns, and the exit code each kind maps to.
+//!
+//! Commands return `Result<ExitCode, Error>`: `Ok` for a run that went to its end
+//! (whose code may still say that some sessions failed), `Err` for a step that
+//! could not go on. `main` renders the error once and exits with [`Error::exit_code`].
+
+use std::path::PathBuf;
+
+use crate::exit_codes::ExitCode;
+use crate::ledger::LedgerError;
+use crate::sim::SimError;
+use crate::wecom::ConfigError;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    /// The command line asks for something impossible.
+    #[error("{0}")]
+    Usage(String),
+
+    /// A schedule file has errors; its problems were reported already.
+    #[error("`{}`: invalid ({tally}); {outcome}", .file.display())]
+    Invalid {
+        file: PathBuf,
+        /// `2 errors, 1 warning`.
+        tally: String,
+        /// What did not happen: `nothing was sent`, `nothing planned`, ….
+        outcome: &'static str,
+        /// `plan --detailed-exitcode` reports any error as 1, like Terraform.
+        detailed_exitcode: bool,
+    },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Ledger(#[from] LedgerError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Client(#[from] ConfigError),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Sim(#[from] SimError),
+
+    #[error("failed to find WeCom credentials")]
+    #[diagnostic(help(
+        "set `WECOM_CORPID` and `WECOM_CORPSECRET`, or try the flow with `--sandbox`"
+    ))]
+    NoCredentials,
+
+    #[error("refusing to {action} without confirmation")]
+    #[diagnostic(help("no terminal to ask on: pass `--yes`"))]
+    NotConfirmed { action: &'static str },
+
+    #[error("not confirmed: nothing {done}")]
+    Declined { done: &'static str },
+
+    #[error("failed to {what} `{}`", .path.display())]
+    Io {
+        /// A verb phrase: `create`, `write the report to`, ….
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("no man page for `{name}`")]
+    #[diagnostic(help("pages exist for {pages}"))]
+    NoManPage { name: String, pages: String },
+
+    #[error("failed to render the man page")]
+    ManPage(#[source] std::io::Error),
+
+    #[error("failed to write to stdout")]
+    Stdout(#[source] std::io::Error),
+
+    #[error("failed to start the async runtime")]
+    Runtime(#[source] std::io::Error),
+}
+
+impl Error {
+    /// The documented exit code for this error (see `exit_codes`).
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Invalid {
+                detailed_exitcode: false,
+                ..
+            } => ExitCode::INVALID_INPUT,
+            _ => ExitCode::ERROR,
+        }
+    }
+
+    pub fn io(what: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            what,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_input_is_3_except_under_detailed_exitcode() {
+        let invalid = |detailed_exitcode| Error::Invalid {
+            file: "t.yaml".into(),
+            tally: "1 error, 0 warnings".into(),
+            outcome: "nothing was sent",
+            detailed_exitcode,
+        };
+        assert_eq!(invalid(false).exit_code(), ExitCode::INVALID_INPUT);
+        assert_eq!(invalid(true).exit_code(), ExitCode::ERROR);
+        assert_eq!(Error::NoCredentials.exit_code(), ExitCode::ERROR);
+        assert_eq!(
+            invalid(false).to_string(),
+            "`t.yaml`: invalid (1 error, 0 warnings); nothing was sent"
+        );
+    }
+}
