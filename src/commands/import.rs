@@ -2,16 +2,13 @@
 //! they match (anchor, theme and start), so a team can start using livesched
 //! mid-term, or after losing a ledger, without creating duplicates.
 
-use jiff::Timestamp;
-
-use crate::apply::{Match, Recovery, observed_body};
+use crate::apply::{Recovery, adopt_all};
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::ledger::{Event, Record};
 use crate::plan::PlannedLive;
-use crate::plan::changes::{self, with_modifiable};
-use crate::remote::{Connected, Session};
+use crate::plan::changes;
+use crate::remote::Session;
 
 pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
     let (_, plan) = super::planned(&job.file, false, "nothing was imported")?;
@@ -27,8 +24,16 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let recovery = Recovery::new(session.state());
-    let (adopted, failed) =
-        session.with_remote(async |remote| adopt(remote, &recovery, &wanted).await)?;
+    let (adopted, failed) = session.with_remote(async |remote| {
+        adopt_all(
+            &remote.client,
+            &remote.gate,
+            &remote.ledger,
+            &recovery,
+            &wanted,
+        )
+        .await
+    })?;
     eprintln!(
         "imported {adopted} of {} future sessions without a live; {} left for `livesched apply`",
         wanted.len(),
@@ -39,40 +44,4 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Adopts a live for each session that has one in WeCom; (adopted, failed).
-/// One anchor at a time: its lives are listed once and matched in order.
-async fn adopt(remote: &Connected, recovery: &Recovery, wanted: &[PlannedLive]) -> (usize, usize) {
-    let (mut adopted, mut failed) = (0usize, 0usize);
-    for live in wanted {
-        match recovery
-            .find_with(&remote.client, &remote.gate, &live.request, Match::Loose)
-            .await
-        {
-            Ok(Some(id)) => {
-                let planned = serde_json::to_value(&live.request).unwrap_or_default();
-                // What the live is: the plan's pictures, WeCom's theme, time and length.
-                let state = match recovery.info(&id) {
-                    Some(info) => with_modifiable(planned, &observed_body(&info)),
-                    None => planned,
-                };
-                let record = Record::new(&live.key, Event::Adopted, Timestamp::now())
-                    .with_livingid(&id)
-                    .with_request(state);
-                if let Err(err) = remote.ledger.append(record).await {
-                    eprintln!("error: {err}");
-                    failed += 1;
-                    break;
-                }
-                adopted += 1;
-            }
-            Ok(None) => {}
-            Err(err) => {
-                eprintln!("failed to look up lives of `{}`: {err}", live.anchor);
-                failed += 1;
-            }
-        }
-    }
-    (adopted, failed)
 }

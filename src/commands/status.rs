@@ -1,111 +1,26 @@
 //! `livesched status`: the ledger against the plan, counted, and the sessions coming up next.
 
-use std::fmt::Write;
-use std::path::Path;
-
-use jiff::Timestamp;
-use serde::Serialize;
-
 use crate::config::{StatusFormat, StatusJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
-use crate::plan::changes::drift;
-use crate::plan::changes::{self, Action};
-use crate::plan::render::{SessionState, display_width, pad};
-use crate::plan::{Plan, PlannedLive};
+use crate::plan::status;
 use crate::remote::Places;
-use crate::schedule::Term;
-
-/// How many upcoming sessions the summary lists.
-const NEXT: usize = 5;
-
-/// Where one planned session stands. Every session is in exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Standing {
-    /// The ledger holds a live for it (created, adopted or modified).
-    Created,
-    /// In the future with no live: never created, or cancelled.
-    Pending,
-    /// A run stopped between the call and its result: the next apply looks the live up.
-    InDoubt,
-    /// The last call for it failed.
-    Failed,
-    /// A refresh saw WeCom call it live, ended, expired or cancelled while the plan still wants it.
-    Drifted,
-    /// Starts before now: never touched again.
-    Past,
-}
-
-fn standing(l: &PlannedLive, ledger: &LedgerState, now: Timestamp) -> Standing {
-    if l.start.timestamp() < now {
-        return Standing::Past;
-    }
-    let held = ledger.get(&l.key);
-    match SessionState::of(&l.key, ledger) {
-        SessionState::Failed => Standing::Failed,
-        _ if held.and_then(drift).is_some() => Standing::Drifted,
-        SessionState::Created | SessionState::Modified => Standing::Created,
-        SessionState::InDoubt => Standing::InDoubt,
-        _ => Standing::Pending,
-    }
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Counts {
-    sessions: usize,
-    created: usize,
-    pending: usize,
-    in_doubt: usize,
-    failed: usize,
-    drifted: usize,
-    past: usize,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Calls {
-    create: usize,
-    modify: usize,
-    replace: usize,
-    cancel: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct Next {
-    key: String,
-    class: String,
-    start: String,
-    /// `start` as people read it, for the table.
-    #[serde(skip)]
-    local: String,
-    theme: String,
-    state: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    livingid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    drift: Option<&'static str>,
-}
-
-#[derive(Debug, Serialize)]
-struct Status {
-    schedule: String,
-    ledger: String,
-    now: String,
-    #[serde(skip)]
-    now_local: String,
-    counts: Counts,
-    /// What `apply` would call now.
-    apply: Calls,
-    next: Vec<Next>,
-}
 
 pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
     let (schedule, plan) = super::planned(&job.file, false, "no status")?;
     let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
     let ledger = LedgerState::read(&ledger_path)?;
-    let status = status(job, &ledger_path, &plan, &schedule.term, &ledger);
+    let status = status::status(
+        &job.file,
+        &ledger_path,
+        &plan,
+        &schedule.term,
+        &ledger,
+        job.now,
+    );
     match job.format {
-        StatusFormat::Table => print!("{}", table(&status)),
+        StatusFormat::Table => print!("{}", status::table(&status)),
         StatusFormat::Json => {
             let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
             s.push('\n');
@@ -113,151 +28,4 @@ pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn status(
-    job: &StatusJob,
-    ledger_path: &Path,
-    plan: &Plan,
-    term: &Term,
-    ledger: &LedgerState,
-) -> Status {
-    let now = job.now;
-    let mut counts = Counts {
-        sessions: plan.lives.len(),
-        ..Counts::default()
-    };
-    for l in &plan.lives {
-        let n = match standing(l, ledger, now) {
-            Standing::Created => &mut counts.created,
-            Standing::Pending => &mut counts.pending,
-            Standing::InDoubt => &mut counts.in_doubt,
-            Standing::Failed => &mut counts.failed,
-            Standing::Drifted => &mut counts.drifted,
-            Standing::Past => &mut counts.past,
-        };
-        *n += 1;
-    }
-    let mut apply = Calls::default();
-    for c in changes::changes(plan, ledger, now) {
-        match c.action {
-            Action::Create => apply.create += 1,
-            Action::Modify => apply.modify += 1,
-            Action::Replace => apply.replace += 1,
-            Action::Cancel => apply.cancel += 1,
-            Action::Unchanged | Action::Drifted | Action::Past => {}
-        }
-    }
-    let mut upcoming: Vec<&PlannedLive> = plan
-        .lives
-        .iter()
-        .filter(|l| l.start.timestamp() >= now)
-        .collect();
-    upcoming.sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
-    let next = upcoming
-        .into_iter()
-        .take(NEXT)
-        .map(|l| {
-            let held = ledger.get(&l.key);
-            Next {
-                key: l.key.clone(),
-                class: l.class.clone(),
-                start: rfc3339(&l.start),
-                local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                theme: l.theme.clone(),
-                state: SessionState::of(&l.key, ledger).name(),
-                livingid: held.and_then(|k| k.livingid.clone()),
-                drift: held.and_then(drift),
-            }
-        })
-        .collect();
-    Status {
-        schedule: job.file.display().to_string(),
-        ledger: ledger_path.display().to_string(),
-        now: rfc3339(&now.to_zoned_datetime(term.tz.clone())),
-        now_local: now
-            .to_zoned_datetime(term.tz.clone())
-            .strftime("%Y-%m-%d %H:%M %:z")
-            .to_string(),
-        counts,
-        apply,
-        next,
-    }
-}
-
-fn rfc3339(z: &jiff::ZonedDateTime) -> String {
-    z.timestamp().display_with_offset(z.offset()).to_string()
-}
-
-fn table(s: &Status) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "`{}` against `{}`, now {}\n",
-        s.schedule, s.ledger, s.now_local
-    );
-    let c = &s.counts;
-    let rows = [
-        ("created", c.created, "a live exists"),
-        ("pending", c.pending, "future, no live yet"),
-        (
-            "in doubt",
-            c.in_doubt,
-            "a run stopped mid-call; the next apply looks it up",
-        ),
-        ("failed", c.failed, "the last call failed"),
-        (
-            "drifted",
-            c.drifted,
-            "refresh saw it cancelled, edited, started or ended in WeCom",
-        ),
-        ("past", c.past, "started before now"),
-    ];
-    for (name, n, what) in rows {
-        let _ = writeln!(out, "  {name:<8} {n:>5}  {what}");
-    }
-    let _ = writeln!(out, "  {:<8} {:>5}", "sessions", c.sessions);
-    let a = &s.apply;
-    let _ = writeln!(
-        out,
-        "\napply would create {}, modify {}, cancel {}",
-        a.create, a.modify, a.cancel
-    );
-    if s.next.is_empty() {
-        out.push_str("\nno sessions after now\n");
-        return out;
-    }
-    let _ = writeln!(out, "\nnext {}:", s.next.len());
-    let cells: Vec<[String; 4]> = s
-        .next
-        .iter()
-        .map(|n| {
-            let mut state = n.state.to_string();
-            if let Some(d) = n.drift {
-                state = format!("{state} (WeCom: {d})");
-            }
-            [n.key.clone(), n.local.clone(), state, n.theme.clone()]
-        })
-        .collect();
-    let header = ["KEY", "START", "STATE", "THEME"];
-    let mut widths = header.map(display_width);
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(display_width(cell));
-        }
-    }
-    let mut line = |row: [&str; 4]| {
-        let mut l = String::new();
-        for (i, cell) in row.iter().enumerate().take(3) {
-            l.push_str(&pad(cell, widths[i]));
-            l.push_str("  ");
-        }
-        l.push_str(row[3]);
-        let _ = writeln!(out, "{}", l.trim_end());
-    };
-    line(header);
-    for row in &cells {
-        line([&row[0], &row[1], &row[2], &row[3]]);
-    }
-    out
 }

@@ -6,6 +6,7 @@ mod lint;
 mod live;
 mod pipeline;
 pub mod render;
+pub mod status;
 
 pub use expand::{MAX_IMAGES, expand, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
