@@ -41,6 +41,11 @@ pub enum Error {
     #[diagnostic(transparent)]
     Sim(#[from] SimError),
 
+    /// The run's first contact with WeCom failed: nothing was sent or recorded.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Connect(#[from] crate::wecom::ApiError),
+
     #[error("failed to find WeCom credentials")]
     #[diagnostic(help(
         "set `WECOM_CORPID` and `WECOM_CORPSECRET`, or try the flow with `--sandbox`"

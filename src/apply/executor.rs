@@ -89,6 +89,9 @@ pub struct Executor {
     pub fatal: Mutex<Option<String>>,
     /// Tasks in flight at once (each holds its intent open).
     pub concurrency: usize,
+    /// Turns true when the calls in flight are given up (a second Ctrl-C, or
+    /// the grace after the first ran out); their intents make the next run look them up.
+    pub abandon: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Executor {
@@ -113,8 +116,17 @@ impl Executor {
                     continue;
                 }
                 let me = Arc::clone(&self);
+                let mut abandon = self.abandon.clone();
                 running.spawn(async move {
-                    let outcome = me.perform(&task).await;
+                    let given_up = async {
+                        if abandon.wait_for(|given_up| *given_up).await.is_err() {
+                            std::future::pending::<()>().await;
+                        }
+                    };
+                    let outcome = tokio::select! {
+                        outcome = me.perform(&task) => outcome,
+                        () = given_up => Outcome::Deferred,
+                    };
                     drop(slot);
                     outcome
                 });
@@ -184,6 +196,10 @@ impl Executor {
     /// Records the failure; `sent` is the body of a create that may have made the
     /// live, kept on the record so that the next run looks for it before creating.
     async fn fail(&self, task: &Task, err: ApiError, sent: Option<Value>) -> Outcome {
+        // Never sent: the intent before it stays, and the next run looks the key up.
+        if err.class() == ErrorClass::Stopped {
+            return Outcome::Deferred;
+        }
         if err.class() == ErrorClass::Config {
             self.halt(err.to_string());
         }

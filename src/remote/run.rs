@@ -3,10 +3,17 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Work};
+use tokio::sync::watch;
+
+use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Work, call};
 use crate::ledger::{Ledger, LedgerWriter};
-use crate::wecom::Client;
+use crate::wecom::{ApiError, Client, ErrorClass};
+
+/// How long the calls in flight get after the first Ctrl-C (or SIGTERM) before
+/// they are given up; a second one gives them up at once.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `work.first`, then `work.then`, through an executor with progress and
 /// Ctrl-C handling; closes and compacts the ledger.
@@ -16,39 +23,59 @@ pub(super) async fn run_tasks(
     gate: Arc<Gate>,
     concurrency: u32,
     work: Work,
-) -> Summary {
+) -> Result<Summary, ApiError> {
     let recovery = Recovery::new(ledger.state());
     let stop = Arc::new(AtomicBool::new(false));
+    let (abandon_tx, abandon) = watch::channel(false);
+    let progress = Progress::new(work.len() as u64);
+    // Listening starts before the first call, not when a task is first polled:
+    // a signal once calls may be in flight is always caught and recorded.
+    let interrupt = listen_for_signals().map(|signals| {
+        tokio::spawn(interrupt(
+            signals,
+            Arc::clone(&stop),
+            client.clone(),
+            progress.clone(),
+            abandon_tx,
+        ))
+    });
+    // Wrong credentials or no WeCom at this address: stop before recording anything.
+    let first_contact = async {
+        let mut abandon = abandon.clone();
+        tokio::select! {
+            result = call(&gate, &[], || client.authenticate()) => result,
+            _ = abandon.wait_for(|given_up| *given_up) => Err(ApiError::Stopped { api: "gettoken" }),
+        }
+    };
+    match first_contact.await {
+        Err(err) if err.class() != ErrorClass::Stopped => {
+            if let Some(i) = interrupt {
+                i.abort();
+            }
+            return Err(err);
+        }
+        // Interrupted: every task is left for the next run.
+        _ => {}
+    }
     let executor = Arc::new(Executor {
         client,
         gate,
         ledger: LedgerWriter::spawn(ledger),
         media: MediaCache::default(),
         recovery,
-        progress: Progress::new(work.len() as u64),
-        stop: Arc::clone(&stop),
+        progress,
+        stop,
         fatal: Mutex::new(None),
         concurrency: concurrency as usize * 2,
-    });
-    // Listening starts before the first call, not when the task below is first polled:
-    // a Ctrl-C once calls may be in flight is always caught and recorded.
-    let ctrl_c = listen_for_ctrl_c();
-    let interrupt = tokio::spawn({
-        let stop = Arc::clone(&stop);
-        let progress = executor.progress.clone();
-        async move {
-            if let Some(ctrl_c) = ctrl_c {
-                ctrl_c.await;
-                stop.store(true, Ordering::SeqCst);
-                progress.println("interrupted: finishing the calls in flight…");
-            }
-        }
+        abandon,
     });
     let plain = executor.progress.spawn_plain_lines();
     let summary = Arc::clone(&executor)
         .run(work.first, work.then, work.summary)
         .await;
-    interrupt.abort();
+    if let Some(i) = interrupt {
+        i.abort();
+    }
     if let Some(p) = plain {
         p.abort();
     }
@@ -57,27 +84,76 @@ pub(super) async fn run_tasks(
         unreachable!("every task has finished");
     };
     close_ledger(executor.ledger).await;
-    summary
+    Ok(summary)
 }
 
-/// Resolves at Ctrl-C (SIGINT); `None` if the signal cannot be watched.
+/// The first signal stops every new call, of any kind; the calls in flight get
+/// [`GRACE`] to finish, or until a second signal.
+async fn interrupt(
+    mut signals: Signals,
+    stop: Arc<AtomicBool>,
+    client: Client,
+    progress: Progress,
+    abandon: watch::Sender<bool>,
+) {
+    signals.next().await;
+    stop.store(true, Ordering::SeqCst);
+    client.stop_sending();
+    progress.println(&format!(
+        "interrupted: no new call is sent; waiting up to {}s for the calls in flight \
+         (press Ctrl-C again to stop now)…",
+        GRACE.as_secs()
+    ));
+    tokio::select! {
+        () = signals.next() => {}
+        () = tokio::time::sleep(GRACE) => {}
+    }
+    abandon.send_replace(true);
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM, as one stream.
 #[cfg(unix)]
-fn listen_for_ctrl_c() -> Option<impl Future<Output = ()> + Send + 'static> {
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
+    }
+}
+
+/// `None` if the signals cannot be watched.
+#[cfg(unix)]
+fn listen_for_signals() -> Option<Signals> {
     use tokio::signal::unix::{SignalKind, signal};
     // `signal` registers the handler when called; `tokio::signal::ctrl_c` only when polled.
-    let mut sigint = signal(SignalKind::interrupt()).ok()?;
-    Some(async move {
-        sigint.recv().await;
+    Some(Signals {
+        int: signal(SignalKind::interrupt()).ok()?,
+        term: signal(SignalKind::terminate()).ok()?,
     })
 }
 
 #[cfg(not(unix))]
-fn listen_for_ctrl_c() -> Option<impl Future<Output = ()> + Send + 'static> {
-    Some(async {
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    async fn next(&mut self) {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    })
+    }
+}
+
+#[cfg(not(unix))]
+fn listen_for_signals() -> Option<Signals> {
+    Some(Signals)
 }
 
 /// Waits for the writer, then compacts the ledger (keeping it as it is if that fails).

@@ -99,7 +99,7 @@ impl Session {
             let (client, sim) = connect(&settings, &places).await?;
             let summary = run_tasks(client, ledger, gate, settings.concurrency, work).await;
             close_sim(sim).await;
-            Ok(summary)
+            summary.map_err(Error::Connect)
         })
     }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::Url;
@@ -33,6 +34,8 @@ struct Inner {
     corpid: String,
     corpsecret: Secret,
     tokens: TokenCache,
+    /// Set by [`Client::stop_sending`]: no request leaves after it.
+    stopped: AtomicBool,
 }
 
 impl fmt::Debug for Client {
@@ -79,8 +82,15 @@ impl Client {
                 corpid: config.corpid,
                 corpsecret: config.corpsecret,
                 tokens: TokenCache::default(),
+                stopped: AtomicBool::new(false),
             }),
         })
+    }
+
+    /// From now on, every call of this client and its clones fails with
+    /// [`ApiError::Stopped`] before anything is sent (a token fetch or an upload too).
+    pub fn stop_sending(&self) {
+        self.inner.stopped.store(true, Ordering::SeqCst);
     }
 
     /// The API base every call goes to, with its trailing slash.
@@ -182,6 +192,12 @@ impl Client {
             },
         )
         .await
+    }
+
+    /// Fetches the access token (or finds it cached): the first contact of a run,
+    /// so that wrong credentials or an unreachable host stop it before anything is recorded.
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.inner.tokens.get(|| self.fetch_token()).await.map(drop)
     }
 
     /// One business call, renewing the token and trying once more if WeCom refuses it.
@@ -315,6 +331,9 @@ impl Client {
         api: &'static str,
         request: reqwest::RequestBuilder,
     ) -> Result<Value, ApiError> {
+        if self.inner.stopped.load(Ordering::SeqCst) {
+            return Err(ApiError::Stopped { api });
+        }
         let response = request.send().await.map_err(|e| transport_error(api, e))?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_FOUND {

@@ -22,6 +22,8 @@ pub enum ErrorClass {
     Permanent,
     /// The credentials or the API base are wrong; stop everything.
     Config,
+    /// The run is stopping (Ctrl-C): the call was never sent.
+    Stopped,
 }
 
 /// A failed call to WeCom. Never carries the corp secret or an access token.
@@ -76,6 +78,11 @@ pub enum ApiError {
     )]
     NoReply { api: &'static str, reason: String },
 
+    /// The run is stopping: the request was not sent.
+    #[error("`{api}` was not sent: the run is stopping")]
+    #[diagnostic(code(livesched::wecom::stopped))]
+    Stopped { api: &'static str },
+
     /// A reply that is not what the API documents.
     #[error("`{api}` replied with something unexpected: {reason}")]
     #[diagnostic(code(livesched::wecom::protocol))]
@@ -100,6 +107,7 @@ impl ApiError {
             Self::Http { status, .. } if *status >= 500 => ErrorClass::Retryable,
             Self::Http { .. } | Self::Protocol { .. } => ErrorClass::Permanent,
             Self::Unreachable { .. } => ErrorClass::Retryable,
+            Self::Stopped { .. } => ErrorClass::Stopped,
             Self::NoReply { api, .. } if mutates(api) => ErrorClass::Ambiguous,
             // Reads change nothing and a second upload only costs a media id.
             Self::NoReply { .. } => ErrorClass::Retryable,
@@ -122,6 +130,7 @@ impl ApiError {
             | Self::Http { api, .. }
             | Self::Unreachable { api, .. }
             | Self::NoReply { api, .. }
+            | Self::Stopped { api }
             | Self::Protocol { api, .. } => api,
         }
     }

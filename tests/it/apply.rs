@@ -690,7 +690,15 @@ async fn a_wrong_secret_is_fatal_after_exactly_one_gettoken() {
     assert_eq!(stats.calls_to("gettoken"), 1, "{stats:?}");
     assert_eq!(total_calls(&stats), 1, "no business call: {stats:?}");
     assert!(term.sim.lives().is_empty());
-    assert!(out.stderr.contains("stopped"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("refused the credentials"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        term.ledger_state().is_empty(),
+        "nothing was sent, so nothing is recorded as failed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
