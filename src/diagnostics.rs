@@ -140,6 +140,18 @@ pub fn conclude(result: Result<ExitCode, Error>) -> ExitCode {
     }
 }
 
+/// A command line clap refused (exit 1, the code of every error), or `--help`
+/// and `--version` (exit 0). Clap's own code for a bad argument is 2, which
+/// `plan --detailed-exitcode` uses for "changes pending".
+pub fn usage(err: &clap::Error) -> ExitCode {
+    let _ = err.print();
+    if err.use_stderr() {
+        ExitCode::ERROR
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// An error as miette draws it: the message, its causes, and a help line.
 pub fn render_error(err: &Error, color: bool) -> String {
     let mut out = String::new();

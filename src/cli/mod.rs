@@ -152,7 +152,7 @@ pub struct RemoteArgs {
     #[arg(long, value_name = "N")]
     pub rate: Option<u32>,
     /// Calls in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
     pub concurrency: u32,
     /// The WeCom API base.
     #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
@@ -254,7 +254,7 @@ fn remote_job(a: RemoteArgs, quota_pause: &str) -> Result<RemoteJob, String> {
             0 => None,
             n => Some(n),
         },
-        concurrency: a.concurrency.max(1),
+        concurrency: a.concurrency,
         credentials: if a.sandbox {
             None
         } else {

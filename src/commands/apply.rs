@@ -13,6 +13,7 @@ use crate::remote::Session;
 pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
     let job = &apply.remote;
     let (schedule, plan) = super::planned(&job.file, apply.strict, "nothing was sent")?;
+    super::check_report(job.report.as_deref())?;
     let session = Session::open(job)?;
     let options = changes::Options {
         recreate_cancelled: apply.recreate_cancelled,

@@ -7,6 +7,7 @@ use crate::exit_codes::ExitCode;
 use crate::remote::Session;
 
 pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
+    super::check_report(job.report.as_deref())?;
     let session = Session::open(job)?;
     let work = Work::cancel_all(session.state(), job.now);
     if work.is_empty() {

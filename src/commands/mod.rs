@@ -55,6 +55,7 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
 /// The schedule and its plan, every problem reported on the way; an invalid
 /// file is an error saying what did not happen (`outcome`).
 fn planned(file: &Path, strict: bool, outcome: &'static str) -> Result<(Schedule, Plan), Error> {
+    readable(file)?;
     let planned = crate::plan::plan_term(file, strict);
     diagnostics::report(&planned.problems, &planned.sources);
     let tally = diagnostics::tally(&planned.problems);
@@ -64,6 +65,29 @@ fn planned(file: &Path, strict: bool, outcome: &'static str) -> Result<(Schedule
         outcome,
         detailed_exitcode: false,
     })
+}
+
+/// A schedule named on the command line that cannot be read is an I/O error
+/// (exit 1), not an invalid schedule (3).
+fn readable(file: &Path) -> Result<(), Error> {
+    std::fs::metadata(file)
+        .map(drop)
+        .map_err(|err| Error::io("read", file, err))
+}
+
+/// Refuses a `--report` that could not be written, before anything is sent.
+fn check_report(path: Option<&Path>) -> Result<(), Error> {
+    let Some(path) = path else { return Ok(()) };
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|err| Error::io("write the report to", path, err))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
 }
 
 /// Asks on the terminal before `action` (`apply`, `destroy`); without a

@@ -4,9 +4,18 @@ use crate::config::ValidateJob;
 use crate::diagnostics;
 use crate::exit_codes::ExitCode;
 
+/// Every file is checked, whatever the others hold; the code is the worst outcome.
 pub fn run(job: &ValidateJob) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     for file in &job.files {
+        if let Err(err) = super::readable(file) {
+            eprint!(
+                "{}",
+                diagnostics::render_error(&err, diagnostics::use_color())
+            );
+            code = code.merge(err.exit_code());
+            continue;
+        }
         let planned = crate::plan::plan_term(file, job.strict);
         diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {

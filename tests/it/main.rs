@@ -2,6 +2,7 @@
 
 mod apply;
 mod converge;
+mod exit_codes;
 mod html;
 mod ledger;
 mod plan;
