@@ -45,16 +45,19 @@ impl Work {
                 }
                 Action::Create => {
                     creates += 1;
-                    work.first.push(Task::Create {
-                        live: live(change),
-                        pending: pending_create(held),
+                    let live = live(change);
+                    let pending = pending_create(held, &live);
+                    work.first.push(Task::Create { live, pending });
+                }
+                Action::Replace => {
+                    let live = live(change);
+                    let pending = pending_create(held, &live);
+                    work.first.push(Task::Replace {
+                        live,
+                        old: livingid(),
+                        pending,
                     });
                 }
-                Action::Replace => work.first.push(Task::Replace {
-                    live: live(change),
-                    old: livingid(),
-                    pending: pending_create(held),
-                }),
                 Action::Modify => work.first.push(Task::Modify {
                     live: live(change),
                     livingid: livingid(),
@@ -104,6 +107,18 @@ impl Work {
             .retain(|t| !matches!(t, Task::Cancel { key, .. } if replacing.contains(key)));
     }
 
+    /// Every create looks its live up first, as if a crashed run had sent it:
+    /// for a ledger whose torn last line named no session.
+    pub fn look_up_every_create(&mut self) {
+        for task in &mut self.first {
+            if let Task::Create { live, pending } | Task::Replace { live, pending, .. } = task
+                && pending.is_none()
+            {
+                *pending = serde_json::to_value(&live.request).ok();
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.first.is_empty() && self.then.is_empty()
     }
@@ -149,11 +164,19 @@ impl Work {
 /// with no result (a killed run), or a failure that kept the body of a call that
 /// may have acted (a lost reply, then a lookup that failed too). The next run
 /// looks it up before creating.
-fn pending_create(held: Option<&KeyState>) -> Option<Value> {
-    held.map(|k| &k.last_record)
+///
+/// An intent without a body (what a torn line leaves) is looked up with the
+/// planned body: what the session would have been created with.
+fn pending_create(held: Option<&KeyState>, live: &PlannedLive) -> Option<Value> {
+    let record = held
+        .map(|k| &k.last_record)
         .filter(|r| matches!(r.event, Event::Intent | Event::Failed))
-        .filter(|r| matches!(r.action.as_deref(), Some("create" | "replace")))
-        .and_then(|r| r.request.clone())
+        .filter(|r| matches!(r.action.as_deref(), Some("create" | "replace")))?;
+    match (&record.request, record.event) {
+        (Some(sent), _) => Some(sent.clone()),
+        (None, Event::Intent) => serde_json::to_value(&live.request).ok(),
+        (None, _) => None,
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::config::ApplyJob;
 use crate::diagnostics;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
+use crate::ledger::Repair;
 use crate::plan::{changes, render, review};
 use crate::remote::Session;
 
@@ -20,7 +21,10 @@ pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
     };
     let all = changes::changes_with(&plan, session.state(), job.now, options);
     diagnostics::report(&review(&all), &schedule.sources);
-    let work = Work::from_changes(&plan, session.state(), &all, apply.max_creates);
+    let mut work = Work::from_changes(&plan, session.state(), &all, apply.max_creates);
+    if let Some(Repair::TornLine { key: None, .. }) = session.repair() {
+        work.look_up_every_create();
+    }
     if work.is_empty() {
         eprintln!("{}", work.summary.render().trim_end());
         super::write_report(job.report.as_deref(), &work.summary)?;

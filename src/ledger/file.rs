@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::LedgerError;
 use super::lock::open_locked;
-use super::record::Record;
+use super::record::{Event, Record};
 use super::scan::{Scan, Tail, scan};
 use super::state::LedgerState;
 
@@ -24,10 +24,17 @@ pub struct Ledger {
 }
 
 /// What [`Ledger::open`] fixed at the end of the file, for the caller to report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
-    /// A torn last line (1-based `line`, `bytes` long) was cut off.
-    TornLine { line: usize, bytes: u64 },
+    /// A torn last line (1-based `line`, `bytes` long) was cut off. What it said
+    /// is unknown, so its session (`key`, when the torn bytes still name it) is
+    /// in doubt: an intent to create was recorded for it, and the next create
+    /// looks the live up first. Without a key, every create of the run does.
+    TornLine {
+        line: usize,
+        bytes: u64,
+        key: Option<String>,
+    },
     /// The last record lacked its newline; one was added.
     AddedNewline,
 }
@@ -35,9 +42,23 @@ pub enum Repair {
 impl std::fmt::Display for Repair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Repair::TornLine { line, bytes } => write!(
+            Repair::TornLine {
+                line,
+                bytes,
+                key: Some(key),
+            } => write!(
                 f,
-                "line {line} was cut off mid-write; its {bytes} bytes were removed"
+                "line {line} was cut off mid-write; its {bytes} bytes were removed, \
+                 and `{key}` will be looked up in WeCom before anything is created for it"
+            ),
+            Repair::TornLine {
+                line,
+                bytes,
+                key: None,
+            } => write!(
+                f,
+                "line {line} was cut off mid-write; its {bytes} bytes were removed, \
+                 and every session will be looked up in WeCom before it is created"
             ),
             Repair::AddedNewline => {
                 f.write_str("the last record lacked its newline; one was added")
@@ -73,20 +94,39 @@ impl Ledger {
                     .and_then(|()| file.sync_data())
                     .map_err(|err| LedgerError::io("repair", path, err))?;
                 tracing::warn!(path = %path.display(), line, "cut off a torn last line of the ledger");
+                let key = torn_key(&bytes[offset as usize..]);
                 let bytes = len - offset;
                 len = offset;
-                Some(Repair::TornLine { line, bytes })
+                Some(Repair::TornLine { line, bytes, key })
             }
         };
         let state = LedgerState::from_records(lines.iter().map(|line| &line.record));
-        Ok(Ledger {
+        let mut ledger = Ledger {
             path: path.to_path_buf(),
             file,
             state,
             len,
             poisoned: false,
             repair,
-        })
+        };
+        ledger.mark_torn_key_in_doubt()?;
+        Ok(ledger)
+    }
+
+    /// The torn line may have been the only record of a live (the `created` line
+    /// of a compacted ledger, say): unless the ledger still holds a live for its
+    /// key, an intent to create records the doubt, so that even a run killed
+    /// right now leaves the lookup to the next one.
+    fn mark_torn_key_in_doubt(&mut self) -> Result<(), LedgerError> {
+        let Some(Repair::TornLine { key: Some(key), .. }) = &self.repair else {
+            return Ok(());
+        };
+        if self.state.get(key).is_some_and(|k| k.livingid.is_some()) {
+            return Ok(());
+        }
+        let marker =
+            Record::new(key.clone(), Event::Intent, jiff::Timestamp::now()).with_action("create");
+        self.append(&marker)
     }
 
     pub fn path(&self) -> &Path {
@@ -98,8 +138,8 @@ impl Ledger {
     }
 
     /// What opening the ledger repaired, if anything.
-    pub fn repair(&self) -> Option<Repair> {
-        self.repair
+    pub fn repair(&self) -> Option<&Repair> {
+        self.repair.as_ref()
     }
 
     /// Append `record` as one line and flush it to disk before returning, so an
@@ -158,6 +198,14 @@ impl Ledger {
     pub(super) fn read_back(&mut self) -> Result<Vec<u8>, LedgerError> {
         read_all(&mut self.file, &self.path)
     }
+}
+
+/// The session key a torn line begins with, when its bytes still hold all of it.
+fn torn_key(torn: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(torn);
+    let rest = text.split_once(r#""key":""#)?.1;
+    let (key, _) = rest.split_once('"')?;
+    (!key.is_empty() && !key.contains('\\')).then(|| key.to_string())
 }
 
 fn read_all(file: &mut File, path: &Path) -> Result<Vec<u8>, LedgerError> {

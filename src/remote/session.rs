@@ -80,6 +80,11 @@ impl Session {
         &self.places
     }
 
+    /// What opening the ledger repaired, if anything.
+    pub fn repair(&self) -> Option<&crate::ledger::Repair> {
+        self.ledger.repair()
+    }
+
     /// What the ledger held when the session opened.
     pub fn state(&self) -> &LedgerState {
         self.ledger.state()

@@ -216,12 +216,44 @@ fn a_torn_last_line_is_ignored_on_read_and_cut_off_on_open() {
     let ledger = Ledger::open(&path).unwrap();
     assert_eq!(
         ledger.repair(),
-        Some(Repair::TornLine {
+        Some(&Repair::TornLine {
             line: 4,
-            bytes: torn_tail.len() as u64
+            bytes: torn_tail.len() as u64,
+            key: Some("ml-101/2027-03-15".into()),
         })
     );
-    assert_eq!(ledger.state(), &read);
+    // What the torn line said is unknown: its session is now in doubt.
+    let doubt = ledger.state().get("ml-101/2027-03-15").unwrap();
+    assert_eq!(doubt.last, Event::Intent);
+    assert_eq!(
+        doubt.pending_intent.as_ref().unwrap().action.as_deref(),
+        Some("create")
+    );
+    assert_eq!(ledger.state().len(), read.len() + 1);
+    drop(ledger);
+    let after = fs::read(&path).unwrap();
+    assert!(after.starts_with(&whole), "the torn bytes are gone");
+    assert_eq!(
+        LedgerState::read(&path).unwrap().len(),
+        3,
+        "the doubt is on disk"
+    );
+}
+
+#[test]
+fn a_torn_line_of_a_session_that_has_a_live_adds_no_doubt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    two_sessions(&path);
+    let whole = fs::read(&path).unwrap();
+    let mut torn = whole.clone();
+    torn.extend_from_slice(br#"{"key":"ml-101/2027-03-01","event":"refreshed","livingid":"lv"#);
+    fs::write(&path, &torn).unwrap();
+    let ledger = Ledger::open(&path).unwrap();
+    assert!(matches!(
+        ledger.repair(),
+        Some(Repair::TornLine { key: Some(_), .. })
+    ));
     drop(ledger);
     assert_eq!(fs::read(&path).unwrap(), whole);
 }
@@ -235,7 +267,7 @@ fn a_whole_last_record_without_newline_is_kept() {
     fs::write(&path, &whole[..whole.len() - 1]).unwrap();
     assert_eq!(LedgerState::read(&path).unwrap().len(), 2);
     let mut ledger = Ledger::open(&path).unwrap();
-    assert_eq!(ledger.repair(), Some(Repair::AddedNewline));
+    assert_eq!(ledger.repair(), Some(&Repair::AddedNewline));
     ledger
         .append(&Record::new("z", Event::Intent, at(9)))
         .unwrap();
@@ -571,11 +603,31 @@ mod properties {
             let expected = LedgerState::from_records(&records[..fits]);
             prop_assert_eq!(&LedgerState::read(&path).unwrap(), &expected);
 
+            // A torn line's session, unless it still has a live, is left in doubt.
             let ledger = Ledger::open(&path).unwrap();
-            prop_assert_eq!(ledger.state(), &expected);
+            let doubted = match ledger.repair() {
+                Some(Repair::TornLine { key: Some(k), .. }) => Some(k.clone()),
+                _ => None,
+            }
+            .filter(|k| expected.get(k).is_none_or(|s| s.livingid.is_none()));
+            match &doubted {
+                None => prop_assert_eq!(ledger.state(), &expected),
+                Some(k) => {
+                    let s = ledger.state().get(k).unwrap();
+                    prop_assert_eq!(s.last, Event::Intent);
+                    let intent = s.pending_intent.as_ref().unwrap();
+                    prop_assert_eq!(intent.action.as_deref(), Some("create"));
+                    let added = usize::from(expected.get(k).is_none());
+                    prop_assert_eq!(ledger.state().len(), expected.len() + added);
+                }
+            }
             drop(ledger);
             let repaired = fs::read(&path).unwrap();
-            prop_assert_eq!(&repaired[..], &whole[..end.min(whole.len())]);
+            let kept = &whole[..end.min(whole.len())];
+            prop_assert!(repaired.starts_with(kept));
+            if doubted.is_none() {
+                prop_assert_eq!(&repaired[..], kept);
+            }
         }
     }
 }

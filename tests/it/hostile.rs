@@ -1,0 +1,44 @@
+//! Careless and hostile input: a torn ledger, signals, odd paths. Each test
+//! drives the binary as a user (or an attacker) would.
+
+use crate::support::{Env, TERM};
+
+const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
+
+fn term(env: &Env) {
+    env.write(
+        "t.yaml",
+        format!(
+            "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: x, theme: 'X {{n}}', weekly: {{ days: [mon], at: '10:00' }}, count: 3 }}\n"
+        ),
+    );
+}
+
+#[test]
+fn a_torn_last_line_is_looked_up_not_created_again() {
+    let env = Env::new();
+    term(&env);
+    let first = env.run(&["apply", "t.yaml", "--sandbox", NOW]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("3 created"), "{}", first.stderr);
+    // A power cut in the middle of the last line: its `created` record is half gone.
+    let ledger = env.path(".livesched-sandbox/t.ledger.jsonl");
+    let bytes = std::fs::read(&ledger).unwrap();
+    let last = String::from_utf8_lossy(&bytes)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(last.contains("\"event\":\"created\""), "{last}");
+    std::fs::write(&ledger, &bytes[..bytes.len() - 60]).unwrap();
+
+    let second = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--report", "r.json"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.stderr.contains("repaired"), "{}", second.stderr);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.path("r.json")).unwrap()).unwrap();
+    assert_eq!(report["created"], 0, "{report}");
+    assert_eq!(report["adopted"], 1, "{report}");
+    let third = env.run(&["apply", "t.yaml", "--sandbox", NOW]);
+    assert!(third.stderr.contains("nothing to do"), "{}", third.stderr);
+}
