@@ -63,26 +63,20 @@ fn a_small_term_with_every_ledger_state() {
     let t = Test::new().schedule(SMALL).now(NOW);
     let doc = t.run(&["plan", "t.yaml", "--format", "json"]).json();
     let request = |i: usize| doc["lives"][i]["request"].clone();
-    let line = |v: serde_json::Value| v.to_string();
     let at = "2027-01-01T00:00:00Z";
     let mut stale = request(2);
     stale["theme"] = "旧主题".into();
-    t.write(
-        "t.ledger.jsonl",
-        [
-            line(serde_json::json!({"key": "ml/2027-02-22", "event": "created", "livingid": "L1", "at": at, "request": request(0)})),
-            line(serde_json::json!({"key": "ml/2027-02-24", "event": "created", "livingid": "L2", "at": at, "request": request(1)})),
-            line(serde_json::json!({"key": "ml/2027-02-24", "event": "refreshed", "livingid": "L2", "status": 4, "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-03", "event": "modified", "livingid": "L3", "at": at, "request": stale})),
-            line(serde_json::json!({"key": "ml/2027-03-06", "event": "failed", "errcode": 40003, "error": "bad userid", "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-08", "event": "intent", "action": "create", "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-15", "event": "created", "livingid": "L9", "at": at, "request": request(0)})),
-            line(serde_json::json!({"key": "ml/2027-03-15", "event": "cancelled", "livingid": "L9", "at": at})),
-            line(serde_json::json!({"key": "gone/2027-03-02", "event": "created", "livingid": "L<4>", "at": at, "request": {"living_start": 1_900_000_000}})),
-        ]
-        .join("\n")
-            + "\n",
-    );
+    t.write_ledger(&[
+        serde_json::json!({"key": "ml/2027-02-22", "event": "created", "livingid": "L1", "at": at, "request": request(0)}),
+        serde_json::json!({"key": "ml/2027-02-24", "event": "created", "livingid": "L2", "at": at, "request": request(1)}),
+        serde_json::json!({"key": "ml/2027-02-24", "event": "refreshed", "livingid": "L2", "status": 4, "at": at}),
+        serde_json::json!({"key": "ml/2027-03-03", "event": "modified", "livingid": "L3", "at": at, "request": stale}),
+        serde_json::json!({"key": "ml/2027-03-06", "event": "failed", "errcode": 40003, "error": "bad userid", "at": at}),
+        serde_json::json!({"key": "ml/2027-03-08", "event": "intent", "action": "create", "at": at}),
+        serde_json::json!({"key": "ml/2027-03-15", "event": "created", "livingid": "L9", "at": at, "request": request(0)}),
+        serde_json::json!({"key": "ml/2027-03-15", "event": "cancelled", "livingid": "L9", "at": at}),
+        serde_json::json!({"key": "gone/2027-03-02", "event": "created", "livingid": "L<4>", "at": at, "request": {"living_start": 1_900_000_000}}),
+    ]);
     let out = t.run(&["plan", "t.yaml", "--format", "html"]);
     out.assert_code(0);
     let page = out.stdout;

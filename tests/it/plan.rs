@@ -221,19 +221,12 @@ fn the_ledger_turns_creates_into_unchanged_modify_and_cancel() {
     edited["theme"] = "旧主题".into();
     let mut gone = same.clone();
     gone["living_start"] = 1_900_000_000.into();
-    let record = |key: &str, id: &str, request: &serde_json::Value| {
-        serde_json::json!({"key": key, "event": "created", "livingid": id, "at": "2027-01-01T00:00:00Z", "request": request}).to_string()
-    };
-    t.write(
-        "t.ledger.jsonl",
-        [
-            record("ml/2027-02-22", "L1", &same),
-            record("ml/2027-03-06", "L2", &edited),
-            record("dropped/2027-03-02", "L3", &gone),
-        ]
-        .join("\n")
-            + "\n",
-    );
+    let record = |key: &str, id: &str, request: &serde_json::Value| serde_json::json!({"key": key, "event": "created", "livingid": id, "at": "2027-01-01T00:00:00Z", "request": request});
+    t.write_ledger(&[
+        record("ml/2027-02-22", "L1", &same),
+        record("ml/2027-03-06", "L2", &edited),
+        record("dropped/2027-03-02", "L3", &gone),
+    ]);
     let out = t.run(&["plan", "t.yaml", "--format", "json"]);
     out.assert_code(0);
     let doc = out.json();

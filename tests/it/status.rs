@@ -44,8 +44,7 @@ fn with_ledger() -> Test {
         json!({"key": "ml/2027-03-10", "event": "intent", "action": "create", "at": at}),
         json!({"key": "gone/2027-03-20", "event": "created", "livingid": "L9", "at": at, "request": {"living_start": 1_900_000_000}}),
     ];
-    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
-    t.write("t.ledger.jsonl", text.join("\n") + "\n");
+    t.write_ledger(&lines);
     t
 }
 

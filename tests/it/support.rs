@@ -147,6 +147,16 @@ impl Test {
         self.path(LEDGER)
     }
 
+    /// Writes the ledger of `t.yaml`: one JSON line per record.
+    pub fn write_ledger<T: serde::Serialize>(&self, records: &[T]) {
+        let mut text = String::new();
+        for record in records {
+            text += &serde_json::to_string(record).expect("a record as JSON");
+            text.push('\n');
+        }
+        self.write(LEDGER, text);
+    }
+
     /// What the ledger of `t.yaml` holds now.
     pub fn ledger(&self) -> LedgerState {
         LedgerState::read(&self.ledger_path()).expect("the ledger reads")

@@ -126,11 +126,7 @@ fn a_crashed_runs_create_whose_lookup_failed_is_looked_up_next_run() {
     let intent = livesched::ledger::Record::new(&first.key, Event::Intent, now())
         .with_action("create")
         .with_request(serde_json::to_value(&first.request).unwrap());
-    std::fs::write(
-        term.ledger_path(),
-        serde_json::to_string(&intent).unwrap() + "\n",
-    )
-    .unwrap();
+    term.write_ledger(&[intent]);
     term.sim().set_faults(Faults {
         quota_burst: Some(QuotaBurst {
             after: 0,
