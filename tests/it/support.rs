@@ -56,7 +56,7 @@ impl Test {
         }
     }
 
-    /// Runs in `dir` instead of the temp dir (e.g. [`repo`]); relative to the temp dir.
+    /// Runs in `dir` (e.g. [`repo`]) instead of the temp dir; a relative `dir` is inside it.
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.current_dir = self.dir.path().join(dir);
         self
@@ -88,29 +88,31 @@ impl Test {
         self
     }
 
-    /// Every run gets `--now=NOW`, and the simulator's clock starts there.
+    /// Every run gets `--now=NOW` (so not for commands without it, such as `validate`), and
+    /// the simulator's clock is set there.
     pub fn now(mut self, now: &str) -> Self {
         if let Some(sim) = &self.sim {
-            sim.server.set_now(now.parse().expect("an RFC 3339 now"));
+            sim.server.set_now(parse_now(now));
         }
         self.now = Some(now.to_owned());
         self
     }
 
-    /// Starts a simulator, at the test's now unless `config` sets one; every run is given
-    /// its credentials and its address (`WECOM_API_BASE`).
+    /// Starts a simulator, its clock at the test's now unless `config` sets one; every run is
+    /// given its credentials and its address (`WECOM_API_BASE`).
     pub fn simulator(mut self, config: SimConfig) -> Self {
+        let now = self.now.as_deref().expect(
+            "`now` comes before `simulator`: neither the runs nor the simulator may depend on today's date",
+        );
+        let config = SimConfig {
+            now: config.now.or(Some(parse_now(now))),
+            ..config
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a runtime for the simulator");
-        let config = SimConfig {
-            now: config
-                .now
-                .or_else(|| Some(self.now.as_deref()?.parse().expect("an RFC 3339 now"))),
-            ..config
-        };
         let (corpid, secret) = (config.corpid.clone(), config.secret.clone());
         let server = runtime.block_on(start_sim(config));
         self.sim = Some(Sim {
@@ -186,7 +188,7 @@ impl Test {
     /// `livesched ARGS` at another now, with the simulator's clock moved there first.
     pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
         if let Some(sim) = &self.sim {
-            sim.server.set_now(now.parse().expect("an RFC 3339 now"));
+            sim.server.set_now(parse_now(now));
         }
         self.command_at(Some(now), args).output()
     }
@@ -237,6 +239,11 @@ impl Test {
             shown: format!("livesched {}", args.join(" ")),
         }
     }
+}
+
+fn parse_now(now: &str) -> jiff::Timestamp {
+    now.parse()
+        .unwrap_or_else(|e| panic!("`{now}` is not an RFC 3339 now: {e}"))
 }
 
 fn read(path: &Path) -> Vec<u8> {
@@ -344,7 +351,7 @@ pub async fn start_sim(config: SimConfig) -> SimServer {
         .expect("simulator starts")
 }
 
-/// A client of `sim` with the default simulator's credentials.
+/// The configuration of a client of `sim`, with the default simulator's credentials.
 pub fn client_config_for(sim: &SimServer) -> ClientConfig {
     ClientConfig {
         api_base: sim.base_url(),
