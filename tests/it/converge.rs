@@ -2,13 +2,9 @@
 //! term costs exactly the calls it must, drift found by `refresh` is handled as
 //! documented, `import` adopts what exists, `destroy` cancels what is ahead.
 
-use std::path::PathBuf;
-use std::process::Command;
+use livesched::sim::SimConfig;
 
-use livesched::ledger::LedgerState;
-use livesched::sim::{SimConfig, SimServer};
-
-use crate::support::{Env, Output};
+use crate::support::{Test, client_for};
 
 const NOW: &str = "2027-01-04T09:00:00+08:00";
 /// A "now" in the middle of the example: 3/1, 3/3, 3/5 and 3/8 have happened.
@@ -27,11 +23,15 @@ classes:
     activity: { cover: cover.png, images: [hall.png] }
 "#;
 
-/// A temp dir with the schedule, and a simulator in this process.
-struct World {
-    env: Env,
-    sim: SimServer,
-    _rt: tokio::runtime::Runtime,
+/// `BASE` and its images in a temp dir, and a simulator, both at `NOW`.
+fn world(config: SimConfig) -> Test {
+    Test::new()
+        .schedule(BASE)
+        .copy("schedules/images/cover.png", "cover.png")
+        .copy("schedules/images/hall.png", "hall.png")
+        .copy("schedules/images/cover.png", "hall2.png")
+        .now(NOW)
+        .simulator(config)
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -41,76 +41,21 @@ struct Calls {
     cancel: u64,
 }
 
-impl World {
-    fn new(schedule: &str) -> World {
-        World::with(schedule, SimConfig::default())
-    }
+/// What the convergence tests ask of a [`Test`] besides runs.
+trait Converge {
+    /// The calls that change lives, so far.
+    fn calls(&self) -> Calls;
+    /// Rewrites `t.yaml`, which must change.
+    fn edit(&self, f: impl Fn(String) -> String);
+    fn livingid(&self, key: &str) -> String;
+    /// Every live the simulator holds scheduled is one the ledger holds, and back.
+    fn assert_in_step(&self);
+    fn no_changes_left(&self);
+}
 
-    fn with(schedule: &str, config: SimConfig) -> World {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sim = rt
-            .block_on(livesched::sim::start(SimConfig {
-                now: Some(NOW.parse().unwrap()),
-                ..config
-            }))
-            .unwrap();
-        let env = Env::new();
-        let images = crate::support::repo().join("schedules/images");
-        env.write(
-            "cover.png",
-            std::fs::read(images.join("cover.png")).unwrap(),
-        );
-        env.write("hall.png", std::fs::read(images.join("hall.png")).unwrap());
-        env.write(
-            "hall2.png",
-            std::fs::read(images.join("cover.png")).unwrap(),
-        );
-        env.write("t.yaml", schedule);
-        World { env, sim, _rt: rt }
-    }
-
-    /// `livesched ARGS` against the simulator, with its credentials and `--now`.
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_at(NOW, args)
-    }
-
-    /// The same at another "now", with the simulator's clock moved there first.
-    fn run_at(&self, now: &str, args: &[&str]) -> Output {
-        if now != NOW {
-            self.sim.set_now(now.parse().unwrap());
-        }
-        let config = SimConfig::default();
-        let out = Command::new(env!("CARGO_BIN_EXE_livesched"))
-            .args(args)
-            .arg(format!("--now={now}"))
-            .current_dir(self.env.dir.path())
-            .env("NO_COLOR", "1")
-            .env("WECOM_CORPID", &config.corpid)
-            .env("WECOM_CORPSECRET", &config.secret)
-            .env("WECOM_API_BASE", self.sim.base_url())
-            .output()
-            .unwrap();
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn apply(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["apply", "t.yaml", "--yes", "--rate", "0"];
-        args.extend(extra);
-        let out = self.run(&args);
-        assert_eq!(out.code, 0, "apply failed:\n{}", out.stderr);
-        out
-    }
-
+impl Converge for Test {
     fn calls(&self) -> Calls {
-        let s = self.sim.stats();
+        let s = self.sim().stats();
         Calls {
             create: s.calls_to("living/create"),
             modify: s.calls_to("living/modify"),
@@ -119,19 +64,10 @@ impl World {
     }
 
     fn edit(&self, f: impl Fn(String) -> String) {
-        let path = self.env.path("t.yaml");
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = self.read("t.yaml");
         let edited = f(text.clone());
         assert_ne!(edited, text, "the edit changed nothing");
-        std::fs::write(path, edited).unwrap();
-    }
-
-    fn ledger(&self) -> LedgerState {
-        LedgerState::read(&self.ledger_path()).unwrap()
-    }
-
-    fn ledger_path(&self) -> PathBuf {
-        self.env.path("t.ledger.jsonl")
+        self.write("t.yaml", edited);
     }
 
     fn livingid(&self, key: &str) -> String {
@@ -141,7 +77,6 @@ impl World {
             .unwrap()
     }
 
-    /// Every live the simulator holds scheduled is one the ledger holds, and back.
     fn assert_in_step(&self) {
         let ledger = self.ledger();
         let mut held: Vec<String> = ledger
@@ -150,7 +85,7 @@ impl World {
             .filter_map(|k| k.livingid.clone())
             .collect();
         let mut scheduled: Vec<String> = self
-            .sim
+            .sim()
             .lives()
             .into_iter()
             .filter(|l| l.status == 0)
@@ -159,7 +94,7 @@ impl World {
         held.sort();
         scheduled.sort();
         assert_eq!(held, scheduled, "ledger and WeCom differ");
-        assert_eq!(self.sim.stats().duplicates, 0);
+        assert_eq!(self.sim().stats().duplicates, 0);
     }
 
     fn no_changes_left(&self) {
@@ -255,8 +190,8 @@ const EDITS: &[Edit] = &[
 fn each_edit_costs_exactly_the_calls_it_must() {
     let mut failures = Vec::new();
     for (name, edit, expected) in EDITS {
-        let w = World::new(BASE);
-        w.apply(&[]);
+        let w = world(SimConfig::default());
+        w.apply(&[]).assert_code(0);
         assert_eq!(
             w.calls(),
             Calls {
@@ -267,7 +202,7 @@ fn each_edit_costs_exactly_the_calls_it_must() {
         );
         let before = w.calls();
         w.edit(edit);
-        w.apply(&[]);
+        w.apply(&[]).assert_code(0);
         let got = delta(before, w.calls());
         if got != *expected {
             failures.push(format!(
@@ -302,8 +237,8 @@ fn redact(text: &str) -> String {
 
 #[test]
 fn the_diff_and_the_json_plan_of_an_edited_term() {
-    let w = World::new(BASE);
-    w.apply(&[]);
+    let w = world(SimConfig::default());
+    w.apply(&[]).assert_code(0);
     w.edit(|s| {
         s.replace(r#"days: [mon], at: "10:00""#, r#"days: [mon], at: "11:00""#)
             .replace(r#"theme: "Y {n}","#, r#"theme: "Y {n}", anchor: b,"#)
@@ -313,84 +248,51 @@ fn the_diff_and_the_json_plan_of_an_edited_term() {
             )
     });
     let diff = w.run(&["plan", "t.yaml"]);
-    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    diff.assert_code(0);
     insta::assert_snapshot!("diff", redact(&diff.stdout));
     let json = w.run(&["plan", "t.yaml", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let doc = json.json();
     let changes = serde_json::to_string_pretty(&doc["changes"]).unwrap();
     insta::assert_snapshot!("json_changes", redact(&changes));
 }
 
 #[test]
 fn drift_is_recorded_by_refresh_and_handled_as_documented() {
-    let w = World::new(BASE);
-    w.apply(&[]);
+    let w = world(SimConfig::default());
+    w.apply(&[]).assert_code(0);
     let cancelled = w.livingid("x/2027-03-08");
     let edited = w.livingid("y/2027-03-03");
-    assert!(w.sim.cancel_live(&cancelled));
-    assert!(w.sim.modify_live(&edited, |l| l.theme = "改过".into()));
+    assert!(w.sim().cancel_live(&cancelled));
+    assert!(w.sim().modify_live(&edited, |l| l.theme = "改过".into()));
     let refresh = w.run(&["refresh", "t.yaml"]);
-    assert_eq!(refresh.code, 0, "{}", refresh.stderr);
-    assert!(
-        refresh.stderr.contains("`x/2027-03-08`"),
-        "{}",
-        refresh.stderr
-    );
-    assert!(
-        refresh.stderr.contains("cancelled in WeCom"),
-        "{}",
-        refresh.stderr
-    );
-    assert!(
-        refresh.stderr.contains("modified in WeCom (theme)"),
-        "{}",
-        refresh.stderr
-    );
-    assert!(
-        refresh.stderr.contains("7 as recorded, 2 drifted"),
-        "{}",
-        refresh.stderr
-    );
+    refresh.assert_code(0);
+    refresh.assert_stderr_contains("`x/2027-03-08`");
+    refresh.assert_stderr_contains("cancelled in WeCom");
+    refresh.assert_stderr_contains("modified in WeCom (theme)");
+    refresh.assert_stderr_contains("7 as recorded, 2 drifted");
     let plan = w.run(&["plan", "t.yaml"]);
-    assert!(
-        plan.stdout.contains("! drifted  x/2027-03-08"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains("~ modify   y/2027-03-03"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains(r#"theme: "改过" → "Y 1""#),
-        "{}",
-        plan.stdout
-    );
+    plan.assert_stdout_contains("! drifted  x/2027-03-08");
+    plan.assert_stdout_contains("~ modify   y/2027-03-03");
+    plan.assert_stdout_contains(r#"theme: "改过" → "Y 1""#);
     // The live edited in WeCom is put back; the cancelled one is not re-created.
     let before = w.calls();
-    w.apply(&[]);
+    w.apply(&[]).assert_code(0);
     assert_eq!(delta(before, w.calls()), (0, 1, 0));
     assert_eq!(w.run(&["plan", "t.yaml", "--detailed-exitcode"]).code, 0);
     // Unless asked.
     let before = w.calls();
-    w.apply(&["--recreate-cancelled"]);
+    w.apply(&["--recreate-cancelled"]).assert_code(0);
     assert_eq!(delta(before, w.calls()), (1, 0, 0));
     w.assert_in_step();
 }
 
 #[test]
 fn import_adopts_lives_made_outside_and_apply_creates_only_the_rest() {
-    let w = World::new(BASE);
+    let w = world(SimConfig::default());
     let plan = w.run(&["plan", "t.yaml", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let doc = plan.json();
     // Three lives made by hand in WeCom, one with another length.
-    let client = livesched::wecom::Client::new({
-        let mut c = livesched::wecom::ClientConfig::new("sim-corp", "sim-secret");
-        c.api_base = w.sim.base_url();
-        c
-    })
-    .unwrap();
+    let client = client_for(w.sim());
     for (i, live) in doc["lives"].as_array().unwrap().iter().take(4).enumerate() {
         let mut body: livesched::wecom::CreateLiving =
             serde_json::from_value(live["request"].clone()).unwrap();
@@ -400,20 +302,16 @@ fn import_adopts_lives_made_outside_and_apply_creates_only_the_rest() {
         if i == 0 {
             body.living_duration = 1800;
         }
-        w._rt.block_on(client.create(&body)).unwrap();
+        w.block_on(client.create(&body)).unwrap();
     }
-    let made = w.sim.lives().len() as u64;
+    let made = w.sim().lives().len() as u64;
     assert_eq!(made, 3);
     let import = w.run(&["import", "t.yaml"]);
-    assert_eq!(import.code, 0, "{}", import.stderr);
-    assert!(
-        import.stderr.contains("imported 3 of 9"),
-        "{}",
-        import.stderr
-    );
+    import.assert_code(0);
+    import.assert_stderr_contains("imported 3 of 9");
     // The one with another length is modified, the rest created.
     let before = w.calls();
-    w.apply(&[]);
+    w.apply(&[]).assert_code(0);
     assert_eq!(delta(before, w.calls()), (6, 1, 0));
     w.assert_in_step();
     w.no_changes_left();
@@ -421,8 +319,8 @@ fn import_adopts_lives_made_outside_and_apply_creates_only_the_rest() {
 
 #[test]
 fn destroy_cancels_every_future_live_and_leaves_the_past() {
-    let w = World::new(BASE);
-    w.apply(&[]);
+    let w = world(SimConfig::default());
+    w.apply(&[]).assert_code(0);
     // From 10 March on: 3/1, 3/3, 3/5 and 3/8 have happened.
     let out = w.run_at(LATER, &["destroy", "t.yaml", "--yes"]);
     let stderr = &out.stderr;
@@ -432,14 +330,14 @@ fn destroy_cancels_every_future_live_and_leaves_the_past() {
         "{stderr}"
     );
     assert_eq!(w.calls().cancel, 5);
-    let scheduled = w.sim.lives().iter().filter(|l| l.status == 0).count();
+    let scheduled = w.sim().lives().iter().filter(|l| l.status == 0).count();
     assert_eq!(scheduled, 0, "lives ahead are all cancelled");
 }
 
 #[test]
 fn an_edit_to_a_session_that_started_is_a_warning_and_not_applied() {
-    let w = World::new(BASE);
-    w.apply(&[]);
+    let w = world(SimConfig::default());
+    w.apply(&[]).assert_code(0);
     w.edit(|s| s.replace("Y {n}", "Y 第{n}讲"));
     // On 10 March, y/2027-03-03 has happened; the three after it have not.
     let plan = w.run_at(LATER, &["plan", "t.yaml"]);
@@ -455,30 +353,23 @@ fn an_edit_to_a_session_that_started_is_a_warning_and_not_applied() {
 #[test]
 fn a_replace_whose_new_live_is_refused_keeps_the_old_one() {
     // Anchor `b` does not exist in WeCom: its new lives are refused (40003).
-    let w = World::with(
-        BASE,
-        SimConfig {
-            users: Some(vec!["a".to_string()]),
-            ..SimConfig::default()
-        },
-    );
-    w.apply(&[]);
+    let w = world(SimConfig {
+        users: Some(vec!["a".to_string()]),
+        ..SimConfig::default()
+    });
+    w.apply(&[]).assert_code(0);
     let old = w.livingid("y/2027-03-03");
     w.edit(|s| s.replace(r#"theme: "Y {n}","#, r#"theme: "Y {n}", anchor: b,"#));
-    let out = w.run(&["apply", "t.yaml", "--yes", "--rate", "0"]);
-    assert_eq!(out.code, 4, "{}", out.stderr);
-    assert!(out.stderr.contains("40003"), "{}", out.stderr);
+    let out = w.apply(&[]);
+    out.assert_code(4);
+    out.assert_stderr_contains("40003");
     // Nothing was cancelled: every session still has its live.
     assert_eq!(w.calls().cancel, 0);
     assert_eq!(w.livingid("y/2027-03-03"), old);
     w.assert_in_step();
     // The replace is offered again, and nothing else.
     let plan = w.run(&["plan", "t.yaml"]);
-    assert!(
-        plan.stdout.contains("4 to replace, 0 to cancel"),
-        "{}",
-        plan.stdout
-    );
+    plan.assert_stdout_contains("4 to replace, 0 to cancel");
     // Back to the anchor that exists: the old lives are the right ones after all.
     w.edit(|s| s.replace(r#"theme: "Y {n}", anchor: b,"#, r#"theme: "Y {n}","#));
     w.no_changes_left();
@@ -488,26 +379,20 @@ fn a_replace_whose_new_live_is_refused_keeps_the_old_one() {
 #[test]
 fn a_create_whose_reply_comes_after_the_timeout_is_found_not_made_twice() {
     // Every fourth create acts, then answers after the client has given up on it.
-    let w = World::with(
-        BASE,
-        SimConfig {
-            faults: livesched::sim::Faults {
-                p_slow_reply: 0.25,
-                slow_reply_delay: std::time::Duration::from_secs(3),
-                seed: 7,
-                ..livesched::sim::Faults::default()
-            },
-            ..SimConfig::default()
+    let w = world(SimConfig {
+        faults: livesched::sim::Faults {
+            p_slow_reply: 0.25,
+            slow_reply_delay: std::time::Duration::from_secs(3),
+            seed: 7,
+            ..livesched::sim::Faults::default()
         },
-    );
+        ..SimConfig::default()
+    });
     let out = w.apply(&["--request-timeout", "1s"]);
-    assert!(w.sim.stats().slow_replies > 0, "the fault never struck");
-    assert!(
-        out.stderr.contains("looking it up before creating again"),
-        "{}",
-        out.stderr
-    );
+    out.assert_code(0);
+    assert!(w.sim().stats().slow_replies > 0, "the fault never struck");
+    out.assert_stderr_contains("looking it up before creating again");
     w.assert_in_step();
-    assert_eq!(w.sim.lives().len(), 9, "one live per session, none twice");
+    assert_eq!(w.sim().lives().len(), 9, "one live per session, none twice");
     w.no_changes_left();
 }

@@ -2,23 +2,21 @@
 //! clap's 2, which `plan --detailed-exitcode` means as "changes pending"), an
 //! unreadable FILE is an I/O error (1), and a refused option writes nothing.
 
-use crate::support::{Env, TERM};
+use crate::support::{TERM, Test};
 
 const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
 
-fn term(env: &Env) {
-    env.write(
-        "t.yaml",
+fn term() -> Test {
+    Test::new().schedule(
         format!(
             "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: x, theme: t, at: 2027-03-01T10:00 }}\n"
         ),
-    );
+    )
 }
 
 #[test]
 fn every_argument_error_exits_1() {
-    let env = Env::new();
-    term(&env);
+    let env = term();
     let cases: &[&[&str]] = &[
         &["plan", "t.yaml", "--detailed-exitcode", "--format", "bogus"],
         &["plan", "t.yaml", "--now", "yesterday"],
@@ -54,7 +52,7 @@ fn every_argument_error_exits_1() {
 
 #[test]
 fn help_and_version_exit_0() {
-    let env = Env::new();
+    let env = Test::new();
     for args in [&["--help"][..], &["--version"], &["plan", "--help"]] {
         let out = env.run(args);
         assert_eq!(out.code, 0, "{args:?}\n{}", out.stderr);
@@ -64,8 +62,7 @@ fn help_and_version_exit_0() {
 
 #[test]
 fn a_missing_file_is_an_io_error_not_an_invalid_schedule() {
-    let env = Env::new();
-    term(&env);
+    let env = term();
     for args in [
         &["plan", "gone.yaml", NOW][..],
         &["status", "gone.yaml", NOW],
@@ -84,8 +81,7 @@ fn a_missing_file_is_an_io_error_not_an_invalid_schedule() {
 
 #[test]
 fn a_refused_api_base_and_an_unwritable_report_write_nothing() {
-    let env = Env::new();
-    term(&env);
+    let env = term();
     let plain_http = env.run(&[
         "apply",
         "t.yaml",
@@ -122,8 +118,7 @@ fn a_refused_api_base_and_an_unwritable_report_write_nothing() {
 
 #[test]
 fn the_sandbox_owns_its_folder_whatever_the_ledger() {
-    let env = Env::new();
-    term(&env);
+    let env = term();
     let out = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--ledger", "l.jsonl"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains("could not save"), "{}", out.stderr);

@@ -1,23 +1,21 @@
 //! Careless and hostile input: a torn ledger, signals, odd paths. Each test
 //! drives the binary as a user (or an attacker) would.
 
-use crate::support::{Env, TERM};
+use crate::support::{TERM, Test};
 
 const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
 
-fn term(env: &Env) {
-    env.write(
-        "t.yaml",
+fn term() -> Test {
+    Test::new().schedule(
         format!(
             "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: x, theme: 'X {{n}}', weekly: {{ days: [mon], at: '10:00' }}, count: 3 }}\n"
         ),
-    );
+    )
 }
 
 #[test]
 fn a_torn_last_line_is_looked_up_not_created_again() {
-    let env = Env::new();
-    term(&env);
+    let env = term();
     let first = env.run(&["apply", "t.yaml", "--sandbox", NOW]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(first.stderr.contains("3 created"), "{}", first.stderr);

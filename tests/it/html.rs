@@ -1,21 +1,17 @@
 //! `plan --format html`: the term as one self-contained page, with each session's ledger state.
 
-use crate::support::{Env, repo, run_in};
+use crate::support::{Test, repo};
 
-const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
+const NOW: &str = "2027-01-04T09:00:00+08:00";
 
 fn example() -> String {
-    let out = run_in(
-        &repo(),
-        &[
-            "plan",
-            "schedules/spring-2027.yaml",
-            "--format",
-            "html",
-            NOW,
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new().current_dir(repo()).now(NOW).run(&[
+        "plan",
+        "schedules/spring-2027.yaml",
+        "--format",
+        "html",
+    ]);
+    out.assert_code(0);
     out.stdout
 }
 
@@ -64,33 +60,25 @@ changes:
 
 #[test]
 fn a_small_term_with_every_ledger_state() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let json = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let t = Test::new().schedule(SMALL).now(NOW);
+    let doc = t.run(&["plan", "t.yaml", "--format", "json"]).json();
     let request = |i: usize| doc["lives"][i]["request"].clone();
-    let line = |v: serde_json::Value| v.to_string();
     let at = "2027-01-01T00:00:00Z";
     let mut stale = request(2);
     stale["theme"] = "旧主题".into();
-    env.write(
-        "t.ledger.jsonl",
-        [
-            line(serde_json::json!({"key": "ml/2027-02-22", "event": "created", "livingid": "L1", "at": at, "request": request(0)})),
-            line(serde_json::json!({"key": "ml/2027-02-24", "event": "created", "livingid": "L2", "at": at, "request": request(1)})),
-            line(serde_json::json!({"key": "ml/2027-02-24", "event": "refreshed", "livingid": "L2", "status": 4, "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-03", "event": "modified", "livingid": "L3", "at": at, "request": stale})),
-            line(serde_json::json!({"key": "ml/2027-03-06", "event": "failed", "errcode": 40003, "error": "bad userid", "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-08", "event": "intent", "action": "create", "at": at})),
-            line(serde_json::json!({"key": "ml/2027-03-15", "event": "created", "livingid": "L9", "at": at, "request": request(0)})),
-            line(serde_json::json!({"key": "ml/2027-03-15", "event": "cancelled", "livingid": "L9", "at": at})),
-            line(serde_json::json!({"key": "gone/2027-03-02", "event": "created", "livingid": "L<4>", "at": at, "request": {"living_start": 1_900_000_000}})),
-        ]
-        .join("\n")
-            + "\n",
-    );
-    let out = env.run(&["plan", "t.yaml", "--format", "html", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    t.write_ledger(&[
+        serde_json::json!({"key": "ml/2027-02-22", "event": "created", "livingid": "L1", "at": at, "request": request(0)}),
+        serde_json::json!({"key": "ml/2027-02-24", "event": "created", "livingid": "L2", "at": at, "request": request(1)}),
+        serde_json::json!({"key": "ml/2027-02-24", "event": "refreshed", "livingid": "L2", "status": 4, "at": at}),
+        serde_json::json!({"key": "ml/2027-03-03", "event": "modified", "livingid": "L3", "at": at, "request": stale}),
+        serde_json::json!({"key": "ml/2027-03-06", "event": "failed", "errcode": 40003, "error": "bad userid", "at": at}),
+        serde_json::json!({"key": "ml/2027-03-08", "event": "intent", "action": "create", "at": at}),
+        serde_json::json!({"key": "ml/2027-03-15", "event": "created", "livingid": "L9", "at": at, "request": request(0)}),
+        serde_json::json!({"key": "ml/2027-03-15", "event": "cancelled", "livingid": "L9", "at": at}),
+        serde_json::json!({"key": "gone/2027-03-02", "event": "created", "livingid": "L<4>", "at": at, "request": {"living_start": 1_900_000_000}}),
+    ]);
+    let out = t.run(&["plan", "t.yaml", "--format", "html"]);
+    out.assert_code(0);
     let page = out.stdout;
     assert!(!page.contains("<b>机器学习</b>"), "themes are escaped");
     assert!(page.contains("&lt;b&gt;机器学习&lt;/b&gt;"));

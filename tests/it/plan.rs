@@ -1,39 +1,25 @@
 //! `plan`: the table, JSON, CSV and iCalendar renderings, DST, make-up days, exit codes.
 
-use crate::support::{Env, TERM, repo, run_in};
+use crate::support::{TERM, Test, repo};
 
-const NOW: &str = "--now=2027-01-04T09:00:00+08:00";
+const NOW: &str = "2027-01-04T09:00:00+08:00";
 
 #[test]
 fn the_example_term_as_a_table() {
-    let out = run_in(&repo(), &["plan", "schedules/spring-2027.yaml", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .current_dir(repo())
+        .now(NOW)
+        .run(&["plan", "schedules/spring-2027.yaml"]);
+    out.assert_code(0);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn yaml_and_yaml_with_csv_give_the_identical_plan() {
-    let a = run_in(
-        &repo(),
-        &[
-            "plan",
-            "schedules/spring-2027.yaml",
-            "--format",
-            "json",
-            NOW,
-        ],
-    );
-    let b = run_in(
-        &repo(),
-        &[
-            "plan",
-            "schedules/spring-2027-csv.yaml",
-            "--format",
-            "json",
-            NOW,
-        ],
-    );
-    assert_eq!(a.code, 0, "{}", a.stderr);
+    let t = Test::new().current_dir(repo()).now(NOW);
+    let a = t.run(&["plan", "schedules/spring-2027.yaml", "--format", "json"]);
+    let b = t.run(&["plan", "schedules/spring-2027-csv.yaml", "--format", "json"]);
+    a.assert_code(0);
     assert!(a.stdout.len() > 10_000);
     assert_eq!(a.stdout, b.stdout);
 }
@@ -62,19 +48,21 @@ changes:
 
 #[test]
 fn the_json_document() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .schedule(SMALL)
+        .now(NOW)
+        .run(&["plan", "t.yaml", "--format", "json"]);
+    out.assert_code(0);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn holidays_makeup_days_and_moves_shape_the_sessions() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let out = Test::new()
+        .schedule(SMALL)
+        .now(NOW)
+        .run(&["plan", "t.yaml", "--format", "json"]);
+    let doc = out.json();
     let keys: Vec<&str> = doc["lives"]
         .as_array()
         .unwrap()
@@ -106,10 +94,9 @@ fn holidays_makeup_days_and_moves_shape_the_sessions() {
 
 #[test]
 fn csv_and_ics_formats() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let csv = env.run(&["plan", "t.yaml", "--format", "csv", NOW]);
-    assert_eq!(csv.code, 0);
+    let t = Test::new().schedule(SMALL).now(NOW);
+    let csv = t.run(&["plan", "t.yaml", "--format", "csv"]);
+    csv.assert_code(0);
     let mut lines = csv.stdout.lines();
     assert_eq!(
         lines.next(),
@@ -121,8 +108,8 @@ fn csv_and_ics_formats() {
             "ml/2027-02-22,ml,1,2027-02-22T19:00:00+08:00,mon,1,90,zhangsan,training,机器学习 第1讲,create"
         )
     );
-    let ics = env.run(&["plan", "t.yaml", "--format", "ics", NOW]);
-    assert_eq!(ics.code, 0);
+    let ics = t.run(&["plan", "t.yaml", "--format", "ics"]);
+    ics.assert_code(0);
     insta::assert_snapshot!(ics.stdout.replace("\r\n", "\n"));
     assert!(
         ics.stdout.lines().all(|l| l.len() <= 76),
@@ -131,16 +118,14 @@ fn csv_and_ics_formats() {
 }
 
 fn dst_plan(tz: &str, at: &str, day: &str) -> serde_json::Value {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!(
+    let out = Test::new()
+        .schedule(format!(
             "version: 1\nterm:\n  timezone: {tz}\n  start: 2027-01-04\n  end: 2027-12-31\nclasses:\n  - {{ id: c, theme: t, anchor: a, duration: 1h, dates: [{day}T{at}] }}\n"
-        ),
-    );
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    serde_json::from_str(&out.stdout).unwrap()
+        ))
+        .now(NOW)
+        .run(&["plan", "t.yaml", "--format", "json"]);
+    out.assert_code(0);
+    out.json()
 }
 
 #[test]
@@ -175,102 +160,76 @@ fn an_ambiguous_time_takes_the_first_instant() {
 
 #[test]
 fn wall_clock_times_stay_put_across_dst() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        "version: 1\nterm:\n  timezone: America/New_York\n  start: 2027-03-08\n  end: 2027-03-21\nclasses:\n  - { id: c, theme: t, anchor: a, duration: 1h, weekly: { days: [mon], at: \"09:00\" } }\n",
-    );
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let out = Test::new()
+        .schedule("version: 1\nterm:\n  timezone: America/New_York\n  start: 2027-03-08\n  end: 2027-03-21\nclasses:\n  - { id: c, theme: t, anchor: a, duration: 1h, weekly: { days: [mon], at: \"09:00\" } }\n")
+        .now(NOW)
+        .run(&["plan", "t.yaml", "--format", "json"]);
+    let doc = out.json();
     assert_eq!(doc["lives"][0]["start"], "2027-03-08T09:00:00-05:00");
     assert_eq!(doc["lives"][1]["start"], "2027-03-15T09:00:00-04:00");
 }
 
 #[test]
 fn detailed_exit_codes_follow_terraform() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let pending = env.run(&["plan", "t.yaml", "--detailed-exitcode", NOW]);
-    assert_eq!(pending.code, 2);
-    let all_past = env.run(&[
-        "plan",
-        "t.yaml",
-        "--detailed-exitcode",
-        "--now=2028-01-01T00:00:00Z",
-    ]);
-    assert_eq!(all_past.code, 0, "every session is past: nothing to do");
-    assert!(all_past.stdout.contains("4 past"));
-    env.write("bad.yaml", format!("{TERM}classes: 3\n"));
-    assert_eq!(
-        env.run(&["plan", "bad.yaml", "--detailed-exitcode", NOW])
-            .code,
-        1
+    let t = Test::new().schedule(SMALL).now(NOW);
+    let pending = t.run(&["plan", "t.yaml", "--detailed-exitcode"]);
+    pending.assert_code(2);
+    let all_past = t.run_at(
+        "2028-01-01T00:00:00Z",
+        &["plan", "t.yaml", "--detailed-exitcode"],
     );
-    assert_eq!(env.run(&["plan", "bad.yaml", NOW]).code, 3);
+    assert_eq!(all_past.code, 0, "every session is past: nothing to do");
+    all_past.assert_stdout_contains("4 past");
+    t.write("bad.yaml", format!("{TERM}classes: 3\n"));
+    t.run(&["plan", "bad.yaml", "--detailed-exitcode"])
+        .assert_code(1);
+    t.run(&["plan", "bad.yaml"]).assert_code(3);
 }
 
 #[test]
 fn strict_turns_warnings_into_errors() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!("{TERM}classes:\n  - {{ id: c, theme: t, anchor: a, duration: 1h, dates: [2027-08-01T10:00] }}\n"),
-    );
-    let lax = env.run(&["validate", "t.yaml"]);
-    assert_eq!(lax.code, 0, "{}", lax.stderr);
-    assert!(lax.stderr.contains("outside the term"));
-    assert_eq!(env.run(&["validate", "--strict", "t.yaml"]).code, 3);
+    let t = Test::new().schedule(format!(
+        "{TERM}classes:\n  - {{ id: c, theme: t, anchor: a, duration: 1h, dates: [2027-08-01T10:00] }}\n"
+    ));
+    let lax = t.run(&["validate", "t.yaml"]);
+    lax.assert_code(0);
+    lax.assert_stderr_contains("outside the term");
+    t.run(&["validate", "--strict", "t.yaml"]).assert_code(3);
 }
 
 #[test]
 fn overlapping_sessions_of_one_anchor_are_warned() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!("{TERM}defaults: {{ anchor: a, duration: 2h }}\nclasses:\n  - {{ id: x, theme: t, at: 2027-03-01T10:00 }}\n  - {{ id: y, theme: u, at: 2027-03-01T11:00 }}\n"),
-    );
-    let out = env.run(&["validate", "t.yaml"]);
-    assert!(
-        out.stderr.contains("anchor `a` has two sessions at once"),
-        "{}",
-        out.stderr
-    );
+    Test::new()
+        .schedule(format!("{TERM}defaults: {{ anchor: a, duration: 2h }}\nclasses:\n  - {{ id: x, theme: t, at: 2027-03-01T10:00 }}\n  - {{ id: y, theme: u, at: 2027-03-01T11:00 }}\n"))
+        .run(&["validate", "t.yaml"])
+        .assert_stderr_contains("anchor `a` has two sessions at once");
 }
 
 #[test]
 fn help_lists_the_commands() {
-    let out = crate::support::Env::new().run(&["--help"]);
-    assert_eq!(out.code, 0);
+    let out = Test::new().run(&["--help"]);
+    out.assert_code(0);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn the_ledger_turns_creates_into_unchanged_modify_and_cancel() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let t = Test::new().schedule(SMALL).now(NOW);
+    let doc = t.run(&["plan", "t.yaml", "--format", "json"]).json();
     let same = doc["lives"][0]["request"].clone();
     let mut edited = doc["lives"][2]["request"].clone();
     edited["theme"] = "旧主题".into();
     let mut gone = same.clone();
     gone["living_start"] = 1_900_000_000.into();
-    let record = |key: &str, id: &str, request: &serde_json::Value| {
-        serde_json::json!({"key": key, "event": "created", "livingid": id, "at": "2027-01-01T00:00:00Z", "request": request}).to_string()
-    };
-    env.write(
-        "t.ledger.jsonl",
-        [
-            record("ml/2027-02-22", "L1", &same),
-            record("ml/2027-03-06", "L2", &edited),
-            record("dropped/2027-03-02", "L3", &gone),
-        ]
-        .join("\n")
-            + "\n",
-    );
-    let out = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let record = |key: &str, id: &str, request: &serde_json::Value| serde_json::json!({"key": key, "event": "created", "livingid": id, "at": "2027-01-01T00:00:00Z", "request": request});
+    t.write_ledger(&[
+        record("ml/2027-02-22", "L1", &same),
+        record("ml/2027-03-06", "L2", &edited),
+        record("dropped/2027-03-02", "L3", &gone),
+    ]);
+    let out = t.run(&["plan", "t.yaml", "--format", "json"]);
+    out.assert_code(0);
+    let doc = out.json();
     let actions: Vec<(String, String, Option<String>)> = doc["changes"]
         .as_array()
         .unwrap()
@@ -305,17 +264,16 @@ fn the_ledger_turns_creates_into_unchanged_modify_and_cancel() {
             Some("L3".into())
         )
     );
-    let detailed = env.run(&["plan", "t.yaml", "--detailed-exitcode", NOW]);
-    assert_eq!(detailed.code, 2);
+    let detailed = t.run(&["plan", "t.yaml", "--detailed-exitcode"]);
+    detailed.assert_code(2);
 }
 
 #[test]
 fn a_corrupt_ledger_stops_the_plan() {
-    let env = Env::new();
-    env.write("t.yaml", SMALL);
-    env.write("t.ledger.jsonl", "{\"key\":\"a\",\"event\":\"created\",\"at\":\"2027-01-01T00:00:00Z\"}\nnot json\n{\"key\":\"b\",\"event\":\"intent\",\"at\":\"2027-01-01T00:00:00Z\"}\n");
-    let out = env.run(&["plan", "t.yaml", NOW]);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("line 2 of"), "{}", out.stderr);
+    let t = Test::new().schedule(SMALL).now(NOW);
+    t.write("t.ledger.jsonl", "{\"key\":\"a\",\"event\":\"created\",\"at\":\"2027-01-01T00:00:00Z\"}\nnot json\n{\"key\":\"b\",\"event\":\"intent\",\"at\":\"2027-01-01T00:00:00Z\"}\n");
+    let out = t.run(&["plan", "t.yaml"]);
+    out.assert_code(1);
+    out.assert_stderr_contains("line 2 of");
     assert!(out.stdout.is_empty());
 }

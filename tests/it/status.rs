@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{Env, repo, run_in};
+use crate::support::{Test, repo};
 
 const TERM: &str = r#"version: 1
 term:
@@ -17,15 +17,14 @@ classes:
 "#;
 
 /// Sessions on 02-22 and 02-24 are past at `NOW`; the rest are the future.
-const NOW: &str = "--now=2027-03-01T00:00:00+08:00";
+const NOW: &str = "2027-03-01T00:00:00+08:00";
 
 /// A ledger with one session of each kind: created, failed, drifted, in doubt, and one to cancel.
-fn env_with_ledger() -> Env {
-    let env = Env::new();
-    env.write("t.yaml", TERM);
-    let plan = env.run(&["plan", "t.yaml", "--format", "json", NOW]);
-    assert_eq!(plan.code, 0, "{}", plan.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+fn with_ledger() -> Test {
+    let t = Test::new().schedule(TERM).now(NOW);
+    let plan = t.run(&["plan", "t.yaml", "--format", "json"]);
+    plan.assert_code(0);
+    let doc = plan.json();
     let request = |key: &str| {
         doc["lives"]
             .as_array()
@@ -45,25 +44,22 @@ fn env_with_ledger() -> Env {
         json!({"key": "ml/2027-03-10", "event": "intent", "action": "create", "at": at}),
         json!({"key": "gone/2027-03-20", "event": "created", "livingid": "L9", "at": at, "request": {"living_start": 1_900_000_000}}),
     ];
-    let text: Vec<String> = lines.iter().map(ToString::to_string).collect();
-    env.write("t.ledger.jsonl", text.join("\n") + "\n");
-    env
+    t.write_ledger(&lines);
+    t
 }
 
 #[test]
 fn status_as_a_table() {
-    let env = env_with_ledger();
-    let out = env.run(&["status", "t.yaml", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = with_ledger().run(&["status", "t.yaml"]);
+    out.assert_code(0);
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn status_as_json() {
-    let env = env_with_ledger();
-    let out = env.run(&["status", "t.yaml", "--format", "json", NOW]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let out = with_ledger().run(&["status", "t.yaml", "--format", "json"]);
+    out.assert_code(0);
+    let doc = out.json();
     // 8 sessions: 2 past, 1 created, 1 failed, 1 drifted, 2 pending, 1 in doubt.
     assert_eq!(
         doc["counts"],
@@ -79,20 +75,19 @@ fn status_as_json() {
 
 #[test]
 fn status_without_a_ledger_counts_everything_pending() {
-    let out = run_in(
-        &repo(),
-        &[
+    let out = Test::new()
+        .current_dir(repo())
+        .now("2027-01-04T09:00:00+08:00")
+        .run(&[
             "status",
             "schedules/spring-2027.yaml",
             "--ledger",
             "does-not-exist.jsonl",
             "--format",
             "json",
-            "--now=2027-01-04T09:00:00+08:00",
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        ]);
+    out.assert_code(0);
+    let doc = out.json();
     assert_eq!(doc["counts"]["sessions"], 294);
     assert_eq!(doc["counts"]["pending"], 294);
     assert_eq!(doc["apply"]["create"], 294);
@@ -100,17 +95,18 @@ fn status_without_a_ledger_counts_everything_pending() {
 
 #[test]
 fn status_of_an_invalid_schedule_is_exit_3() {
-    let env = Env::new();
-    env.write("bad.yaml", format!("{}classes: 3\n", crate::support::TERM));
-    let out = env.run(&["status", "bad.yaml", NOW]);
-    assert_eq!(out.code, 3);
+    let out = Test::new()
+        .file("bad.yaml", format!("{}classes: 3\n", crate::support::TERM))
+        .now(NOW)
+        .run(&["status", "bad.yaml"]);
+    out.assert_code(3);
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish"] {
-        let out = Env::new().run(&["completions", shell]);
+        let out = Test::new().run(&["completions", shell]);
         assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
         assert!(out.stdout.contains("validate"), "{shell}");
         assert!(out.stdout.contains("detailed-exitcode"), "{shell}");
@@ -119,15 +115,16 @@ fn completions_for_each_shell_name_the_commands() {
 
 #[test]
 fn the_man_pages_are_roff() {
-    let out = Env::new().run(&["man"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let t = Test::new();
+    let out = t.run(&["man"]);
+    out.assert_code(0);
     assert!(out.stdout.contains(".TH livesched 1"));
     assert!(out.stdout.contains("validate"));
-    let plan = Env::new().run(&["man", "plan"]);
-    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let plan = t.run(&["man", "plan"]);
+    plan.assert_code(0);
     assert!(plan.stdout.contains(".TH livesched-plan 1"));
     assert!(plan.stdout.contains("detailed\\-exitcode"));
-    let none = Env::new().run(&["man", "nope"]);
-    assert_eq!(none.code, 1);
-    assert!(none.stderr.contains("`validate`"), "{}", none.stderr);
+    let none = t.run(&["man", "nope"]);
+    none.assert_code(1);
+    none.assert_stderr_contains("`validate`");
 }

@@ -1,6 +1,6 @@
 //! `validate`: every problem of every broken file, at the right line and column.
 
-use crate::support::{Env, repo, run_in};
+use crate::support::{TERM, Test, repo};
 
 /// (file under tests/data/broken, place shown, words the message must hold)
 const CORPUS: &[(&str, &str, &str)] = &[
@@ -110,10 +110,10 @@ const CORPUS: &[(&str, &str, &str)] = &[
 
 #[test]
 fn every_broken_file_is_reported_at_its_place() {
-    let dir = repo().join("tests/data/broken");
+    let t = Test::new().current_dir(repo().join("tests/data/broken"));
     let mut failures = Vec::new();
     for (file, place, words) in CORPUS {
-        let out = run_in(&dir, &["validate", file]);
+        let out = t.run(&["validate", file]);
         let place = if place.contains(".csv") {
             format!("[{place}]")
         } else {
@@ -132,16 +132,12 @@ fn every_broken_file_is_reported_at_its_place() {
 
 #[test]
 fn every_problem_of_a_file_is_reported_in_one_run() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!(
-            "{}classes:\n  - id: a\n    theme: x\n    anchor: z\n    duration: 1h\n    weekly: {{ days: [mon, fro], at: \"19:61\" }}\n  - id: b\n    thme: y\n",
-            crate::support::TERM
-        ),
-    );
-    let out = env.run(&["validate", "t.yaml"]);
-    assert_eq!(out.code, 3);
+    let out = Test::new()
+        .schedule(format!(
+            "{TERM}classes:\n  - id: a\n    theme: x\n    anchor: z\n    duration: 1h\n    weekly: {{ days: [mon, fro], at: \"19:61\" }}\n  - id: b\n    thme: y\n"
+        ))
+        .run(&["validate", "t.yaml"]);
+    out.assert_code(3);
     for expected in [
         "`fro`",
         "`19:61`",
@@ -155,96 +151,70 @@ fn every_problem_of_a_file_is_reported_in_one_run() {
             out.stderr
         );
     }
-    assert!(
-        out.stderr.contains("(7 errors, 0 warnings)"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_contains("(7 errors, 0 warnings)");
 }
 
 #[test]
 fn a_gbk_file_with_a_bad_byte_is_located() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!("{}classes_from: [c.csv]\n", crate::support::TERM),
-    );
+    let t = Test::new().schedule(format!("{TERM}classes_from: [c.csv]\n"));
     let (gbk, _, _) =
         encoding_rs::GBK.encode("id,theme,anchor,duration,days,at\nml,机器学习,z,1h,mon,19:00\n");
     let mut bytes = gbk.into_owned();
     // A lone 0xFF is valid in neither encoding: put it in the theme of row 2.
     let at = bytes.iter().position(|&b| b == b'z').expect("anchor cell");
     bytes.insert(at - 1, 0xFF);
-    env.write("c.csv", bytes);
-    let out = env.run(&["validate", "t.yaml"]);
-    assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("is neither UTF-8 nor GB18030"),
-        "{}",
-        out.stderr
-    );
+    t.write("c.csv", bytes);
+    let out = t.run(&["validate", "t.yaml"]);
+    out.assert_code(3);
+    out.assert_stderr_contains("is neither UTF-8 nor GB18030");
     // Columns count characters: `ml,机器学习` is 7 of them.
-    assert!(out.stderr.contains("[c.csv:2:8]"), "{}", out.stderr);
+    out.assert_stderr_contains("[c.csv:2:8]");
 }
 
 #[test]
 fn a_gbk_csv_reads_like_its_utf8_twin() {
-    let env = Env::new();
     let csv = "id,theme,anchor,duration,days,at,weeks\nml,机器学习 第{n}讲,张三,1h30m,\"周一,周三\",19:00,单周\n";
-    env.write(
-        "utf8.yaml",
-        format!("{}classes_from: [u.csv]\n", crate::support::TERM),
-    );
-    env.write(
-        "gbk.yaml",
-        format!("{}classes_from: [g.csv]\n", crate::support::TERM),
-    );
-    env.write("u.csv", format!("\u{feff}{csv}"));
-    env.write("g.csv", &encoding_rs::GBK.encode(csv).0);
-    let now = "--now=2027-01-01T00:00:00+08:00";
-    let a = env.run(&["plan", "utf8.yaml", "--format", "json", now]);
-    let b = env.run(&["plan", "gbk.yaml", "--format", "json", now]);
-    assert_eq!(a.code, 0, "{}", a.stderr);
-    assert!(a.stdout.contains("机器学习 第1讲"));
+    let t = Test::new()
+        .file("utf8.yaml", format!("{TERM}classes_from: [u.csv]\n"))
+        .file("gbk.yaml", format!("{TERM}classes_from: [g.csv]\n"))
+        .file("u.csv", format!("\u{feff}{csv}"))
+        .file("g.csv", &encoding_rs::GBK.encode(csv).0)
+        .now("2027-01-01T00:00:00+08:00");
+    let a = t.run(&["plan", "utf8.yaml", "--format", "json"]);
+    let b = t.run(&["plan", "gbk.yaml", "--format", "json"]);
+    a.assert_code(0);
+    a.assert_stdout_contains("机器学习 第1讲");
     assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]
 fn the_example_terms_are_valid() {
+    let t = Test::new().current_dir(repo());
     for file in [
         "schedules/spring-2027.yaml",
         "schedules/spring-2027-csv.yaml",
     ] {
-        let out = run_in(&repo(), &["validate", "--strict", file]);
+        let out = t.run(&["validate", "--strict", file]);
         assert_eq!(out.code, 0, "{file}: {}", out.stderr);
-        assert!(
-            out.stderr
-                .contains("valid, 294 sessions (0 errors, 0 warnings)"),
-            "{}",
-            out.stderr
-        );
+        out.assert_stderr_contains("valid, 294 sessions (0 errors, 0 warnings)");
     }
 }
 
 #[test]
 fn a_rendered_diagnostic_reads_like_a_compiler_error() {
-    let dir = repo().join("tests/data/broken");
-    let out = run_in(&dir, &["validate", "05-unknown-weekday.yaml"]);
+    let out = Test::new()
+        .current_dir(repo().join("tests/data/broken"))
+        .run(&["validate", "05-unknown-weekday.yaml"]);
     insta::assert_snapshot!(out.stderr);
 }
 
 #[test]
 fn lints_that_warn() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!(
-            "{}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: act\n    theme: 活动\n    type: activity\n    description: 写在外面\n    at: 2027-03-01T10:00\n    activity: {{ images: [m1, m2, m3, m4, m5, m6] }}\n  - id: never\n    theme: 空\n    weekly: {{ days: [mon], at: \"10:00\" }}\n    from: 2027-06-28\n",
-            crate::support::TERM
-        ),
-    );
-    let out = env.run(&["validate", "t.yaml"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let t = Test::new().schedule(format!(
+        "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: act\n    theme: 活动\n    type: activity\n    description: 写在外面\n    at: 2027-03-01T10:00\n    activity: {{ images: [m1, m2, m3, m4, m5, m6] }}\n  - id: never\n    theme: 空\n    weekly: {{ days: [mon], at: \"10:00\" }}\n    from: 2027-06-28\n"
+    ));
+    let out = t.run(&["validate", "t.yaml"]);
+    out.assert_code(0);
     for expected in [
         "`description` of activity `act` is sent as `activity_detail.description`",
         "activity `act` has 6 images; WeCom keeps the first 5",
@@ -257,14 +227,11 @@ fn lints_that_warn() {
             out.stderr
         );
     }
-    let plan = env.run(&[
-        "plan",
-        "t.yaml",
-        "--format",
-        "json",
-        "--now=2027-01-01T00:00:00Z",
-    ]);
-    let doc: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let plan = t.run_at(
+        "2027-01-01T00:00:00Z",
+        &["plan", "t.yaml", "--format", "json"],
+    );
+    let doc = plan.json();
     let images = doc["lives"][0]["request"]["activity_detail"]["image_list"]
         .as_array()
         .unwrap();
@@ -274,46 +241,28 @@ fn lints_that_warn() {
 
 #[test]
 fn more_creates_than_a_day_allows_is_warned() {
-    let env = Env::new();
     let times: Vec<String> = (0..96)
         .map(|i| format!("\"{:02}:{:02}\"", i / 4, (i % 4) * 15))
         .collect();
-    env.write(
-        "t.yaml",
-        format!(
-            "{}classes:\n  - id: many\n    theme: t\n    anchor: a\n    duration: 10m\n    weekly: {{ days: [mon, tue, wed, thu, fri, sat, sun], at: [{}] }}\n",
-            crate::support::TERM,
+    let out = Test::new()
+        .schedule(format!(
+            "{TERM}classes:\n  - id: many\n    theme: t\n    anchor: a\n    duration: 10m\n    weekly: {{ days: [mon, tue, wed, thu, fri, sat, sun], at: [{}] }}\n",
             times.join(", ")
-        ),
-    );
-    let out = env.run(&[
-        "plan",
-        "t.yaml",
-        "--format",
-        "csv",
-        "--now=2027-01-01T00:00:00Z",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("12096 lives to create; WeCom allows 10000 per app per day"),
-        "{}",
-        out.stderr
-    );
+        ))
+        .now("2027-01-01T00:00:00Z")
+        .run(&["plan", "t.yaml", "--format", "csv"]);
+    out.assert_code(0);
+    out.assert_stderr_contains("12096 lives to create; WeCom allows 10000 per app per day");
 }
 
 #[test]
 fn validate_checks_every_file_given() {
-    let dir = repo();
-    let out = run_in(
-        &dir,
-        &[
-            "validate",
-            "schedules/spring-2027.yaml",
-            "tests/data/broken/04-bad-date.yaml",
-        ],
-    );
-    assert_eq!(out.code, 3);
+    let out = Test::new().current_dir(repo()).run(&[
+        "validate",
+        "schedules/spring-2027.yaml",
+        "tests/data/broken/04-bad-date.yaml",
+    ]);
+    out.assert_code(3);
     assert!(out.stderr.contains("`schedules/spring-2027.yaml`: valid"));
     assert!(
         out.stderr
@@ -323,24 +272,16 @@ fn validate_checks_every_file_given() {
 
 #[test]
 fn quoted_csv_cells_read_as_excel_writes_them() {
-    let env = Env::new();
-    env.write(
-        "t.yaml",
-        format!("{}classes_from: [c.csv]\n", crate::support::TERM),
-    );
-    env.write(
-        "c.csv",
-        "id,theme,anchor,duration,days,at\nml,\"讲座 \"\"AI\"\", 第{n}讲\",z,1h,\"mon,wed\",19:00\n",
-    );
-    let out = env.run(&[
-        "plan",
-        "t.yaml",
-        "--format",
-        "json",
-        "--now=2027-01-01T00:00:00Z",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let out = Test::new()
+        .schedule(format!("{TERM}classes_from: [c.csv]\n"))
+        .file(
+            "c.csv",
+            "id,theme,anchor,duration,days,at\nml,\"讲座 \"\"AI\"\", 第{n}讲\",z,1h,\"mon,wed\",19:00\n",
+        )
+        .now("2027-01-01T00:00:00Z")
+        .run(&["plan", "t.yaml", "--format", "json"]);
+    out.assert_code(0);
+    let doc = out.json();
     assert_eq!(doc["lives"][0]["request"]["theme"], "讲座 \"AI\", 第1讲");
     assert_eq!(
         doc["lives"][1]["key"], "ml/2027-02-24",
