@@ -10,12 +10,11 @@ use jiff::civil::{Date, Weekday};
 use jiff::{Span, Timestamp, ToSpan};
 
 use super::state::SessionState;
-use crate::calendar::{Calendar, DayKind, monday_of};
+use crate::calendar::{Calendar, DayKind, RunsAs, Term, monday_of};
 use crate::ledger::LedgerState;
 use crate::plan::changes::drift;
 use crate::plan::changes::{Action, Change};
 use crate::plan::{Plan, PlannedLive, SkipReason, Skipped};
-use crate::schedule::{RunsAs, Term};
 
 const STYLE: &str = include_str!("html.css");
 
