@@ -3,6 +3,7 @@
 mod apply;
 mod converge;
 mod html;
+mod layers;
 mod ledger;
 mod plan;
 mod properties;
