@@ -10,10 +10,8 @@ use crate::calendar::{Calendar, DayKind};
 use crate::schedule::{
     ChangeAction, Class, LivingKind, Media, Problem, Recurrence, Schedule, Weekly,
 };
+use crate::wecom::limits::ACTIVITY_MAX_IMAGES;
 use crate::wecom::types::{ActivityDetail, CreateLiving};
-
-/// WeCom keeps the first five activity images.
-pub const MAX_IMAGES: usize = 5;
 
 /// A session the recurrence produced, before changes.
 struct Occurrence {
@@ -333,7 +331,12 @@ fn live(
             let a = class.activity.clone().unwrap_or_default();
             ActivityDetail {
                 description: a.description.or_else(|| class.description.clone()),
-                image_list: a.images.iter().take(MAX_IMAGES).map(media_ref).collect(),
+                image_list: a
+                    .images
+                    .iter()
+                    .take(ACTIVITY_MAX_IMAGES)
+                    .map(media_ref)
+                    .collect(),
             }
         }),
     };

@@ -3,16 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::expand::MAX_IMAGES;
 use super::live::Plan;
 use crate::schedule::{LivingKind, Problem, Schedule};
-
-pub const THEME_MAX_CHARS: usize = 20;
-pub const THEME_MAX_BYTES: usize = 60;
-pub const DESCRIPTION_MAX_CHARS: usize = 100;
-pub const DESCRIPTION_MAX_BYTES: usize = 300;
-/// WeCom's cap on lives created per app per day.
-pub const CREATES_PER_DAY: usize = 10_000;
+use crate::wecom::limits::{
+    ACTIVITY_MAX_IMAGES, CREATES_PER_DAY, DESCRIPTION_MAX_BYTES, DESCRIPTION_MAX_CHARS,
+    THEME_MAX_BYTES, THEME_MAX_CHARS,
+};
 /// Overlaps are reported up to this many, then counted.
 const MAX_OVERLAPS_SHOWN: usize = 10;
 
@@ -94,11 +90,11 @@ pub fn lint(schedule: &Schedule, plan: &mut Plan) {
             );
         }
         if let Some(a) = &class.activity {
-            if a.images.len() > MAX_IMAGES {
+            if a.images.len() > ACTIVITY_MAX_IMAGES {
                 plan.problems.push(
                     Problem::warning(
                         format!(
-                            "activity `{}` has {} images; WeCom keeps the first {MAX_IMAGES}",
+                            "activity `{}` has {} images; WeCom keeps the first {ACTIVITY_MAX_IMAGES}",
                             class.id,
                             a.images.len()
                         ),
@@ -183,11 +179,13 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
 
 /// More creates than WeCom allows in a day: the apply will need several days.
 pub fn lint_creates(creates: usize) -> Option<Problem> {
-    (creates > CREATES_PER_DAY).then(|| {
+    (creates > CREATES_PER_DAY as usize).then(|| {
         Problem::warning(
             format!("{creates} lives to create; WeCom allows {CREATES_PER_DAY} per app per day"),
             None,
         )
-        .help("apply with `--max-creates 10000` on successive days")
+        .help(format!(
+            "apply with `--max-creates {CREATES_PER_DAY}` on successive days"
+        ))
     })
 }

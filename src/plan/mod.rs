@@ -6,6 +6,6 @@ mod lint;
 mod live;
 pub mod render;
 
-pub use expand::{MAX_IMAGES, expand, fill_theme, fmt_local, media_ref};
+pub use expand::{expand, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};

@@ -21,11 +21,10 @@ use super::state::{SimLive, TokenInfo};
 use super::stats::SimStats;
 use super::validate;
 use crate::wecom::errcode::*;
+use crate::wecom::limits::{IMAGE_MAX_BYTES, LIVINGID_PAGE_MAX};
 use crate::wecom::types::{CreateLiving, LivingInfo, UserLivingIdsRequest, status};
 
 type Params = Query<HashMap<String, String>>;
-
-const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 pub(crate) async fn stats(State(sim): State<Arc<Sim>>) -> Json<SimStats> {
     Json(sim.stats())
@@ -284,8 +283,8 @@ pub(crate) async fn user_livingids(
                 return Outcome::Err(code);
             }
             let limit = match body.limit {
-                0 => 100,
-                n @ 1..=100 => n as usize,
+                0 => LIVINGID_PAGE_MAX as usize,
+                n @ 1..=LIVINGID_PAGE_MAX => n as usize,
                 _ => return Outcome::Err(INVALID_PARAMETER),
             };
             let offset = match body.cursor.as_str() {
@@ -335,7 +334,7 @@ pub(crate) async fn upload(
                 Some(bytes) if !bytes.is_empty() => bytes,
                 _ => return Outcome::Err(EMPTY_MEDIA),
             };
-            if bytes.len() > MAX_IMAGE_BYTES {
+            if bytes.len() > IMAGE_MAX_BYTES {
                 return Outcome::Err(INVALID_IMAGE_SIZE);
             }
             if !(bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF")) {
