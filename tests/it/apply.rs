@@ -150,10 +150,10 @@ impl Term {
         for live in &lives {
             per_session
                 .entry((
-                    &live.anchor_userid,
-                    &live.theme,
-                    live.living_start,
-                    live.living_duration,
+                    &live.request.anchor_userid,
+                    &live.request.theme,
+                    live.request.living_start,
+                    live.request.living_duration,
                 ))
                 .or_default()
                 .push(live);
@@ -186,7 +186,11 @@ impl Term {
                 .find(|l| l.livingid == id)
                 .unwrap_or_else(|| panic!("`{}`: `{id}` is not a live", session.key));
             assert_eq!(
-                (&live.anchor_userid, &live.theme, live.living_start),
+                (
+                    &live.request.anchor_userid,
+                    &live.request.theme,
+                    live.request.living_start
+                ),
                 (&r.anchor_userid, &r.theme, r.living_start),
                 "`{}` names another session's live",
                 session.key
@@ -645,7 +649,7 @@ async fn a_permanent_error_fails_that_live_and_the_batch_goes_on() {
     assert_eq!(report["created"], term.future().len() - bad.len());
     assert!(out.stderr.contains("40003"), "{}", out.stderr);
     let lives = term.sim.lives();
-    assert!(lives.iter().all(|l| l.anchor_userid != "t2"));
+    assert!(lives.iter().all(|l| l.request.anchor_userid != "t2"));
     assert_eq!(lives.len(), term.future().len() - bad.len());
 }
 

@@ -275,7 +275,12 @@ async fn media_is_checked_expires_after_three_days_and_images_are_cut_to_five() 
     }));
     assert_eq!(errcode(&h.create(&token, activity.clone()).await), 0);
     let lives = h.sim.lives();
-    let images = &lives[0].activity_detail.as_ref().unwrap().image_list;
+    let images = &lives[0]
+        .request
+        .activity_detail
+        .as_ref()
+        .unwrap()
+        .image_list;
     assert_eq!(images.len(), 5);
 
     // Three days later the media id is gone; a fresh token is needed too.
@@ -715,7 +720,7 @@ async fn test_hooks_change_lives_behind_the_clients_back() {
         .to_owned();
     assert!(
         h.sim
-            .modify_live(&id, |live| live.theme = "被人改了".to_owned())
+            .modify_live(&id, |live| live.request.theme = "被人改了".to_owned())
     );
     assert_eq!(
         h.info(&token, &id).await["living_info"]["theme"],
