@@ -164,7 +164,7 @@ impl SimServer {
     /// Cancels a live behind the client's back, as a person in the WeCom admin would.
     pub fn cancel_live(&self, livingid: &str) -> bool {
         self.modify_live(livingid, |live| {
-            live.status = crate::wecom::status::CANCELLED
+            live.status = crate::wecom::types::status::CANCELLED
         })
     }
 

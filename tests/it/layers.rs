@@ -14,19 +14,30 @@ use std::path::{Path, PathBuf};
 /// An entry allows that path and everything under it: `wecom::types` allows
 /// `crate::wecom::types::status`, not `crate::wecom::Client`.
 const ALLOWED: &[(&str, &[&str])] = &[
-    // The bottom: what a term's days are, and what WeCom accepts.
+    // The bottom: the term's days, the WeCom API, exit codes.
     ("calendar", &[]),
     ("wecom", &[]),
     ("exit_codes", &[]),
     ("ledger", &["wecom::types"]),
     ("schedule", &["calendar", "wecom::types", "wecom::limits"]),
-    ("plan", &["schedule", "calendar", "ledger", "wecom"]),
+    // Planning is plain synchronous code: WeCom's shapes and limits, never its client.
+    (
+        "plan",
+        &[
+            "schedule",
+            "calendar",
+            "ledger",
+            "wecom::types",
+            "wecom::limits",
+        ],
+    ),
     // Diagnostics render a schedule's problems; logging asks it about colour.
     ("diagnostics", &["schedule"]),
     ("logging", &["diagnostics"]),
     // The progress bar hands itself to the logger so log lines print above it.
     ("apply", &["plan", "ledger", "wecom", "schedule", "logging"]),
-    ("sim", &["wecom"]),
+    // The simulator speaks the API from the other side: shapes, errcodes, limits.
+    ("sim", &["wecom::types", "wecom::errcode", "wecom::limits"]),
     // The top, where a command line meets the engine.
     ("commands", &["*"]),
     ("cli", &["*"]),
