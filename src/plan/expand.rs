@@ -41,6 +41,7 @@ pub fn expand(schedule: &Schedule) -> Plan {
     plan
 }
 
+/// A class's sessions, numbered and keyed in recurrence order, after the changes naming them.
 fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
     let before = plan.lives.len();
     let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();

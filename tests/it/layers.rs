@@ -112,7 +112,7 @@ fn paths_are_read_through_groups_supers_and_inline_modules() {
             use super::*;
         }
     "#;
-    let found: Vec<(usize, String)> = paths(src, &["commands".into()]).collect();
+    let found = paths(src, &["commands".into()]);
     let targets: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
     assert_eq!(
         targets,
@@ -195,7 +195,7 @@ fn module_path(rel: &Path) -> Vec<String> {
 }
 
 /// Paths that leave `module` for the crate root, as `(line, path from the root)`.
-fn paths<'s>(src: &'s str, module: &[String]) -> impl Iterator<Item = (usize, String)> + 's {
+fn paths(src: &str, module: &[String]) -> Vec<(usize, String)> {
     let tokens = tokens(&blank(src));
     let mut found = Vec::new();
     // Inline `mod name { … }` blocks: `super` in them climbs from there.
@@ -237,7 +237,7 @@ fn paths<'s>(src: &'s str, module: &[String]) -> impl Iterator<Item = (usize, St
         }
         i += 1;
     }
-    found.into_iter()
+    found
 }
 
 fn next_is(tokens: &[(usize, String)], i: usize, what: &str) -> bool {
