@@ -2,7 +2,6 @@
 //! value, what was expected, and a help line. Colour only on a terminal without `NO_COLOR`.
 
 use std::fmt;
-use std::io::IsTerminal;
 use std::sync::Arc;
 
 use miette::{
@@ -12,6 +11,7 @@ use miette::{
 
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
+pub use crate::logging::use_color;
 use crate::schedule::{Problem, Problems, Severity, Sources};
 
 struct Rendered<'a> {
@@ -87,11 +87,6 @@ impl Diagnostic for Rendered<'_> {
         let span = LabeledSpan::new(self.problem.label.clone(), origin.offset, origin.len);
         Some(Box::new(std::iter::once(span)))
     }
-}
-
-/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset.
-pub fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 fn handler(color: bool) -> GraphicalReportHandler {

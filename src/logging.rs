@@ -31,7 +31,7 @@ pub fn init() {
         .with_writer(AroundBar)
         .without_time()
         .with_target(false)
-        .with_ansi(crate::diagnostics::use_color())
+        .with_ansi(use_color())
         .try_init();
 }
 
@@ -69,4 +69,10 @@ impl Drop for Line {
             None => write(),
         }
     }
+}
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }

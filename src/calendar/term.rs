@@ -2,7 +2,7 @@
 
 use jiff::civil::{Date, Weekday};
 
-use crate::schedule::{Holiday, RunsAs, Term};
+use super::model::{Holiday, RunsAs, Term};
 
 /// What a calendar day is, as far as the timetable goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub fn monday_of(date: Date) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::Workday;
+    use crate::calendar::Workday;
     use jiff::civil::date;
     use jiff::tz::TimeZone;
 

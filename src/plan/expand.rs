@@ -8,118 +8,170 @@ use jiff::tz::TimeZone;
 use super::live::{Plan, PlannedLive, SkipReason, Skipped};
 use crate::calendar::{Calendar, DayKind};
 use crate::schedule::{
-    ChangeAction, Class, LivingKind, Media, Problem, Recurrence, Schedule, Weekly,
+    Change, ChangeAction, Class, LivingKind, Media, Problem, Recurrence, RuleSpec, Schedule, Weekly,
 };
+use crate::wecom::limits::ACTIVITY_MAX_IMAGES;
 use crate::wecom::types::{ActivityDetail, CreateLiving};
-
-/// WeCom keeps the first five activity images.
-pub const MAX_IMAGES: usize = 5;
 
 /// A session the recurrence produced, before changes.
 struct Occurrence {
     at: DateTime,
 }
 
+/// A session after the changes that name it: when, by whom, and what moved.
+struct Session {
+    at: DateTime,
+    anchor: String,
+    notes: Vec<String>,
+}
+
 /// Expands every class of `schedule` into sessions, sorted by start then key.
 pub fn expand(schedule: &Schedule) -> Plan {
     let cal = Calendar::new(&schedule.term);
     let mut plan = Plan::default();
-    let mut changes: HashMap<(&str, Date), Vec<usize>> = HashMap::new();
-    for (i, c) in schedule.changes.iter().enumerate() {
-        changes
-            .entry((c.class.as_str(), c.date))
-            .or_default()
-            .push(i);
-    }
-    let mut used_changes = vec![false; schedule.changes.len()];
+    let mut changes = Changes::new(&schedule.changes);
     for class in &schedule.classes {
-        let occurrences = occurrences(class, &cal, &mut plan);
-        let before = plan.lives.len();
-        let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();
-        for (i, occ) in occurrences.into_iter().enumerate() {
-            let date = occ.at.date();
-            let nth = per_date.entry(date).or_insert(0);
-            *nth += 1;
-            let key = if *nth == 1 {
-                format!("{}/{date}", class.id)
-            } else {
-                format!("{}/{date}#{nth}", class.id)
-            };
-            let mut at = occ.at;
-            let mut anchor = class.anchor.clone();
-            let mut notes = Vec::new();
-            if let Some(list) = changes.get(&(class.id.as_str(), date)) {
-                let mut cancelled = false;
-                for &index in list {
-                    used_changes[index] = true;
-                    let change = &schedule.changes[index];
-                    match &change.action {
-                        ChangeAction::Cancel => cancelled = true,
-                        ChangeAction::Edit { move_to, anchor: a } => {
-                            if let Some(to) = move_to {
-                                if !cal.contains(to.date()) {
-                                    plan.problems.push(
-                                        Problem::error(
-                                            format!("`{key}` is moved to {to}, outside the term"),
-                                            Some(change.origin),
-                                        )
-                                        .label("this change")
-                                        .help("move it within `term.start` … `term.end`, or widen the term"),
-                                    );
-                                }
-                                notes.push(format!("moved from {}", fmt_local(occ.at)));
-                                at = *to;
-                            }
-                            if let Some(a) = a {
-                                notes.push(format!("anchor changed from {anchor}"));
-                                anchor = a.clone();
-                            }
-                        }
-                    }
-                }
-                if cancelled {
-                    plan.skipped.push(Skipped {
-                        class: class.id.clone(),
-                        date,
-                        reason: SkipReason::Cancelled,
-                    });
-                    continue;
-                }
-            }
-            let live = live(class, &cal, key, i as u32 + 1, date, at, anchor, notes);
-            plan.lives.push(live);
-        }
-        if plan.lives.len() == before {
-            plan.problems.push(
-                Problem::warning(
-                    format!("class `{}` has no session", class.id),
-                    Some(class.origin),
-                )
-                .label("expands to nothing")
-                .help("check its days, weeks, from/until and the term's dates"),
-            );
-        }
+        expand_class(class, &cal, &mut changes, &mut plan);
     }
-    for (change, used) in schedule.changes.iter().zip(used_changes) {
-        if !used && schedule.classes.iter().any(|c| c.id == change.class) {
-            plan.problems.push(
-                Problem::warning(
-                    format!(
-                        "class `{}` has no session on {} to change",
-                        change.class, change.date
-                    ),
-                    Some(change.origin),
-                )
-                .label("this change matches nothing")
-                .help("a change names a session by its original date"),
-            );
-        }
-    }
+    changes.warn_unused(&schedule.classes, &mut plan);
     plan.lives
         .sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
     plan.skipped
         .sort_by(|a, b| (a.date, &a.class).cmp(&(b.date, &b.class)));
     plan
+}
+
+/// A class's sessions, numbered and keyed in recurrence order, after the changes naming them.
+fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
+    let before = plan.lives.len();
+    let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();
+    for (i, occ) in occurrences(class, cal, plan).into_iter().enumerate() {
+        let date = occ.at.date();
+        let nth = per_date.entry(date).or_insert(0);
+        *nth += 1;
+        let key = if *nth == 1 {
+            format!("{}/{date}", class.id)
+        } else {
+            format!("{}/{date}#{nth}", class.id)
+        };
+        let Some(session) = changes.apply(class, &key, occ, cal, plan) else {
+            plan.skipped.push(Skipped {
+                class: class.id.clone(),
+                date,
+                reason: SkipReason::Cancelled,
+            });
+            continue;
+        };
+        let live = live(class, cal, key, i as u32 + 1, date, session);
+        plan.lives.push(live);
+    }
+    if plan.lives.len() == before {
+        plan.problems.push(
+            Problem::warning(
+                format!("class `{}` has no session", class.id),
+                Some(class.origin),
+            )
+            .label("expands to nothing")
+            .help("check its days, weeks, from/until and the term's dates"),
+        );
+    }
+}
+
+/// The schedule's one-off changes, by the session they name, and which have named one.
+struct Changes<'s> {
+    all: &'s [Change],
+    by_session: HashMap<(&'s str, Date), Vec<usize>>,
+    used: Vec<bool>,
+}
+
+impl<'s> Changes<'s> {
+    fn new(all: &'s [Change]) -> Self {
+        let mut by_session: HashMap<(&str, Date), Vec<usize>> = HashMap::new();
+        for (i, c) in all.iter().enumerate() {
+            by_session
+                .entry((c.class.as_str(), c.date))
+                .or_default()
+                .push(i);
+        }
+        Self {
+            all,
+            by_session,
+            used: vec![false; all.len()],
+        }
+    }
+
+    /// The session `occ` after every change naming it, or `None` if one cancels it.
+    fn apply(
+        &mut self,
+        class: &Class,
+        key: &str,
+        occ: Occurrence,
+        cal: &Calendar<'_>,
+        plan: &mut Plan,
+    ) -> Option<Session> {
+        let mut session = Session {
+            at: occ.at,
+            anchor: class.anchor.clone(),
+            notes: Vec::new(),
+        };
+        let Some(list) = self.by_session.get(&(class.id.as_str(), occ.at.date())) else {
+            return Some(session);
+        };
+        let mut cancelled = false;
+        for &index in list {
+            self.used[index] = true;
+            let change = &self.all[index];
+            match &change.action {
+                ChangeAction::Cancel => cancelled = true,
+                ChangeAction::Edit { move_to, anchor } => {
+                    if let Some(to) = move_to {
+                        if !cal.contains(to.date()) {
+                            plan.problems.push(
+                                Problem::error(
+                                    format!("`{key}` is moved to {to}, outside the term"),
+                                    Some(change.origin),
+                                )
+                                .label("this change")
+                                .help(
+                                    "move it within `term.start` … `term.end`, or widen the term",
+                                ),
+                            );
+                        }
+                        session
+                            .notes
+                            .push(format!("moved from {}", fmt_local(occ.at)));
+                        session.at = *to;
+                    }
+                    if let Some(a) = anchor {
+                        session
+                            .notes
+                            .push(format!("anchor changed from {}", session.anchor));
+                        session.anchor = a.clone();
+                    }
+                }
+            }
+        }
+        (!cancelled).then_some(session)
+    }
+
+    /// A change that named no session of a class that exists was probably meant for one.
+    fn warn_unused(self, classes: &[Class], plan: &mut Plan) {
+        for (change, used) in self.all.iter().zip(self.used) {
+            if !used && classes.iter().any(|c| c.id == change.class) {
+                plan.problems.push(
+                    Problem::warning(
+                        format!(
+                            "class `{}` has no session on {} to change",
+                            change.class, change.date
+                        ),
+                        Some(change.origin),
+                    )
+                    .label("this change matches nothing")
+                    .help("a change names a session by its original date"),
+                );
+            }
+        }
+    }
 }
 
 /// The sessions a class's recurrence gives inside the term, after holidays, skips
@@ -128,6 +180,29 @@ fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurr
     let term = cal.term;
     let from = class.bounds.from.map_or(term.start, |f| f.max(term.start));
     let until = class.bounds.until.map_or(term.end, |u| u.min(term.end));
+    let mut out = match &class.recurrence {
+        Recurrence::Weekly(weekly) => weekly_dates(class, weekly, cal, (from, until), plan),
+        Recurrence::Dates(list) => {
+            let mut list = list.clone();
+            list.sort();
+            dated(class, cal, list, (from, until), true, plan)
+        }
+        Recurrence::Rule(rule) => rule_dates(class, rule, cal, (from, until), plan),
+    };
+    if let Some(count) = class.bounds.count {
+        out.truncate(count as usize);
+    }
+    out
+}
+
+/// Walks the days from `from` to `until`, keeping those the class meets on.
+fn weekly_dates(
+    class: &Class,
+    weekly: &Weekly,
+    cal: &Calendar<'_>,
+    (from, until): (Date, Date),
+    plan: &mut Plan,
+) -> Vec<Occurrence> {
     let mut out = Vec::new();
     let skip = |date: Date, reason: SkipReason, plan: &mut Plan| {
         plan.skipped.push(Skipped {
@@ -136,75 +211,75 @@ fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurr
             reason,
         });
     };
-    match &class.recurrence {
-        Recurrence::Weekly(weekly) => {
-            let first_week = cal.week_of(from);
-            let mut date = from;
-            while date <= until {
-                let meets = |weekday, week| meets(weekly, weekday, week, first_week);
-                match cal.day(date) {
-                    DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
-                        if class.bounds.skip.contains(&date) {
-                            skip(date, SkipReason::Skipped, plan);
-                        } else {
-                            for t in &weekly.at {
-                                out.push(Occurrence {
-                                    at: date.to_datetime(*t),
-                                });
-                            }
-                        }
+    let first_week = cal.week_of(from);
+    let meets = |weekday, week| meets(weekly, weekday, week, first_week);
+    let mut date = from;
+    while date <= until {
+        match cal.day(date) {
+            DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
+                if class.bounds.skip.contains(&date) {
+                    skip(date, SkipReason::Skipped, plan);
+                } else {
+                    for t in &weekly.at {
+                        out.push(Occurrence {
+                            at: date.to_datetime(*t),
+                        });
                     }
-                    DayKind::Holiday(h) if meets(date.weekday(), cal.week_of(date)) => {
-                        skip(date, SkipReason::Holiday(h.name.clone()), plan);
-                    }
-                    _ => {}
                 }
-                let Some(next) = date.tomorrow().ok() else {
-                    break;
-                };
-                date = next;
             }
-        }
-        Recurrence::Dates(list) => {
-            let mut list = list.clone();
-            list.sort();
-            out = dated(class, cal, list, (from, until), true, plan);
-        }
-        Recurrence::Rule(rule) => {
-            if let Some(tzid) = rule.spec.tzid.as_deref().filter(|t| *t != term.tz_name) {
-                plan.problems.push(
-                    Problem::error(
-                        format!(
-                            "the `rrule` of `{}` is in `{tzid}`, the term in `{}`",
-                            class.id, term.tz_name
-                        ),
-                        Some(rule.origin),
-                    )
-                    .label("TZID differs from `term.timezone`")
-                    .help("write DTSTART in the term's zone, or drop its TZID"),
-                );
-                return out;
+            DayKind::Holiday(h) if meets(date.weekday(), cal.week_of(date)) => {
+                skip(date, SkipReason::Holiday(h.name.clone()), plan);
             }
-            let limit = until.to_datetime(jiff::civil::Time::MAX);
-            match rule.spec.occurrences(&term.tz, limit) {
-                Ok(list) => out = dated(class, cal, list, (from, until), false, plan),
-                Err(err) => plan.problems.push(
-                    Problem::error(
-                        format!(
-                            "cannot expand the `rrule` of `{}`: {}",
-                            class.id, err.message
-                        ),
-                        Some(rule.origin),
-                    )
-                    .label("this rule"),
-                ),
-            }
+            _ => {}
         }
-    }
-    if let Some(count) = class.bounds.count {
-        out.truncate(count as usize);
+        let Some(next) = date.tomorrow().ok() else {
+            break;
+        };
+        date = next;
     }
     out
+}
+
+/// A rule's occurrences up to `until`, if it is in the term's zone and expands.
+fn rule_dates(
+    class: &Class,
+    rule: &RuleSpec,
+    cal: &Calendar<'_>,
+    (from, until): (Date, Date),
+    plan: &mut Plan,
+) -> Vec<Occurrence> {
+    let term = cal.term;
+    if let Some(tzid) = rule.spec.tzid.as_deref().filter(|t| *t != term.tz_name) {
+        plan.problems.push(
+            Problem::error(
+                format!(
+                    "the `rrule` of `{}` is in `{tzid}`, the term in `{}`",
+                    class.id, term.tz_name
+                ),
+                Some(rule.origin),
+            )
+            .label("TZID differs from `term.timezone`")
+            .help("write DTSTART in the term's zone, or drop its TZID"),
+        );
+        return Vec::new();
+    }
+    let limit = until.to_datetime(jiff::civil::Time::MAX);
+    match rule.spec.occurrences(&term.tz, limit) {
+        Ok(list) => dated(class, cal, list, (from, until), false, plan),
+        Err(err) => {
+            plan.problems.push(
+                Problem::error(
+                    format!(
+                        "cannot expand the `rrule` of `{}`: {}",
+                        class.id, err.message
+                    ),
+                    Some(rule.origin),
+                )
+                .label("this rule"),
+            );
+            Vec::new()
+        }
+    }
 }
 
 /// Sessions at given local times (explicit `dates`, or a rule's occurrences),
@@ -283,20 +358,19 @@ fn meets(weekly: &Weekly, weekday: jiff::civil::Weekday, week: i32, first_week: 
         && (week - first_week).rem_euclid(weekly.every) == 0
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site, each argument distinct"
-)]
 fn live(
     class: &Class,
     cal: &Calendar<'_>,
     key: String,
     n: u32,
     original_date: Date,
-    at: DateTime,
-    anchor: String,
-    mut notes: Vec<String>,
+    session: Session,
 ) -> PlannedLive {
+    let Session {
+        at,
+        anchor,
+        mut notes,
+    } = session;
     let tz = &cal.term.tz;
     let start = to_zoned(tz, at, &mut notes);
     let date = start.date();
@@ -333,7 +407,12 @@ fn live(
             let a = class.activity.clone().unwrap_or_default();
             ActivityDetail {
                 description: a.description.or_else(|| class.description.clone()),
-                image_list: a.images.iter().take(MAX_IMAGES).map(media_ref).collect(),
+                image_list: a
+                    .images
+                    .iter()
+                    .take(ACTIVITY_MAX_IMAGES)
+                    .map(media_ref)
+                    .collect(),
             }
         }),
     };

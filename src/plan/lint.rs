@@ -3,125 +3,153 @@
 
 use std::collections::BTreeMap;
 
-use super::expand::MAX_IMAGES;
-use super::live::Plan;
-use crate::schedule::{LivingKind, Problem, Schedule};
+use super::live::{Plan, PlannedLive};
+use crate::schedule::{Class, LivingKind, Problem, Schedule};
+use crate::wecom::limits::{
+    ACTIVITY_MAX_IMAGES, CREATES_PER_DAY, DESCRIPTION_MAX_BYTES, DESCRIPTION_MAX_CHARS,
+    THEME_MAX_BYTES, THEME_MAX_CHARS,
+};
 
-pub const THEME_MAX_CHARS: usize = 20;
-pub const THEME_MAX_BYTES: usize = 60;
-pub const DESCRIPTION_MAX_CHARS: usize = 100;
-pub const DESCRIPTION_MAX_BYTES: usize = 300;
-/// WeCom's cap on lives created per app per day.
-pub const CREATES_PER_DAY: usize = 10_000;
 /// Overlaps are reported up to this many, then counted.
 const MAX_OVERLAPS_SHOWN: usize = 10;
 
+/// Adds the plan's problems, class by class in schedule order, then the overlaps.
 pub fn lint(schedule: &Schedule, plan: &mut Plan) {
-    // The first session of each class whose filled-in theme is too long.
-    let mut long_themes: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, l) in plan.lives.iter().enumerate() {
-        if l.theme.chars().count() > THEME_MAX_CHARS || l.theme.len() > THEME_MAX_BYTES {
-            long_themes.entry(l.class.as_str()).or_insert(i);
-        }
-    }
-    let long_themes: BTreeMap<String, usize> = long_themes
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let long_themes = first_long_theme(plan);
     for class in &schedule.classes {
-        if let Some(long) = long_themes.get(&class.id).map(|&i| &plan.lives[i]) {
-            plan.problems.push(
-                Problem::error(
-                    format!(
-                        "theme of `{}` is too long: `{}` has {} characters, {} bytes",
-                        long.key,
-                        long.theme,
-                        long.theme.chars().count(),
-                        long.theme.len()
-                    ),
-                    Some(class.origin),
-                )
-                .label("in this class")
-                .help(format!(
-                    "WeCom rejects themes over {THEME_MAX_CHARS} characters or {THEME_MAX_BYTES} bytes (after `{{n}}`, `{{week}}`, `{{date}}` are filled)"
-                )),
-            );
-        }
-        let description = if class.kind == LivingKind::Activity {
-            class
-                .activity
-                .as_ref()
-                .and_then(|a| a.description.clone())
-                .or_else(|| class.description.clone())
-        } else {
-            class.description.clone()
-        };
-        if let Some(d) = description
-            && (d.chars().count() > DESCRIPTION_MAX_CHARS || d.len() > DESCRIPTION_MAX_BYTES)
-        {
-            plan.problems.push(
-                    Problem::error(
-                        format!(
-                            "description of `{}` is too long: {} characters, {} bytes",
-                            class.id,
-                            d.chars().count(),
-                            d.len()
-                        ),
-                        Some(class.origin),
-                    )
-                    .label("in this class")
-                    .help(format!(
-                        "WeCom rejects descriptions over {DESCRIPTION_MAX_CHARS} characters or {DESCRIPTION_MAX_BYTES} bytes"
-                    )),
-                );
-        }
-        if class.kind == LivingKind::Activity && class.description.is_some() {
-            let has_own = class
-                .activity
-                .as_ref()
-                .is_some_and(|a| a.description.is_some());
-            plan.problems.push(
-                Problem::warning(
-                    if has_own {
-                        format!("`description` of activity `{}` is not sent: activity lives take `activity.description`", class.id)
-                    } else {
-                        format!("`description` of activity `{}` is sent as `activity_detail.description`", class.id)
-                    },
-                    Some(class.origin),
-                )
-                .label("an activity live (type 4)")
-                .help("write it as `activity: { description: … }`"),
-            );
-        }
-        if let Some(a) = &class.activity {
-            if a.images.len() > MAX_IMAGES {
-                plan.problems.push(
-                    Problem::warning(
-                        format!(
-                            "activity `{}` has {} images; WeCom keeps the first {MAX_IMAGES}",
-                            class.id,
-                            a.images.len()
-                        ),
-                        Some(class.origin),
-                    )
-                    .label("in this class"),
-                );
-            }
-            if class.kind != LivingKind::Activity {
-                plan.problems.push(
-                    Problem::warning(
-                        format!(
-                            "`activity` of `{}` is ignored: it is not an activity live",
-                            class.id
-                        ),
-                        Some(class.origin),
-                    )
-                    .help("set `type: activity` to send the cover, share image and details"),
-                );
-            }
+        let theme = long_themes
+            .get(&class.id)
+            .map(|&i| long_theme(class, &plan.lives[i]));
+        let found = theme
+            .into_iter()
+            .chain(long_description(class))
+            .chain(activity_description(class))
+            .chain(activity_section(class));
+        for problem in found {
+            plan.problems.push(problem);
         }
     }
     overlaps(schedule, plan);
+}
+
+fn too_long(text: &str, max_chars: usize, max_bytes: usize) -> bool {
+    text.chars().count() > max_chars || text.len() > max_bytes
+}
+
+/// The first session of each class whose filled-in theme is too long, by class id.
+///
+/// A template's placeholders grow with `{n}` and `{date}`, so one session in the
+/// middle of the term may be the first to overflow; one problem per class is enough.
+fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
+    let mut first = BTreeMap::new();
+    for (i, l) in plan.lives.iter().enumerate() {
+        if too_long(&l.theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
+            first.entry(l.class.clone()).or_insert(i);
+        }
+    }
+    first
+}
+
+fn long_theme(class: &Class, long: &PlannedLive) -> Problem {
+    Problem::error(
+        format!(
+            "theme of `{}` is too long: `{}` has {} characters, {} bytes",
+            long.key,
+            long.theme,
+            long.theme.chars().count(),
+            long.theme.len()
+        ),
+        Some(class.origin),
+    )
+    .label("in this class")
+    .help(format!(
+        "WeCom rejects themes over {THEME_MAX_CHARS} characters or {THEME_MAX_BYTES} bytes (after `{{n}}`, `{{week}}`, `{{date}}` are filled)"
+    ))
+}
+
+/// Checks the description that is sent: an activity live's own, else the class's.
+fn long_description(class: &Class) -> Option<Problem> {
+    let description = if class.kind == LivingKind::Activity {
+        class
+            .activity
+            .as_ref()
+            .and_then(|a| a.description.as_ref())
+            .or(class.description.as_ref())
+    } else {
+        class.description.as_ref()
+    }?;
+    too_long(description, DESCRIPTION_MAX_CHARS, DESCRIPTION_MAX_BYTES).then(|| {
+        Problem::error(
+            format!(
+                "description of `{}` is too long: {} characters, {} bytes",
+                class.id,
+                description.chars().count(),
+                description.len()
+            ),
+            Some(class.origin),
+        )
+        .label("in this class")
+        .help(format!(
+            "WeCom rejects descriptions over {DESCRIPTION_MAX_CHARS} characters or {DESCRIPTION_MAX_BYTES} bytes"
+        ))
+    })
+}
+
+/// WeCom ignores `description` on an activity live, so say where the text went.
+fn activity_description(class: &Class) -> Option<Problem> {
+    if class.kind != LivingKind::Activity || class.description.is_none() {
+        return None;
+    }
+    let has_own = class
+        .activity
+        .as_ref()
+        .is_some_and(|a| a.description.is_some());
+    Some(
+        Problem::warning(
+            if has_own {
+                format!("`description` of activity `{}` is not sent: activity lives take `activity.description`", class.id)
+            } else {
+                format!("`description` of activity `{}` is sent as `activity_detail.description`", class.id)
+            },
+            Some(class.origin),
+        )
+        .label("an activity live (type 4)")
+        .help("write it as `activity: { description: … }`"),
+    )
+}
+
+/// What of an `activity:` section WeCom would drop: extra images, or all of it.
+fn activity_section(class: &Class) -> Vec<Problem> {
+    let Some(a) = &class.activity else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    if a.images.len() > ACTIVITY_MAX_IMAGES {
+        problems.push(
+            Problem::warning(
+                format!(
+                    "activity `{}` has {} images; WeCom keeps the first {ACTIVITY_MAX_IMAGES}",
+                    class.id,
+                    a.images.len()
+                ),
+                Some(class.origin),
+            )
+            .label("in this class"),
+        );
+    }
+    if class.kind != LivingKind::Activity {
+        problems.push(
+            Problem::warning(
+                format!(
+                    "`activity` of `{}` is ignored: it is not an activity live",
+                    class.id
+                ),
+                Some(class.origin),
+            )
+            .help("set `type: activity` to send the cover, share image and details"),
+        );
+    }
+    problems
 }
 
 /// Two sessions of one anchor at the same time cannot both be given.
@@ -183,11 +211,13 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
 
 /// More creates than WeCom allows in a day: the apply will need several days.
 pub fn lint_creates(creates: usize) -> Option<Problem> {
-    (creates > CREATES_PER_DAY).then(|| {
+    (creates > CREATES_PER_DAY as usize).then(|| {
         Problem::warning(
             format!("{creates} lives to create; WeCom allows {CREATES_PER_DAY} per app per day"),
             None,
         )
-        .help("apply with `--max-creates 10000` on successive days")
+        .help(format!(
+            "apply with `--max-creates {CREATES_PER_DAY}` on successive days"
+        ))
     })
 }

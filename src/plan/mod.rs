@@ -8,7 +8,7 @@ mod pipeline;
 pub mod render;
 pub mod status;
 
-pub use expand::{MAX_IMAGES, expand, fill_theme, fmt_local, media_ref};
+pub use expand::{expand, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
 pub use pipeline::{PlannedTerm, plan_term, review};

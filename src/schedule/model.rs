@@ -1,9 +1,11 @@
 //! The schedule as the planner sees it: validated, defaults applied, every value typed.
 
 use jiff::civil::{Date, DateTime, Time, Weekday};
-use jiff::tz::TimeZone;
 
 use super::source::{Origin, Sources};
+
+// The term's dates belong to the calendar; readers and planners still find them here.
+pub use crate::calendar::{Holiday, RunsAs, Term, Workday};
 
 /// One term: its calendar, its classes and the one-off changes to single sessions.
 #[derive(Debug, Clone)]
@@ -12,40 +14,6 @@ pub struct Schedule {
     pub classes: Vec<Class>,
     pub changes: Vec<Change>,
     pub sources: Sources,
-}
-
-#[derive(Debug, Clone)]
-pub struct Term {
-    pub name: String,
-    pub tz_name: String,
-    pub tz: TimeZone,
-    pub start: Date,
-    pub end: Date,
-    pub holidays: Vec<Holiday>,
-    pub workdays: Vec<Workday>,
-}
-
-/// Days with no sessions, `from` to `to` inclusive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holiday {
-    pub from: Date,
-    pub to: Date,
-    pub name: Option<String>,
-}
-
-/// 调休: a day that runs another day's timetable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workday {
-    pub date: Date,
-    pub runs: RunsAs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunsAs {
-    /// The timetable of this weekday, in the make-up day's own teaching week.
-    Weekday(Weekday),
-    /// The timetable of that date, in that date's teaching week (odd/even follow it).
-    Date(Date),
 }
 
 /// The five kinds of live WeCom knows, numbered as the API numbers them.

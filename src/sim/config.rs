@@ -8,6 +8,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::error::InvalidSimConfig;
+use crate::wecom::limits;
 
 /// Settings of one simulator run.
 #[derive(Clone)]
@@ -42,8 +43,8 @@ impl Default for SimConfig {
             users: None,
             token_ttl: Duration::from_secs(7200),
             now: None,
-            per_minute_limit: 10_000,
-            creates_per_day: 10_000,
+            per_minute_limit: limits::CALLS_PER_MINUTE,
+            creates_per_day: limits::CREATES_PER_DAY,
             max_concurrent: None,
             faults: Faults::default(),
             state_file: None,

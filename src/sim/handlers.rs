@@ -21,11 +21,10 @@ use super::state::{SimLive, TokenInfo};
 use super::stats::SimStats;
 use super::validate;
 use crate::wecom::errcode::*;
+use crate::wecom::limits::{IMAGE_MAX_BYTES, LIVINGID_PAGE_MAX};
 use crate::wecom::types::{CreateLiving, LivingInfo, UserLivingIdsRequest, status};
 
 type Params = Query<HashMap<String, String>>;
-
-const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 pub(crate) async fn stats(State(sim): State<Arc<Sim>>) -> Json<SimStats> {
     Json(sim.stats())
@@ -99,16 +98,7 @@ pub(crate) async fn create(
             let livingid = world.new_livingid();
             world.insert(SimLive {
                 livingid: livingid.clone(),
-                anchor_userid: body.anchor_userid,
-                theme: body.theme,
-                living_start: body.living_start,
-                living_duration: body.living_duration,
-                living_type: body.living_type,
-                description: body.description,
-                remind_time: body.remind_time,
-                activity_cover_mediaid: body.activity_cover_mediaid,
-                activity_share_mediaid: body.activity_share_mediaid,
-                activity_detail: body.activity_detail,
+                request: body,
                 status: status::SCHEDULED,
                 created_at: now,
             });
@@ -153,32 +143,34 @@ pub(crate) async fn modify(
             if live.status_at(now) != status::SCHEDULED {
                 return Outcome::Err(NOT_SCHEDULED);
             }
-            let start = body.living_start.unwrap_or(live.living_start);
-            let duration = body.living_duration.unwrap_or(live.living_duration);
-            let checks = validate::theme(body.theme.as_deref().unwrap_or(&live.theme))
+            let was = &live.request;
+            let start = body.living_start.unwrap_or(was.living_start);
+            let duration = body.living_duration.unwrap_or(was.living_duration);
+            let checks = validate::theme(body.theme.as_deref().unwrap_or(&was.theme))
                 .and(validate::timing(start, duration, now))
                 .and(validate::description(body.description.as_deref()))
                 .and(validate::living_type(
-                    body.living_type.unwrap_or(live.living_type),
+                    body.living_type.unwrap_or(was.living_type),
                 ))
                 .and(validate::remind(body.remind_time));
             if let Err(code) = checks {
                 return Outcome::Err(code);
             }
             let live = world.live_mut(&body.livingid).expect("looked up above");
-            live.living_start = start;
-            live.living_duration = duration;
+            let r = &mut live.request;
+            r.living_start = start;
+            r.living_duration = duration;
             if let Some(theme) = body.theme {
-                live.theme = theme;
+                r.theme = theme;
             }
             if let Some(description) = body.description {
-                live.description = Some(description);
+                r.description = Some(description);
             }
             if let Some(living_type) = body.living_type {
-                live.living_type = living_type;
+                r.living_type = living_type;
             }
             if let Some(remind) = body.remind_time {
-                live.remind_time = Some(remind);
+                r.remind_time = Some(remind);
             }
             world.dirty = true;
             Outcome::Ok(json!({}))
@@ -237,23 +229,24 @@ pub(crate) async fn living_info(
             let Some(live) = world.live(livingid) else {
                 return Outcome::Err(INVALID_PARAMETER);
             };
-            let description = live
+            let r = &live.request;
+            let description = r
                 .description
                 .clone()
-                .or_else(|| live.activity_detail.as_ref()?.description.clone())
+                .or_else(|| r.activity_detail.as_ref()?.description.clone())
                 .unwrap_or_default();
             let info = LivingInfo {
-                theme: live.theme.clone(),
-                living_start: live.living_start,
-                living_duration: live.living_duration,
+                theme: r.theme.clone(),
+                living_start: r.living_start,
+                living_duration: r.living_duration,
                 status: live.status_at(now),
-                reserve_start: live.living_start,
-                reserve_living_duration: live.living_duration,
+                reserve_start: r.living_start,
+                reserve_living_duration: r.living_duration,
                 description,
-                anchor_userid: live.anchor_userid.clone(),
+                anchor_userid: r.anchor_userid.clone(),
                 main_department: 1,
-                living_type: live.living_type,
-                remind_time: live.remind_time,
+                living_type: r.living_type,
+                remind_time: r.remind_time,
                 viewer_num: 0,
                 online_count: 0,
                 subscribe_count: 0,
@@ -284,8 +277,8 @@ pub(crate) async fn user_livingids(
                 return Outcome::Err(code);
             }
             let limit = match body.limit {
-                0 => 100,
-                n @ 1..=100 => n as usize,
+                0 => LIVINGID_PAGE_MAX as usize,
+                n @ 1..=LIVINGID_PAGE_MAX => n as usize,
                 _ => return Outcome::Err(INVALID_PARAMETER),
             };
             let offset = match body.cursor.as_str() {
@@ -298,7 +291,7 @@ pub(crate) async fn user_livingids(
             let ids: Vec<&str> = world
                 .lives
                 .iter()
-                .filter(|l| l.anchor_userid == body.userid)
+                .filter(|l| l.request.anchor_userid == body.userid)
                 .map(|l| l.livingid.as_str())
                 .collect();
             let page: Vec<&str> = ids.iter().skip(offset).take(limit).copied().collect();
@@ -335,7 +328,7 @@ pub(crate) async fn upload(
                 Some(bytes) if !bytes.is_empty() => bytes,
                 _ => return Outcome::Err(EMPTY_MEDIA),
             };
-            if bytes.len() > MAX_IMAGE_BYTES {
+            if bytes.len() > IMAGE_MAX_BYTES {
                 return Outcome::Err(INVALID_IMAGE_SIZE);
             }
             if !(bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF")) {

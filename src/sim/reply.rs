@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use serde_json::{Map, Value, json};
 
 use super::api::Api;
-use crate::wecom::meaning;
+use crate::wecom::errcode::meaning;
 
 /// What a handler decided, before any after-commit fault.
 pub(crate) enum Outcome {

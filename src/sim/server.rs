@@ -22,6 +22,7 @@ use super::persist;
 use super::shared::Sim;
 use super::state::{SimLive, World};
 use super::stats::SimStats;
+use crate::wecom::limits::IMAGE_MAX_BYTES;
 
 /// How often changed lives are written to the state file.
 const SAVE_EVERY: Duration = Duration::from_millis(500);
@@ -79,8 +80,8 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         )
         .route("/cgi-bin/media/upload", post(handlers::upload))
         .route("/__sim/stats", get(handlers::stats))
-        // Larger than the 2 MB image limit, so that too-big images get WeCom's errcode, not a 413.
-        .layer(DefaultBodyLimit::max(8 * 1024 * 1024))
+        // Well over the image limit, so that too-big images get WeCom's errcode, not a 413.
+        .layer(DefaultBodyLimit::max(4 * IMAGE_MAX_BYTES))
         .with_state(sim.clone());
     let mut stopping = sim.stopping.subscribe();
     let server = tokio::spawn(async move {
@@ -164,7 +165,7 @@ impl SimServer {
     /// Cancels a live behind the client's back, as a person in the WeCom admin would.
     pub fn cancel_live(&self, livingid: &str) -> bool {
         self.modify_live(livingid, |live| {
-            live.status = crate::wecom::status::CANCELLED
+            live.status = crate::wecom::types::status::CANCELLED
         })
     }
 

@@ -9,40 +9,31 @@ use super::config::Faults;
 use super::quota::Window;
 use super::rng::SplitMix64;
 use super::stats::SimStats;
-use crate::wecom::types::{ActivityDetail, status};
+use crate::wecom::types::{CreateLiving, LivingStatus, status};
 
-/// A live as the simulator stores it.
+/// A live as the simulator stores it: the body it was created from, and what WeCom adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimLive {
     pub livingid: String,
-    pub anchor_userid: String,
-    pub theme: String,
-    pub living_start: i64,
-    pub living_duration: i64,
-    #[serde(rename = "type")]
-    pub living_type: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remind_time: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_cover_mediaid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_share_mediaid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_detail: Option<ActivityDetail>,
+    /// The `living/create` body as accepted (images cut to five), with later modifies applied.
+    pub request: CreateLiving,
     /// 0 (scheduled) or 4 (cancelled) as stored; 1 and 2 follow from the clock.
-    pub status: u8,
+    pub status: LivingStatus,
     /// Unix seconds, simulator clock.
     pub created_at: i64,
 }
 
 impl SimLive {
     /// The status WeCom would report at `now` (unix seconds).
-    pub fn status_at(&self, now: i64) -> u8 {
-        if self.status != status::SCHEDULED || now < self.living_start {
+    pub fn status_at(&self, now: i64) -> LivingStatus {
+        let CreateLiving {
+            living_start: start,
+            living_duration: duration,
+            ..
+        } = self.request;
+        if self.status != status::SCHEDULED || now < start {
             self.status
-        } else if now < self.living_start + self.living_duration {
+        } else if now < start + duration {
             status::LIVE
         } else {
             status::ENDED
@@ -160,8 +151,9 @@ impl World {
             .count() as u64;
         let mut groups: BTreeMap<(&str, &str, i64), u64> = BTreeMap::new();
         for live in self.lives.iter().filter(|l| l.status != status::CANCELLED) {
+            let r = &live.request;
             *groups
-                .entry((&live.anchor_userid, &live.theme, live.living_start))
+                .entry((&r.anchor_userid, &r.theme, r.living_start))
                 .or_default() += 1;
         }
         stats.duplicates = groups.values().map(|n| n - 1).sum();

@@ -2,14 +2,13 @@
 
 use super::state::World;
 use crate::wecom::errcode::{INVALID_MEDIA_ID, INVALID_PARAMETER, INVALID_USERID};
+use crate::wecom::limits;
 use crate::wecom::types::CreateLiving;
 
-/// A media id is usable for three days after upload.
-const MEDIA_LIFETIME: i64 = 3 * 86_400;
-const MAX_IMAGES: usize = 5;
-
 pub(crate) fn theme(theme: &str) -> Result<(), i64> {
-    let ok = !theme.trim().is_empty() && theme.chars().count() <= 20 && theme.len() <= 60;
+    let ok = !theme.trim().is_empty()
+        && theme.chars().count() <= limits::THEME_MAX_CHARS
+        && theme.len() <= limits::THEME_MAX_BYTES;
     ok.then_some(()).ok_or(INVALID_PARAMETER)
 }
 
@@ -17,12 +16,16 @@ pub(crate) fn description(description: Option<&str>) -> Result<(), i64> {
     let Some(text) = description else {
         return Ok(());
     };
-    let ok = text.chars().count() <= 100 && text.len() <= 300;
+    let ok = text.chars().count() <= limits::DESCRIPTION_MAX_CHARS
+        && text.len() <= limits::DESCRIPTION_MAX_BYTES;
     ok.then_some(()).ok_or(INVALID_PARAMETER)
 }
 
 pub(crate) fn living_type(living_type: u8) -> Result<(), i64> {
-    (living_type <= 4).then_some(()).ok_or(INVALID_PARAMETER)
+    limits::LIVING_TYPES
+        .contains(&living_type)
+        .then_some(())
+        .ok_or(INVALID_PARAMETER)
 }
 
 /// A start in the future and a positive duration.
@@ -33,7 +36,8 @@ pub(crate) fn timing(start: i64, duration: i64, now: i64) -> Result<(), i64> {
 }
 
 pub(crate) fn remind(remind_time: Option<i64>) -> Result<(), i64> {
-    (remind_time.unwrap_or(0) >= 0)
+    remind_time
+        .is_none_or(|r| r >= limits::REMIND_MIN)
         .then_some(())
         .ok_or(INVALID_PARAMETER)
 }
@@ -48,12 +52,12 @@ pub(crate) fn anchor(userid: &str, users: Option<&[String]>) -> Result<(), i64> 
 
 fn media(world: &World, media_id: &str, now: i64) -> Result<(), i64> {
     match world.media.get(media_id) {
-        Some(&created) if now - created < MEDIA_LIFETIME => Ok(()),
+        Some(&created) if now - created < limits::MEDIA_LIFETIME_SECONDS => Ok(()),
         _ => Err(INVALID_MEDIA_ID),
     }
 }
 
-/// Everything `living/create` checks; truncates `image_list` to five as WeCom does.
+/// Everything `living/create` checks; truncates `image_list` as WeCom does.
 pub(crate) fn create(
     body: &mut CreateLiving,
     world: &World,
@@ -74,7 +78,7 @@ pub(crate) fn create(
     }
     if let Some(detail) = &mut body.activity_detail {
         description(detail.description.as_deref())?;
-        detail.image_list.truncate(MAX_IMAGES);
+        detail.image_list.truncate(limits::ACTIVITY_MAX_IMAGES);
         for id in &detail.image_list {
             media(world, id, now)?;
         }

@@ -12,15 +12,13 @@ use serde_json::Value;
 
 use super::config::parse_base;
 use super::error::{is_bad_credentials, is_token_rejection};
+use super::limits;
 use super::token::{Fetched, Lease, TokenCache};
 use super::types::{CancelLiving, UserLivingIds, UserLivingIdsRequest};
 use super::{
     ApiError, ClientConfig, ConfigError, CreateLiving, LivingInfo, MediaUpload, ModifyLiving,
     Secret,
 };
-
-/// Page size of `get_user_all_livingid`: the most WeCom allows.
-const PAGE_LIMIT: u32 = 100;
 
 /// A WeCom client for one corp. Cheap to clone; clones share connections and the token.
 #[derive(Clone)]
@@ -158,7 +156,8 @@ impl Client {
             let request = UserLivingIdsRequest {
                 userid: userid.to_owned(),
                 cursor: cursor.clone(),
-                limit: PAGE_LIMIT,
+                // The most WeCom allows: fewer pages, fewer calls against the quota.
+                limit: limits::LIVINGID_PAGE_MAX,
             };
             let page: UserLivingIds = self
                 .call(API, &[], Payload::Json(to_json(&request)))

@@ -4,6 +4,7 @@ mod client;
 mod config;
 pub(crate) mod errcode;
 mod error;
+pub mod limits;
 mod secret;
 mod token;
 pub mod types;

@@ -263,7 +263,10 @@ fn drift_is_recorded_by_refresh_and_handled_as_documented() {
     let cancelled = w.livingid("x/2027-03-08");
     let edited = w.livingid("y/2027-03-03");
     assert!(w.sim().cancel_live(&cancelled));
-    assert!(w.sim().modify_live(&edited, |l| l.theme = "改过".into()));
+    assert!(
+        w.sim()
+            .modify_live(&edited, |l| l.request.theme = "改过".into())
+    );
     let refresh = w.run(&["refresh", "t.yaml"]);
     refresh.assert_code(0);
     refresh.assert_stderr_contains("`x/2027-03-08`");

@@ -5,6 +5,7 @@ mod converge;
 mod exit_codes;
 mod hostile;
 mod html;
+mod layers;
 mod ledger;
 mod plan;
 mod properties;

@@ -209,6 +209,27 @@ fn a_rendered_diagnostic_reads_like_a_compiler_error() {
 }
 
 #[test]
+fn activity_text_and_sections_that_would_not_be_sent_are_named() {
+    let out = Test::new()
+        .schedule(format!(
+            "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: act\n    theme: 活动\n    type: activity\n    description: 写在外面\n    at: 2027-03-01T10:00\n    activity: {{ description: 写在里面 }}\n  - id: plain\n    theme: 课\n    at: 2027-03-02T10:00\n    activity: {{ description: 没用 }}\n"
+        ))
+        .run(&["validate", "t.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let not_sent =
+        "`description` of activity `act` is not sent: activity lives take `activity.description`";
+    let ignored = "`activity` of `plain` is ignored: it is not an activity live";
+    let (a, b) = (out.stderr.find(not_sent), out.stderr.find(ignored));
+    assert!(a.is_some() && b.is_some(), "{}", out.stderr);
+    assert!(a < b, "problems follow the classes' order:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("(0 errors, 2 warnings)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn lints_that_warn() {
     let t = Test::new().schedule(format!(
         "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: act\n    theme: 活动\n    type: activity\n    description: 写在外面\n    at: 2027-03-01T10:00\n    activity: {{ images: [m1, m2, m3, m4, m5, m6] }}\n  - id: never\n    theme: 空\n    weekly: {{ days: [mon], at: \"10:00\" }}\n    from: 2027-06-28\n"

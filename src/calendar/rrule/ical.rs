@@ -137,6 +137,90 @@ struct Raw {
     exdates: Vec<Zoned>,
 }
 
+/// The parameters of a DTSTART, RDATE or EXDATE line.
+#[derive(Default)]
+struct Params {
+    tz: Option<(String, TimeZone)>,
+    date_only: bool,
+}
+
+impl Params {
+    /// Reads `;KEY=VALUE` parameters, the first of which starts at byte `at`.
+    fn read<'l>(params: impl Iterator<Item = &'l str>, mut at: usize) -> Result<Self, RRuleError> {
+        let mut out = Self::default();
+        for param in params {
+            let param_span = at..at + param.len();
+            at += param.len() + 1;
+            let (key, val, val_span) = match param.split_once('=') {
+                Some((key, val)) => (key, val, param_span.start + key.len() + 1..param_span.end),
+                // `TZID` without a value: point at the whole parameter.
+                None => (param, "", param_span.clone()),
+            };
+            match key.to_ascii_uppercase().as_str() {
+                "TZID" => {
+                    let zone = TimeZone::get(val).map_err(|_| {
+                        RRuleError::new(format!("unknown time zone `{val}`"), val_span.clone())
+                            .with_help("expected an IANA name such as `Asia/Shanghai`")
+                    })?;
+                    out.tz = Some((val.to_owned(), zone));
+                }
+                "VALUE" => match val.to_ascii_uppercase().as_str() {
+                    "DATE" => out.date_only = true,
+                    "DATE-TIME" => {}
+                    _ => {
+                        return Err(RRuleError::new(
+                            format!("unsupported value type `{val}`"),
+                            val_span,
+                        )
+                        .with_help("expected VALUE=DATE or VALUE=DATE-TIME"));
+                    }
+                },
+                _ => {
+                    return Err(RRuleError::new(
+                        format!("unsupported parameter `{key}`"),
+                        param_span,
+                    )
+                    .with_help("expected TZID or VALUE"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The comma-separated values of a line, the first of which starts at byte `at`.
+    fn values(&self, value: &str, mut at: usize) -> Result<Vec<Zoned>, RRuleError> {
+        let mut values = Vec::new();
+        for item in value.split(',') {
+            let item_span = at..at + item.len();
+            at += item.len() + 1;
+            let parsed = parse_date_value(item.trim())
+                .filter(|v| !self.date_only || matches!(v, DateValue::Date(_)))
+                .ok_or_else(|| {
+                    RRuleError::new(
+                        format!("`{item}` is not a date or date-time"),
+                        item_span.clone(),
+                    )
+                    .with_help(if self.date_only {
+                        "VALUE=DATE expects YYYYMMDD"
+                    } else {
+                        "expected YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)"
+                    })
+                })?;
+            if matches!(parsed, DateValue::Utc(_)) && self.tz.is_some() {
+                return Err(
+                    RRuleError::new("a UTC value cannot also have a `TZID`", item_span)
+                        .with_help("drop the trailing `Z` or the TZID parameter"),
+                );
+            }
+            values.push(Zoned {
+                value: parsed,
+                tz: self.tz.clone(),
+            });
+        }
+        Ok(values)
+    }
+}
+
 impl Raw {
     fn line(&mut self, line: &str, start: usize) -> Result<(), RRuleError> {
         let span = start..start + line.len();
@@ -168,74 +252,8 @@ impl Raw {
                     .with_help("only DTSTART, RRULE, RDATE and EXDATE lines are understood"),
             );
         }
-        let mut tz = None;
-        let mut date_only = false;
-        let mut param_start = start + name.len() + 1;
-        for param in params {
-            let param_span = param_start..param_start + param.len();
-            param_start += param.len() + 1;
-            let (key, val, val_span) = match param.split_once('=') {
-                Some((key, val)) => (key, val, param_span.start + key.len() + 1..param_span.end),
-                // `TZID` without a value: point at the whole parameter.
-                None => (param, "", param_span.clone()),
-            };
-            match key.to_ascii_uppercase().as_str() {
-                "TZID" => {
-                    let zone = TimeZone::get(val).map_err(|_| {
-                        RRuleError::new(format!("unknown time zone `{val}`"), val_span.clone())
-                            .with_help("expected an IANA name such as `Asia/Shanghai`")
-                    })?;
-                    tz = Some((val.to_owned(), zone));
-                }
-                "VALUE" => match val.to_ascii_uppercase().as_str() {
-                    "DATE" => date_only = true,
-                    "DATE-TIME" => {}
-                    _ => {
-                        return Err(RRuleError::new(
-                            format!("unsupported value type `{val}`"),
-                            val_span,
-                        )
-                        .with_help("expected VALUE=DATE or VALUE=DATE-TIME"));
-                    }
-                },
-                _ => {
-                    return Err(RRuleError::new(
-                        format!("unsupported parameter `{key}`"),
-                        param_span,
-                    )
-                    .with_help("expected TZID or VALUE"));
-                }
-            }
-        }
-        let mut values = Vec::new();
-        let mut item_start = value_start;
-        for item in value.split(',') {
-            let item_span = item_start..item_start + item.len();
-            item_start += item.len() + 1;
-            let parsed = parse_date_value(item.trim())
-                .filter(|v| !date_only || matches!(v, DateValue::Date(_)))
-                .ok_or_else(|| {
-                    RRuleError::new(
-                        format!("`{item}` is not a date or date-time"),
-                        item_span.clone(),
-                    )
-                    .with_help(if date_only {
-                        "VALUE=DATE expects YYYYMMDD"
-                    } else {
-                        "expected YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)"
-                    })
-                })?;
-            if matches!(parsed, DateValue::Utc(_)) && tz.is_some() {
-                return Err(
-                    RRuleError::new("a UTC value cannot also have a `TZID`", item_span)
-                        .with_help("drop the trailing `Z` or the TZID parameter"),
-                );
-            }
-            values.push(Zoned {
-                value: parsed,
-                tz: tz.clone(),
-            });
-        }
+        let mut values =
+            Params::read(params, start + name.len() + 1)?.values(value, value_start)?;
         match upper.as_str() {
             "DTSTART" => {
                 if self.dtstart.is_some() {

@@ -165,11 +165,22 @@ impl Builder {
                 part.span(),
             ));
         }
-        match upper.as_str() {
+        self.set(&upper, value, part.span())
+    }
+
+    /// Reads the value of part `name`, one [`part`](Self::part) has checked;
+    /// `part_span` covers the whole `NAME=VALUE`.
+    fn set(
+        &mut self,
+        name: &str,
+        value: Piece<'_>,
+        part_span: Range<usize>,
+    ) -> Result<(), RRuleError> {
+        match name {
             "FREQ" => self.freq = Some(freq(value)?),
             "INTERVAL" => self.interval = Some(positive(value, "INTERVAL")?),
-            "COUNT" => self.count = Some((positive(value, "COUNT")?, part.span())),
-            "UNTIL" => self.until = Some((until(value)?, part.span())),
+            "COUNT" => self.count = Some((positive(value, "COUNT")?, part_span)),
+            "UNTIL" => self.until = Some((until(value)?, part_span)),
             "BYDAY" => {
                 for item in list(value, "BYDAY")? {
                     let (day, ordinal_span) = weekday_num(item)?;
@@ -178,7 +189,7 @@ impl Builder {
                     }
                     self.by_day.push(day);
                 }
-                self.spans.by_day = Some(part.span());
+                self.spans.by_day = Some(part_span);
             }
             "BYMONTHDAY" => {
                 self.by_month_day = ints(value, "BYMONTHDAY", -31, 31, true, |v| {
@@ -186,14 +197,14 @@ impl Builder {
                         "expected 1 to 31, or -1 to -31 to count from the end of the month",
                     )
                 })?;
-                self.spans.by_month_day = Some(part.span());
+                self.spans.by_month_day = Some(part_span);
             }
             "BYMONTH" => {
                 self.by_month = ints(value, "BYMONTH", 1, 12, false, |v| {
                     RRuleError::new(format!("`{v}` is not a month"), 0..0)
                         .with_help("expected 1 to 12")
                 })?;
-                self.spans.by_month = Some(part.span());
+                self.spans.by_month = Some(part_span);
             }
             "BYSETPOS" => {
                 self.by_set_pos = ints(value, "BYSETPOS", -366, 366, true, |v| {
@@ -201,7 +212,7 @@ impl Builder {
                         "expected 1 to 366, or -1 to -366 to count from the end of each period",
                     )
                 })?;
-                self.spans.by_set_pos = Some(part.span());
+                self.spans.by_set_pos = Some(part_span);
             }
             "BYHOUR" => {
                 self.by_hour = ints(value, "BYHOUR", 0, 23, false, |v| {
@@ -223,6 +234,7 @@ impl Builder {
                 })?;
             }
             "WKST" => self.wkst = Some(weekday(value)?),
+            // `part` lets only the names above through.
             _ => {}
         }
         Ok(())

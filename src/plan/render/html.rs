@@ -7,15 +7,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use jiff::civil::{Date, Weekday};
-use jiff::{Span, Timestamp, ToSpan};
+use jiff::{Timestamp, ToSpan};
 
 use super::state::SessionState;
-use crate::calendar::{Calendar, DayKind, monday_of};
+use crate::calendar::{Calendar, Term, monday_of};
 use crate::ledger::LedgerState;
-use crate::plan::changes::drift;
 use crate::plan::changes::{Action, Change};
 use crate::plan::{Plan, PlannedLive, SkipReason, Skipped};
-use crate::schedule::{RunsAs, Term};
+
+mod day;
+
+use day::day;
 
 const STYLE: &str = include_str!("html.css");
 
@@ -241,169 +243,6 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
         };
     }
     out.push_str("</tbody>\n</table>\n");
-}
-
-fn day(
-    out: &mut String,
-    page: &Page<'_>,
-    date: Date,
-    lives: &[&PlannedLive],
-    dropped: &[&Skipped],
-    moved_away: &[&PlannedLive],
-) {
-    let kind = page.cal.day(date);
-    let mut classes = vec!["day"];
-    let mut mark = String::new();
-    match &kind {
-        DayKind::OutOfTerm => classes.push("out"),
-        DayKind::Holiday(h) => {
-            classes.push("holiday");
-            let name = h.name.as_deref().unwrap_or("holiday");
-            let _ = write!(mark, "<div class=\"mark holiday\">{}</div>", esc(name));
-        }
-        DayKind::Teaching { makeup: true, .. } => {
-            classes.push("makeup");
-            let runs = page
-                .cal
-                .term
-                .workdays
-                .iter()
-                .find(|w| w.date == date)
-                .map(|w| w.runs);
-            let what = match runs {
-                Some(RunsAs::Weekday(w)) => format!("runs {}’s timetable", day_name(w)),
-                Some(RunsAs::Date(d)) => format!(
-                    "runs {} ({}, week {})",
-                    short(d),
-                    day_name(d.weekday()),
-                    page.cal.week_of(d)
-                ),
-                None => String::new(),
-            };
-            let _ = write!(
-                mark,
-                "<div class=\"mark makeup\">调休 make-up · {what}</div>"
-            );
-        }
-        DayKind::Teaching { .. } => {}
-    }
-    if date == page.today {
-        classes.push("today");
-    }
-    if lives.is_empty() && dropped.is_empty() && moved_away.is_empty() && mark.is_empty() {
-        classes.push("empty");
-    }
-    let (en, zh) = WEEKDAYS[date.weekday().to_monday_zero_offset() as usize];
-    let _ = write!(
-        out,
-        "<td class=\"{}\" data-date=\"{date}\"><div class=\"date\"><span class=\"dow\">{en} {zh} · </span>{}</div>{mark}",
-        classes.join(" "),
-        short(date),
-    );
-    for l in lives {
-        session(out, page, l);
-    }
-    for s in dropped {
-        let key = format!("{}/{}", s.class, s.date);
-        let (what, class) = match s.reason {
-            SkipReason::Cancelled => ("cancelled", "dropped"),
-            _ => ("skipped", "skipped"),
-        };
-        let _ = write!(
-            out,
-            "<div class=\"{class} c{}\" data-skipped=\"{}\"><b>{}</b> {what}</div>",
-            page.classes.get(s.class.as_str()).copied().unwrap_or(0),
-            esc(&key),
-            esc(&s.class),
-        );
-    }
-    for l in moved_away {
-        let _ = write!(
-            out,
-            "<div class=\"skipped moved-away c{}\" data-moved=\"{}\"><b>{}</b> moved to {} {}</div>",
-            page.classes.get(l.class.as_str()).copied().unwrap_or(0),
-            esc(&l.key),
-            esc(&l.class),
-            short(l.start.date()),
-            l.start.strftime("%H:%M"),
-        );
-    }
-    out.push_str("</td>\n");
-}
-
-fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
-    let state = SessionState::of(&l.key, page.ledger);
-    let action = page.actions.get(l.key.as_str()).copied();
-    let held = page.ledger.get(&l.key);
-    let moved = l.notes.iter().any(|n| n.starts_with("moved from"));
-    let mut classes = format!(
-        "session c{}",
-        page.classes.get(l.class.as_str()).copied().unwrap_or(0)
-    );
-    if moved {
-        classes.push_str(" moved");
-    }
-    if action == Some(Action::Past) {
-        classes.push_str(" past");
-    }
-    // Last, so that a test (or a user's grep) finds `STATE" data-key="KEY"`.
-    classes = format!("{classes} {}", state.name());
-    let end = l
-        .start
-        .checked_add(Span::new().seconds(l.duration))
-        .map_or(String::new(), |e| e.strftime("–%H:%M").to_string());
-    let _ = write!(
-        out,
-        "<div class=\"{classes}\" data-key=\"{key}\" title=\"{key}\"><div class=\"top\"><time datetime=\"{}\">{}{end}</time><span class=\"badge {}\">{}</span></div><div class=\"theme\">{}</div><div class=\"who\">{} · {}</div>",
-        l.start.timestamp().display_with_offset(l.start.offset()),
-        l.start.strftime("%H:%M"),
-        state.name(),
-        label(state),
-        esc(&l.theme),
-        esc(&l.class),
-        esc(&l.anchor),
-        key = esc(&l.key),
-    );
-    if let Some(id) = held.and_then(|k| k.livingid.as_deref()) {
-        let _ = write!(out, "<div class=\"id\">{}</div>", esc(id));
-    }
-    let mut flags = Vec::new();
-    match action {
-        Some(Action::Modify) => {
-            flags.push("<span class=\"flag modify\">to modify</span>".to_string())
-        }
-        // A planned session is one to create anyway; say so only where the ledger had it.
-        Some(Action::Create) if state != SessionState::Planned => {
-            flags.push("<span class=\"flag modify\">to create</span>".to_string());
-        }
-        _ => {}
-    }
-    if let Some(word) = held.and_then(drift) {
-        flags.push(format!("<span class=\"flag drift\">WeCom: {word}</span>"));
-    }
-    if !flags.is_empty() {
-        let _ = write!(out, "<div class=\"flags\">{}</div>", flags.concat());
-    }
-    if let Some(k) = held.filter(|_| state == SessionState::Failed) {
-        let r = &k.last_record;
-        let code = r
-            .errcode
-            .map_or(String::new(), |c| format!("errcode {c}: "));
-        let _ = write!(
-            out,
-            "<div class=\"note error\">{}</div>",
-            esc(&format!("{code}{}", r.error.as_deref().unwrap_or("failed")))
-        );
-    }
-    for note in l.notes.iter().filter(|n| !n.starts_with("调休")) {
-        let class = if note.starts_with("moved from") {
-            "note moved"
-        } else {
-            "note"
-        };
-        let _ = write!(out, "<div class=\"{class}\">{}</div>", esc(note));
-    }
-    out.push_str("</div>\n");
 }
 
 /// Lives the ledger holds that the plan no longer has: `apply` will cancel them.

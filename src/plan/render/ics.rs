@@ -6,8 +6,8 @@ use std::fmt::Write;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 
+use crate::calendar::Term;
 use crate::plan::Plan;
-use crate::schedule::Term;
 
 pub fn ics(plan: &Plan, term: &Term, now: Timestamp) -> String {
     let mut lines = vec![

@@ -5,52 +5,51 @@ use std::fmt::Write;
 
 use super::{human_duration, pad};
 use crate::plan::changes::{Action, Change};
-use crate::plan::{Plan, SkipReason};
+use crate::plan::{Plan, PlannedLive, SkipReason, Skipped};
 use crate::schedule::values::weekday_short;
 
+const HEADER: [&str; 9] = [
+    "KEY", "START", "DAY", "WEEK", "LENGTH", "ANCHOR", "TYPE", "THEME", "ACTION",
+];
+
+/// One line of the table: a session, or a date the recurrence gave that has none.
 struct Row {
     cells: [String; 9],
     date: jiff::civil::Date,
     key: String,
 }
 
-pub fn table(plan: &Plan, changes: &[Change]) -> String {
-    let action: BTreeMap<&str, Action> =
-        changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
-    let mut rows: Vec<Row> = plan
-        .lives
-        .iter()
-        .map(|l| {
-            let state = action.get(l.key.as_str()).map_or("", |a| a.name());
-            let mut state = state.to_string();
-            if !l.notes.is_empty() {
-                state = format!("{state} ({})", l.notes.join("; "));
-            }
-            Row {
-                date: l.start.date(),
-                key: l.key.clone(),
-                cells: [
-                    l.key.clone(),
-                    l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                    weekday_short(l.weekday).to_string(),
-                    l.week.to_string(),
-                    human_duration(l.duration),
-                    l.anchor.clone(),
-                    l.kind.name().to_string(),
-                    l.theme.clone(),
-                    state,
-                ],
-            }
-        })
-        .collect();
-    for s in &plan.skipped {
+impl Row {
+    fn session(l: &PlannedLive, action: Option<Action>) -> Self {
+        let mut state = action.map_or("", |a| a.name()).to_string();
+        if !l.notes.is_empty() {
+            state = format!("{state} ({})", l.notes.join("; "));
+        }
+        Row {
+            date: l.start.date(),
+            key: l.key.clone(),
+            cells: [
+                l.key.clone(),
+                l.start.strftime("%Y-%m-%d %H:%M").to_string(),
+                weekday_short(l.weekday).to_string(),
+                l.week.to_string(),
+                human_duration(l.duration),
+                l.anchor.clone(),
+                l.kind.name().to_string(),
+                l.theme.clone(),
+                state,
+            ],
+        }
+    }
+
+    fn skipped(s: &Skipped) -> Self {
         let why = match &s.reason {
             SkipReason::Holiday(Some(name)) => format!("holiday: {name}"),
             SkipReason::Holiday(None) => "holiday".to_string(),
             SkipReason::Skipped => "skipped".to_string(),
             SkipReason::Cancelled => "cancelled".to_string(),
         };
-        rows.push(Row {
+        Row {
             date: s.date,
             key: format!("{}/{}", s.class, s.date),
             cells: [
@@ -64,19 +63,35 @@ pub fn table(plan: &Plan, changes: &[Change]) -> String {
                 String::new(),
                 format!("— {why}"),
             ],
-        });
+        }
     }
+}
+
+/// Sessions and skipped dates in one list by day and time, then the summary.
+pub fn table(plan: &Plan, changes: &[Change]) -> String {
+    let action: BTreeMap<&str, Action> =
+        changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
+    let mut rows: Vec<Row> = plan
+        .lives
+        .iter()
+        .map(|l| Row::session(l, action.get(l.key.as_str()).copied()))
+        .chain(plan.skipped.iter().map(Row::skipped))
+        .collect();
     rows.sort_by(|a, b| (a.date, &a.cells[1], &a.key).cmp(&(b.date, &b.cells[1], &b.key)));
-    let header = [
-        "KEY", "START", "DAY", "WEEK", "LENGTH", "ANCHOR", "TYPE", "THEME", "ACTION",
-    ];
-    let mut widths = header.map(super::display_width);
-    for r in &rows {
+    let mut out = aligned(&rows);
+    out.push('\n');
+    out.push_str(&summary(plan, changes));
+    out
+}
+
+/// The header and rows in columns as wide as their widest cell (CJK counts double).
+fn aligned(rows: &[Row]) -> String {
+    let mut widths = HEADER.map(super::display_width);
+    for r in rows {
         for (w, c) in widths.iter_mut().zip(&r.cells) {
             *w = (*w).max(super::display_width(c));
         }
     }
-    let mut out = String::new();
     let line = |cells: &[&str]| {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
@@ -89,13 +104,12 @@ pub fn table(plan: &Plan, changes: &[Change]) -> String {
         }
         s.trim_end().to_string()
     };
-    let _ = writeln!(out, "{}", line(&header));
-    for r in &rows {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", line(&HEADER));
+    for r in rows {
         let cells: Vec<&str> = r.cells.iter().map(String::as_str).collect();
         let _ = writeln!(out, "{}", line(&cells));
     }
-    out.push('\n');
-    out.push_str(&summary(plan, changes));
     out
 }
 

@@ -115,7 +115,7 @@ fn a_permanent_error_fails_that_live_and_the_batch_goes_on() {
     assert_eq!(report["created"], term.future().len() - bad.len());
     out.assert_stderr_contains("40003");
     let lives = term.sim().lives();
-    assert!(lives.iter().all(|l| l.anchor_userid != "t2"));
+    assert!(lives.iter().all(|l| l.request.anchor_userid != "t2"));
     assert_eq!(lives.len(), term.future().len() - bad.len());
 }
 

@@ -75,10 +75,10 @@ impl Term for Test {
         for live in &lives {
             per_session
                 .entry((
-                    &live.anchor_userid,
-                    &live.theme,
-                    live.living_start,
-                    live.living_duration,
+                    &live.request.anchor_userid,
+                    &live.request.theme,
+                    live.request.living_start,
+                    live.request.living_duration,
                 ))
                 .or_default()
                 .push(live);
@@ -111,7 +111,11 @@ impl Term for Test {
                 .find(|l| l.livingid == id)
                 .unwrap_or_else(|| panic!("`{}`: `{id}` is not a live", session.key));
             assert_eq!(
-                (&live.anchor_userid, &live.theme, live.living_start),
+                (
+                    &live.request.anchor_userid,
+                    &live.request.theme,
+                    live.request.living_start
+                ),
                 (&r.anchor_userid, &r.theme, r.living_start),
                 "`{}` names another session's live",
                 session.key

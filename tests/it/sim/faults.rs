@@ -226,7 +226,7 @@ async fn test_hooks_change_lives_behind_the_clients_back() {
         .to_owned();
     assert!(
         h.sim
-            .modify_live(&id, |live| live.theme = "被人改了".to_owned())
+            .modify_live(&id, |live| live.request.theme = "被人改了".to_owned())
     );
     assert_eq!(
         h.info(&token, &id).await["living_info"]["theme"],

@@ -166,7 +166,12 @@ async fn media_is_checked_expires_after_three_days_and_images_are_cut_to_five() 
     }));
     assert_eq!(errcode(&h.create(&token, activity.clone()).await), 0);
     let lives = h.sim.lives();
-    let images = &lives[0].activity_detail.as_ref().unwrap().image_list;
+    let images = &lives[0]
+        .request
+        .activity_detail
+        .as_ref()
+        .unwrap()
+        .image_list;
     assert_eq!(images.len(), 5);
 
     // Three days later the media id is gone; a fresh token is needed too.
