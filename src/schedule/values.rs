@@ -1,6 +1,9 @@
 //! Parsers for the values people write in schedule files: dates, times, durations,
 //! weekdays, week ranges, live types. Each returns what was expected on failure.
 
+use std::fmt::Display;
+use std::str::FromStr;
+
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
 use super::model::{LivingKind, WeekSet};
@@ -83,6 +86,24 @@ pub fn duration(s: &str) -> Result<i64, Expected> {
         return Err(expected());
     }
     Ok(total.round() as i64)
+}
+
+/// A whole number from `min` to `max`.
+pub fn whole<T: FromStr + PartialOrd + Display>(s: &str, min: T, max: T) -> Result<T, Expected> {
+    s.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= min && *n <= max)
+        .ok_or_else(|| format!("a whole number from {min} to {max}"))
+}
+
+/// A whole number, `min` or more.
+pub fn whole_from<T: FromStr + PartialOrd + Display>(s: &str, min: T) -> Result<T, Expected> {
+    s.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= min)
+        .ok_or_else(|| format!("a whole number, {min} or more"))
 }
 
 pub const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

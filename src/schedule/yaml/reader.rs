@@ -163,16 +163,6 @@ impl Reader<'_> {
         node.origin.offset + usize::from(quoted)
     }
 
-    pub(super) fn int(&mut self, node: &Node, path: &str, min: i64, max: i64) -> Option<Sp<i64>> {
-        self.value(node, path, |s| {
-            s.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| format!("a whole number from {min} to {max}"))
-        })
-    }
-
     pub(super) fn bool(&mut self, node: &Node, path: &str) -> Option<bool> {
         match node.kind {
             Kind::Bool(b) => Some(b),
