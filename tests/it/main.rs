@@ -2,6 +2,7 @@
 
 mod apply;
 mod converge;
+mod fields;
 mod html;
 mod ledger;
 mod plan;
