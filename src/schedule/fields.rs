@@ -56,9 +56,17 @@ pub struct ClassFields {
     /// Fields that were written but invalid (already reported), so that they
     /// are not reported again as missing.
     pub invalid: Vec<&'static str>,
+    /// Fields written empty, which is writing nothing, and where: a class that
+    /// still lacks one is told so there rather than at its `id`.
+    pub blank: Vec<(&'static str, Origin)>,
 }
 
 impl ClassFields {
+    /// Where the field `name` was written empty, if it was.
+    pub fn blank_at(&self, name: &str) -> Option<Origin> {
+        self.blank.iter().find(|(n, _)| *n == name).map(|(_, o)| *o)
+    }
+
     /// This class's fields, with `defaults` filling what it leaves out.
     pub fn or_defaults(self, d: &ClassFields) -> ClassFields {
         fn or<T: Clone>(a: Option<T>, b: &Option<T>) -> Option<T> {
@@ -88,6 +96,7 @@ impl ClassFields {
             count: or(self.count, &d.count),
             skip: or(self.skip, &d.skip),
             invalid: self.invalid,
+            blank: self.blank,
         }
     }
 }

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::encoding;
-use super::fields::ClassFields;
-use super::model::Schedule;
+use super::fields::{ClassFields, Sp};
+use super::model::{Change, Class, Schedule};
 use super::node;
-use super::problem::{Problem, Problems};
+use super::problem::{Problem, Problems, did_you_mean};
 use super::resolve;
 use super::source::{Origin, Sources};
 use super::yaml::Reader;
@@ -106,14 +106,13 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
             return None;
         }
     };
-    let doc = Reader {
+    let mut doc = Reader {
         text: &text,
         problems,
     }
     .schedule(&root);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut written: Vec<(ClassFields, Origin)> = doc
-        .classes
+    let mut written: Vec<(ClassFields, Origin)> = std::mem::take(&mut doc.classes)
         .into_iter()
         .map(|c| {
             let origin = c.id.as_ref().map_or(root.origin, |i| i.origin);
@@ -121,22 +120,56 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
         })
         .collect();
     for csv_path in &doc.classes_from {
-        let full: PathBuf = base_dir.join(&csv_path.value);
-        if let Some((csv_file, csv_text)) =
-            read_text(&full, sources, problems, Some(csv_path.origin))
-        {
-            let origin = Origin::new(csv_file, 0, 0);
-            for c in super::csv::read(csv_file, &csv_text, problems) {
-                let o = c.id.as_ref().map_or(origin, |i| i.origin);
-                written.push((c, o));
-            }
-        }
+        written.extend(csv_classes(&base_dir, csv_path, sources, problems));
     }
-    let mut seen: HashMap<String, Origin> = HashMap::new();
+    let (classes, ids) = resolve_classes(written, &doc.defaults, &base_dir, sources, problems);
+    for change in &doc.changes {
+        check_change(change, &ids, problems);
+    }
+    Some(Schedule {
+        term: doc.term?,
+        classes,
+        changes: doc.changes,
+        sources: Sources::default(),
+    })
+}
+
+/// The classes of one file named in `classes_from`, each with where to point when
+/// it has no `id`.
+fn csv_classes(
+    base_dir: &Path,
+    csv_path: &Sp<String>,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> Vec<(ClassFields, Origin)> {
+    let full: PathBuf = base_dir.join(&csv_path.value);
+    let Some((file, text)) = read_text(&full, sources, problems, Some(csv_path.origin)) else {
+        return Vec::new();
+    };
+    let start = Origin::new(file, 0, 0);
+    super::csv::read(file, &text, problems)
+        .into_iter()
+        .map(|c| {
+            let origin = c.id.as_ref().map_or(start, |i| i.origin);
+            (c, origin)
+        })
+        .collect()
+}
+
+/// Every class with `defaults` applied, and where each id was first given; a
+/// second class with the same id is reported and left out.
+fn resolve_classes(
+    written: Vec<(ClassFields, Origin)>,
+    defaults: &ClassFields,
+    base_dir: &Path,
+    sources: &Sources,
+    problems: &mut Problems,
+) -> (Vec<Class>, HashMap<String, Origin>) {
+    let mut ids: HashMap<String, Origin> = HashMap::new();
     let mut classes = Vec::new();
     for (fields, origin) in written {
         if let Some(id) = &fields.id {
-            if let Some(first) = seen.get(&id.value) {
+            if let Some(first) = ids.get(&id.value) {
                 let (line, _) = first.line_col(sources);
                 problems.push(
                     Problem::error(format!("duplicate class id `{}`", id.value), Some(id.origin))
@@ -148,31 +181,28 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
                 );
                 continue;
             }
-            seen.insert(id.value.clone(), id.origin);
+            ids.insert(id.value.clone(), id.origin);
         }
-        let fields = fields.or_defaults(&doc.defaults);
-        if let Some(class) = resolve::class(fields, origin, &base_dir, sources, problems) {
+        let fields = fields.or_defaults(defaults);
+        if let Some(class) = resolve::class(fields, origin, base_dir, sources, problems) {
             classes.push(class);
         }
     }
-    for change in &doc.changes {
-        if !seen.contains_key(&change.class) {
-            let known: Vec<&str> = seen.keys().map(String::as_str).collect();
-            let mut p = Problem::error(
-                format!("change names unknown class `{}`", change.class),
-                Some(change.origin),
-            )
-            .label("no class has this id");
-            if let Some(s) = super::problem::did_you_mean(&change.class, &known) {
-                p = p.help(format!("did you mean `{s}`?"));
-            }
-            problems.push(p);
-        }
+    (classes, ids)
+}
+
+fn check_change(change: &Change, ids: &HashMap<String, Origin>, problems: &mut Problems) {
+    if ids.contains_key(&change.class) {
+        return;
     }
-    Some(Schedule {
-        term: doc.term?,
-        classes,
-        changes: doc.changes,
-        sources: Sources::default(),
-    })
+    let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+    let mut p = Problem::error(
+        format!("change names unknown class `{}`", change.class),
+        Some(change.origin),
+    )
+    .label("no class has this id");
+    if let Some(s) = did_you_mean(&change.class, &known) {
+        p = p.help(format!("did you mean `{s}`?"));
+    }
+    problems.push(p);
 }

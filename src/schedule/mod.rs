@@ -1,5 +1,6 @@
 //! Schedule files: model, YAML and CSV loading, validation with source spans.
 
+mod class_fields;
 mod csv;
 mod encoding;
 mod fields;

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::class_fields;
 use super::fields::{ClassFields, Sp};
 use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
 use super::problem::{Problem, Problems};
@@ -12,6 +13,8 @@ use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule
 /// WeCom keeps images under 2 MB.
 const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
 
+/// One class from its written fields, `defaults` already applied; `fallback` is
+/// where to point when it has no `id`.
 pub fn class(
     fields: ClassFields,
     fallback: Origin,
@@ -19,84 +22,67 @@ pub fn class(
     sources: &Sources,
     problems: &mut Problems,
 ) -> Option<Class> {
-    let Some(id) = fields.id.clone() else {
-        problems.push(
-            Problem::error("a class has no `id`", Some(fallback))
-                .label("this class")
-                .help("give every class a unique, stable `id`: it keys its lives in the ledger"),
-        );
-        return None;
-    };
-    if !valid_id(&id.value) {
-        problems.push(
-            Problem::error(format!("invalid class id `{}`", id.value), Some(id.origin))
-                .label("expected letters, digits, `-`, `_` or `.`")
-                .help("the id becomes part of every session key, like `ml-101/2027-03-01`"),
-        );
-    }
-    let invalid = fields.invalid.clone();
-    let mut missing = |name: &str, help: &str| {
-        if invalid.contains(&name) {
-            return;
-        }
-        problems.push(
-            Problem::error(
-                format!("class `{}` has no `{name}`", id.value),
-                Some(id.origin),
-            )
-            .label(format!("`{name}` missing"))
-            .help(help.to_string()),
-        );
-    };
-    let theme = fields.theme.clone();
-    let anchor = fields.anchor.clone();
-    let duration = fields.duration.clone();
-    if theme.is_none() {
-        missing("theme", "the live's title, e.g. `theme: 机器学习 第{n}讲`");
-    }
-    if anchor.is_none() {
-        missing("anchor", "the anchor's WeCom userid, here or in `defaults`");
-    }
-    if duration.is_none() {
-        missing(
-            "duration",
-            "how long each session lasts, e.g. `duration: 90m`",
-        );
-    }
-    if let Some(d) = &duration
-        && (d.value <= 0 || d.value > 24 * 3600)
-    {
-        problems.push(
-            Problem::error(
-                format!("class `{}` lasts an impossible time", id.value),
-                Some(d.origin),
-            )
-            .label("expected more than 0 and at most 24h"),
-        );
-    }
-    if let Some(r) = &fields.remind
-        && r.value < 0
-    {
-        problems.push(Problem::error(
-            "`remind` cannot be negative",
-            Some(r.origin),
-        ));
-    }
+    let id = class_id(&fields, fallback, problems)?;
+    let theme = required(&fields.theme, "theme", &id, &fields, problems);
+    let anchor = required(&fields.anchor, "anchor", &id, &fields, problems);
+    let duration = required(&fields.duration, "duration", &id, &fields, problems);
     let recurrence = recurrence(&id, &fields, sources, problems);
     let activity = fields
         .activity
         .as_ref()
         .map(|a| activity(&a.value, base_dir, problems));
-    let bounds = Bounds {
-        from: fields.from.as_ref().map(|s| s.value),
-        until: fields.until.as_ref().map(|s| s.value),
-        count: fields.count.as_ref().map(|s| s.value),
-        skip: fields
-            .skip
-            .as_ref()
-            .map(|s| s.value.clone())
-            .unwrap_or_default(),
-    };
+    let bounds = bounds(&id, &fields, problems);
+    Some(Class {
+        id: id.value.clone(),
+        theme: theme?,
+        anchor: anchor?,
+        kind: fields.kind.map_or(LivingKind::General, |k| k.value),
+        duration: duration?,
+        remind: fields.remind.map(|r| r.value),
+        description: fields.description.map(|d| d.value),
+        activity,
+        agentid: fields.agentid.map(|a| a.value),
+        recurrence: recurrence?,
+        bounds,
+        origin: id.origin,
+    })
+}
+
+/// The class's `id`; one it refused was reported where it was written.
+fn class_id(fields: &ClassFields, fallback: Origin, problems: &mut Problems) -> Option<Sp<String>> {
+    if fields.id.is_none() && !fields.invalid.contains(&"id") {
+        let at = fields.blank_at("id").unwrap_or(fallback);
+        problems.push(
+            class_fields::spec("id")
+                .explain(Problem::error("a class has no `id`", Some(at)).label("this class")),
+        );
+    }
+    fields.id.clone()
+}
+
+/// A field every class needs, from the class or from `defaults`; reported where it
+/// was left empty, or else at the class's `id`, unless a bad value was reported.
+fn required<T: Clone>(
+    value: &Option<Sp<T>>,
+    name: &'static str,
+    id: &Sp<String>,
+    fields: &ClassFields,
+    problems: &mut Problems,
+) -> Option<T> {
+    if value.is_none() && !fields.invalid.contains(&name) {
+        let (origin, label) = match fields.blank_at(name) {
+            Some(blank) => (blank, format!("`{name}` is empty")),
+            None => (id.origin, format!("`{name}` missing")),
+        };
+        let message = format!("class `{}` has no `{name}`", id.value);
+        problems.push(
+            class_fields::spec(name).explain(Problem::error(message, Some(origin)).label(label)),
+        );
+    }
+    value.as_ref().map(|v| v.value.clone())
+}
+
+fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bounds {
     if let (Some(from), Some(until)) = (&fields.from, &fields.until)
         && until.value < from.value
     {
@@ -108,27 +94,16 @@ pub fn class(
             .label("expected a date on or after `from`"),
         );
     }
-    Some(Class {
-        id: id.value.clone(),
-        theme: theme?.value,
-        anchor: anchor?.value,
-        kind: fields.kind.map_or(LivingKind::General, |k| k.value),
-        duration: duration?.value,
-        remind: fields.remind.map(|r| r.value),
-        description: fields.description.map(|d| d.value),
-        activity,
-        agentid: fields.agentid.map(|a| a.value),
-        recurrence: recurrence?,
-        bounds,
-        origin: id.origin,
-    })
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    Bounds {
+        from: fields.from.as_ref().map(|s| s.value),
+        until: fields.until.as_ref().map(|s| s.value),
+        count: fields.count.as_ref().map(|s| s.value),
+        skip: fields
+            .skip
+            .as_ref()
+            .map(|s| s.value.clone())
+            .unwrap_or_default(),
+    }
 }
 
 fn recurrence(

@@ -1,6 +1,9 @@
 //! Parsers for the values people write in schedule files: dates, times, durations,
 //! weekdays, week ranges, live types. Each returns what was expected on failure.
 
+use std::fmt::Display;
+use std::str::FromStr;
+
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
 use super::model::{LivingKind, WeekSet};
@@ -34,10 +37,11 @@ pub fn datetime(s: &str) -> Result<DateTime, Expected> {
     let (d, t) = s.split_once(['T', ' ']).ok_or_else(expected)?;
     let d = date(d).map_err(|_| expected())?;
     let t = t.trim();
-    let t = match t.len() {
-        5 => time(t).map_err(|_| expected())?,
-        8 => t.parse::<Time>().map_err(|_| expected())?,
-        _ => return Err(expected()),
+    // The time of day reads as `at` does beside `days`, seconds aside.
+    let t = if t.matches(':').count() == 2 {
+        t.parse::<Time>().map_err(|_| expected())?
+    } else {
+        time(t).map_err(|_| expected())?
     };
     Ok(d.to_datetime(t))
 }
@@ -83,6 +87,24 @@ pub fn duration(s: &str) -> Result<i64, Expected> {
         return Err(expected());
     }
     Ok(total.round() as i64)
+}
+
+/// A whole number from `min` to `max`.
+pub fn whole<T: FromStr + PartialOrd + Display>(s: &str, min: T, max: T) -> Result<T, Expected> {
+    s.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= min && *n <= max)
+        .ok_or_else(|| format!("a whole number from {min} to {max}"))
+}
+
+/// A whole number, `min` or more.
+pub fn whole_from<T: FromStr + PartialOrd + Display>(s: &str, min: T) -> Result<T, Expected> {
+    s.trim()
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= min)
+        .ok_or_else(|| format!("a whole number, {min} or more"))
 }
 
 pub const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -222,6 +244,9 @@ mod tests {
         assert!(datetime("2027-03-18T19:00").is_ok());
         assert!(datetime("2027-03-18 19:00:30").is_ok());
         assert!(datetime("2027-02-30T19:00").is_err());
+        assert_eq!(datetime("2027-03-18T9:30"), datetime("2027-03-18 09:30"));
+        assert!(datetime("2027-03-18T19：00").is_ok());
+        assert!(datetime("2027-03-18T7pm").is_err());
         assert!(date("2027-2-3").is_err());
     }
 }

@@ -3,6 +3,7 @@
 mod apply;
 mod converge;
 mod exit_codes;
+mod fields;
 mod hostile;
 mod html;
 mod layers;

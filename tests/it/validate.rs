@@ -309,3 +309,65 @@ fn quoted_csv_cells_read_as_excel_writes_them() {
         "both days of `mon,wed`"
     );
 }
+
+/// Values one reader let through: `agentid: -5` and `count: 200000` from CSV,
+/// `theme: ""` from YAML (sent on as an empty theme). Each is refused from both,
+/// at the value.
+#[test]
+fn a_value_refused_in_yaml_is_refused_from_csv() {
+    // (theme, another field and its value, YAML place and words, CSV place and words)
+    let cases = [
+        (
+            "x",
+            Some(("agentid", "-5")),
+            ("t.yaml:11:14", "invalid `classes[0].agentid`: `-5`"),
+            ("c.csv:2:20", "invalid `agentid`: `-5`"),
+        ),
+        (
+            "x",
+            Some(("count", "200000")),
+            ("t.yaml:11:12", "invalid `classes[0].count`: `200000`"),
+            ("c.csv:2:20", "invalid `count`: `200000`"),
+        ),
+        (
+            "",
+            None,
+            ("t.yaml:7:12", "class `a` has no `theme`"),
+            ("c.csv:2:3", "class `a` has no `theme`"),
+        ),
+    ];
+    for (theme, extra, (yaml_place, yaml_words), (csv_place, csv_words)) in cases {
+        let env = Test::new();
+        let yaml_extra = extra.map_or(String::new(), |(k, v)| format!("    {k}: {v}\n"));
+        env.write(
+            "t.yaml",
+            format!(
+                "{}classes:\n  - id: a\n    theme: {theme:?}\n    anchor: z\n    duration: 1h\n    weekly: {{ days: [mon], at: \"19:00\" }}\n{yaml_extra}",
+                crate::support::TERM
+            ),
+        );
+        env.write(
+            "c.yaml",
+            format!("{}classes_from: [c.csv]\n", crate::support::TERM),
+        );
+        let (column, cell) = extra.map_or((String::new(), String::new()), |(k, v)| {
+            (format!(",{k}"), format!(",{v}"))
+        });
+        env.write(
+            "c.csv",
+            format!("id,theme,anchor,duration,days,at{column}\na,{theme},z,1h,mon,19:00{cell}\n"),
+        );
+        for (file, place, words) in [
+            ("t.yaml", yaml_place, yaml_words),
+            ("c.yaml", csv_place, csv_words),
+        ] {
+            let out = env.run(&["validate", file]);
+            assert_eq!(out.code, 3, "{file} with {extra:?}\n{}", out.stderr);
+            assert!(
+                out.stderr.contains(&format!("[{place}]")) && out.stderr.contains(words),
+                "{file} with {extra:?}: want [{place}] and {words:?}\n{}",
+                out.stderr
+            );
+        }
+    }
+}

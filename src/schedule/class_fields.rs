@@ -1,0 +1,489 @@
+//! The class fields, one entry each: where YAML and CSV write it, how its text is
+//! parsed and checked, and what to tell someone who left it out.
+//!
+//! Both readers hand every scalar of a class to this table, so a field means the
+//! same in both formats and a new one is added here once. The readers keep only
+//! structure: YAML its `weekly` and `activity` maps and sequences, CSV its rows.
+
+use super::fields::{ActivityFields, ClassFields, Sp};
+use super::problem::{Problem, Problems};
+use super::source::Origin;
+use super::values::{self, Expected};
+
+/// One class field.
+pub struct FieldSpec {
+    /// Its place in a YAML class: `theme`, `weekly.days`, `activity.cover`.
+    pub name: &'static str,
+    /// Its CSV column, when a row can give it.
+    pub column: Option<&'static str>,
+    /// More names a CSV header may give that column (Chinese ones, say).
+    pub aliases: &'static [&'static str],
+    /// Takes a list: a YAML sequence, or items separated by `,` `、` `;` … in one text.
+    pub list: bool,
+    /// What to write, shown when a class lacks the field or the field refuses a value.
+    pub help: Option<&'static str>,
+    /// Parses and checks what was written, and keeps the typed value in the class's fields.
+    store: fn(&Written<'_>, &mut ClassFields) -> Result<(), Vec<Refused>>,
+}
+
+/// Every class field, in the order the YAML help lists them.
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "id",
+        column: Some("id"),
+        aliases: &[],
+        list: false,
+        help: Some(
+            "give every class a unique, stable `id`: it keys its sessions, like `ml-101/2027-03-01`",
+        ),
+        store: |w, c| put(&mut c.id, w.one(class_id)),
+    },
+    FieldSpec {
+        name: "theme",
+        column: Some("theme"),
+        aliases: &[],
+        list: false,
+        help: Some("the live's title, e.g. `theme: 机器学习 第{n}讲`"),
+        store: |w, c| put(&mut c.theme, w.one(text)),
+    },
+    FieldSpec {
+        name: "anchor",
+        column: Some("anchor"),
+        aliases: &[],
+        list: false,
+        help: Some("the anchor's WeCom userid, here or in `defaults`"),
+        store: |w, c| put(&mut c.anchor, w.one(text)),
+    },
+    FieldSpec {
+        name: "type",
+        column: Some("type"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.kind, w.one(values::living_kind)),
+    },
+    FieldSpec {
+        name: "duration",
+        column: Some("duration"),
+        aliases: &[],
+        list: false,
+        help: Some("how long each session lasts, e.g. `duration: 90m`"),
+        store: |w, c| put(&mut c.duration, w.one(session_length)),
+    },
+    FieldSpec {
+        name: "remind",
+        column: Some("remind"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.remind, w.one(values::duration)),
+    },
+    FieldSpec {
+        name: "description",
+        column: Some("description"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.description, w.one(text)),
+    },
+    FieldSpec {
+        name: "agentid",
+        column: Some("agentid"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.agentid, w.one(|s| values::whole_from(s, 0))),
+    },
+    FieldSpec {
+        name: "weekly.days",
+        column: Some("days"),
+        aliases: &[],
+        list: true,
+        help: None,
+        store: |w, c| put(&mut c.days, w.list(values::weekday)),
+    },
+    FieldSpec {
+        name: "weekly.at",
+        column: Some("at"),
+        aliases: &[],
+        list: true,
+        help: None,
+        store: |w, c| put(&mut c.times, w.list(values::time)),
+    },
+    FieldSpec {
+        name: "weekly.every",
+        column: Some("every"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.every, w.one(|s| values::whole(s, 1, 52))),
+    },
+    FieldSpec {
+        name: "weeks",
+        column: Some("weeks"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.weeks, w.one(values::weeks)),
+    },
+    FieldSpec {
+        name: "at",
+        column: Some("at"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.at, w.one(values::datetime)),
+    },
+    // A CSV row gives one of these as a `date` cell with its time in `at`.
+    FieldSpec {
+        name: "dates",
+        column: Some("date"),
+        aliases: &[],
+        list: true,
+        help: None,
+        store: |w, c| put(&mut c.dates, w.list(values::datetime)),
+    },
+    FieldSpec {
+        name: "rrule",
+        column: Some("rrule"),
+        aliases: &[],
+        list: false,
+        help: None,
+        // Untrimmed: the rule's own errors point at offsets inside the text as written.
+        store: |w, c| put(&mut c.rrule, w.one(|s| Ok(s.to_string()))),
+    },
+    FieldSpec {
+        name: "start",
+        column: Some("start"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.start, w.one(values::datetime)),
+    },
+    FieldSpec {
+        name: "from",
+        column: Some("from"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.from, w.one(values::date)),
+    },
+    FieldSpec {
+        name: "until",
+        column: Some("until"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.until, w.one(values::date)),
+    },
+    FieldSpec {
+        name: "count",
+        column: Some("count"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut c.count, w.one(|s| values::whole(s, 1, 100_000))),
+    },
+    FieldSpec {
+        name: "skip",
+        column: Some("skip"),
+        aliases: &[],
+        list: true,
+        help: None,
+        store: |w, c| put(&mut c.skip, w.list(values::date)),
+    },
+    FieldSpec {
+        name: "activity.cover",
+        column: Some("cover"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut activity(c, w.origin).cover, w.one(text)),
+    },
+    FieldSpec {
+        name: "activity.share",
+        column: Some("share"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut activity(c, w.origin).share, w.one(text)),
+    },
+    FieldSpec {
+        name: "activity.description",
+        column: Some("activity_description"),
+        aliases: &[],
+        list: false,
+        help: None,
+        store: |w, c| put(&mut activity(c, w.origin).description, w.one(text)),
+    },
+    FieldSpec {
+        name: "activity.images",
+        column: Some("images"),
+        aliases: &[],
+        list: true,
+        help: None,
+        store: |w, c| put(&mut activity(c, w.origin).images, w.spans(text)),
+    },
+];
+
+/// The field named `name` (its place in a YAML class).
+pub fn spec(name: &str) -> &'static FieldSpec {
+    FIELDS
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("`{name}` is not a class field"))
+}
+
+/// The CSV columns, each once, in table order.
+pub fn columns() -> Vec<&'static str> {
+    let mut columns = Vec::new();
+    for column in FIELDS.iter().filter_map(|s| s.column) {
+        if !columns.contains(&column) {
+            columns.push(column);
+        }
+    }
+    columns
+}
+
+/// Every name a CSV header may give a column, aliases included.
+pub fn column_names() -> Vec<&'static str> {
+    let aliases = FIELDS.iter().flat_map(|s| s.aliases.iter().copied());
+    columns().into_iter().chain(aliases).collect()
+}
+
+/// The column a CSV header cell names, by its name or an alias.
+pub fn column_named(header: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .find(|s| s.column == Some(header) || s.aliases.contains(&header))
+        .and_then(|s| s.column)
+}
+
+impl FieldSpec {
+    /// The map it sits in inside a YAML class (`weekly`, `activity`), if any.
+    pub fn within(&self) -> Option<&'static str> {
+        self.name.split_once('.').map(|(map, _)| map)
+    }
+
+    /// Its key in that map, or in the class itself.
+    pub fn key(&self) -> &'static str {
+        self.name.split_once('.').map_or(self.name, |(_, key)| key)
+    }
+
+    /// `problem` with this field's help, when it has one.
+    pub fn explain(&self, problem: Problem) -> Problem {
+        match self.help {
+            Some(help) => problem.help(help),
+            None => problem,
+        }
+    }
+
+    /// Checks what was written and keeps it in `c`. An empty value is no value:
+    /// the field stays unset (so `defaults` may fill it), and its place is kept
+    /// to point at should the class need it.
+    pub fn read(&self, written: &Written<'_>, c: &mut ClassFields, problems: &mut Problems) {
+        if written.blank {
+            c.blank.push((self.name, written.origin));
+            return;
+        }
+        if let Err(refused) = (self.store)(written, c) {
+            for r in refused {
+                problems.push(self.explain(refused_value(&written.items[r.item], &r.expected)));
+            }
+            c.invalid.push(self.name);
+        }
+    }
+}
+
+/// The problem for a value that was not what its field expects.
+pub fn refused_value(item: &Scalar<'_>, expected: &str) -> Problem {
+    Problem::error(
+        format!("invalid `{}`: `{}`", item.path, item.text.trim()),
+        Some(item.origin),
+    )
+    .label(format!("expected {expected}"))
+}
+
+/// One scalar as written: a YAML scalar, a CSV cell, or one item of a list in either.
+#[derive(Debug, Clone)]
+pub struct Scalar<'a> {
+    pub text: &'a str,
+    pub origin: Origin,
+    /// How a problem names it: `classes[0].weekly.days[1]` in YAML, `days` in CSV.
+    pub path: String,
+}
+
+/// What was written for one field: one scalar, or a list's items.
+#[derive(Debug)]
+pub struct Written<'a> {
+    /// The place of the whole value.
+    pub origin: Origin,
+    pub items: Vec<Scalar<'a>>,
+    /// Nothing but spaces was written.
+    pub blank: bool,
+}
+
+impl<'a> Written<'a> {
+    /// A text as written (a YAML scalar, a CSV cell) that starts at byte `start` of
+    /// its file; a list field splits it into items, each keeping its own place.
+    pub fn text(spec: &FieldSpec, text: &'a str, origin: Origin, start: usize, path: &str) -> Self {
+        let items = if spec.list {
+            values::split_list(text)
+                .into_iter()
+                .map(|(offset, part)| Scalar {
+                    text: part,
+                    origin: Origin::new(origin.file, start + offset, part.len()),
+                    path: path.to_string(),
+                })
+                .collect()
+        } else {
+            vec![Scalar {
+                text,
+                origin,
+                path: path.to_string(),
+            }]
+        };
+        Self {
+            origin,
+            items,
+            blank: text.trim().is_empty(),
+        }
+    }
+
+    /// The items of a YAML sequence; empty ones are no items, as in a text list.
+    pub fn items(origin: Origin, items: Vec<Scalar<'a>>) -> Self {
+        Self {
+            origin,
+            items: items
+                .into_iter()
+                .filter(|i| !i.text.trim().is_empty())
+                .collect(),
+            blank: false,
+        }
+    }
+
+    fn one<T>(&self, parse: impl Fn(&str) -> Result<T, Expected>) -> Result<Sp<T>, Vec<Refused>> {
+        let item = self
+            .items
+            .first()
+            .expect("a field of one value is written as one scalar");
+        parse(item.text)
+            .map(|v| Sp::new(v, item.origin))
+            .map_err(|expected| vec![Refused { item: 0, expected }])
+    }
+
+    fn list<T>(
+        &self,
+        parse: impl Fn(&str) -> Result<T, Expected>,
+    ) -> Result<Sp<Vec<T>>, Vec<Refused>> {
+        let items = self.spans(parse)?;
+        Ok(Sp::new(
+            items.value.into_iter().map(|i| i.value).collect(),
+            items.origin,
+        ))
+    }
+
+    /// A list whose items keep their own places.
+    fn spans<T>(
+        &self,
+        parse: impl Fn(&str) -> Result<T, Expected>,
+    ) -> Result<Sp<Vec<Sp<T>>>, Vec<Refused>> {
+        let mut values = Vec::new();
+        let mut refused = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            match parse(item.text) {
+                Ok(v) => values.push(Sp::new(v, item.origin)),
+                Err(expected) => refused.push(Refused { item: i, expected }),
+            }
+        }
+        if refused.is_empty() {
+            Ok(Sp::new(values, self.origin))
+        } else {
+            Err(refused)
+        }
+    }
+}
+
+/// A scalar a field refused: which item, and what was expected instead.
+struct Refused {
+    item: usize,
+    expected: Expected,
+}
+
+fn put<T>(
+    slot: &mut Option<Sp<T>>,
+    value: Result<Sp<T>, Vec<Refused>>,
+) -> Result<(), Vec<Refused>> {
+    *slot = Some(value?);
+    Ok(())
+}
+
+/// The class's `activity`, begun at the first of its fields written.
+fn activity(c: &mut ClassFields, origin: Origin) -> &mut ActivityFields {
+    &mut c
+        .activity
+        .get_or_insert_with(|| Sp::new(ActivityFields::default(), origin))
+        .value
+}
+
+fn text(s: &str) -> Result<String, Expected> {
+    Ok(s.trim().to_string())
+}
+
+/// An id becomes part of every session key (`ml-101/2027-03-01`) and of the ledger.
+fn class_id(s: &str) -> Result<String, Expected> {
+    let id = s.trim();
+    if id
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Ok(id.to_string())
+    } else {
+        Err("letters, digits, `-`, `_` or `.`".to_string())
+    }
+}
+
+/// A session lasts more than nothing and at most a day.
+fn session_length(s: &str) -> Result<i64, Expected> {
+    let seconds = values::duration(s)?;
+    if seconds <= 0 || seconds > 24 * 3600 {
+        return Err("a duration of more than 0 and at most 24h".to_string());
+    }
+    Ok(seconds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_columns_are_unique() {
+        let mut names: Vec<&str> = FIELDS.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), FIELDS.len());
+        // `at` alone is the only column two fields share: which one a row means
+        // depends on its `days` and `date`.
+        let mut columns: Vec<&str> = FIELDS.iter().filter_map(|s| s.column).collect();
+        columns.sort_unstable();
+        let shared: Vec<&str> = columns
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        assert_eq!(shared, ["at"]);
+    }
+
+    #[test]
+    fn a_field_sits_in_a_class_or_in_one_of_its_maps() {
+        for spec in FIELDS {
+            assert!(
+                matches!(spec.within(), None | Some("weekly" | "activity")),
+                "{}",
+                spec.name
+            );
+        }
+        assert_eq!(spec("weekly.days").key(), "days");
+        assert_eq!(spec("theme").key(), "theme");
+    }
+}

@@ -1,0 +1,6 @@
+//! Classes from CSV files: a header row names the columns after the YAML fields.
+
+mod classes;
+mod rows;
+
+pub use classes::read;

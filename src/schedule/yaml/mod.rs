@@ -1,0 +1,9 @@
+//! Reading a YAML schedule's node tree into fields, reporting every problem found.
+
+mod changes;
+mod class;
+mod document;
+mod reader;
+mod term;
+
+pub use reader::Reader;
