@@ -53,11 +53,11 @@ pub struct SimArgs {
     pub now: Option<Timestamp>,
 
     /// Calls per API per minute before errcode 45009.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = crate::wecom::limits::CALLS_PER_MINUTE)]
     pub per_minute: u32,
 
     /// Lives created per day (Beijing time) before errcode 45009.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = crate::wecom::limits::CREATES_PER_DAY)]
     pub creates_per_day: u32,
 
     /// Calls in flight at once before errcode 45033. Default: no cap.

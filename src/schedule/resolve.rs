@@ -1,6 +1,7 @@
 //! From written fields to a class: defaults applied, required fields checked,
 //! exactly one way of recurring, media told apart from files.
 
+use crate::wecom::limits::IMAGE_MAX_BYTES;
 use std::path::Path;
 
 use super::class_fields;
@@ -11,7 +12,6 @@ use super::source::{Origin, Sources, value_offset};
 use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule};
 
 /// WeCom keeps images under 2 MB.
-const MAX_IMAGE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// One class from its written fields, `defaults` already applied; `fallback` is
 /// where to point when it has no `id`.
@@ -208,7 +208,7 @@ fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Med
     }
     let path = base_dir.join(&s.value);
     match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > MAX_IMAGE_BYTES => {
+        Ok(meta) if meta.len() > IMAGE_MAX_BYTES as u64 => {
             problems.push(
                 Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
                     .label(format!("{} bytes", meta.len()))
