@@ -11,8 +11,6 @@ use super::problem::{Problem, Problems};
 use super::source::{Origin, Sources, value_offset};
 use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule};
 
-/// WeCom keeps images under 2 MB.
-
 /// One class from its written fields, `defaults` already applied; `fallback` is
 /// where to point when it has no `id`.
 pub fn class(
