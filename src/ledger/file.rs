@@ -75,6 +75,8 @@ impl Ledger {
     /// [`Ledger::repair`]; any other bad line is an error naming it, and then
     /// nothing is written.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let target = through_symlinks(path);
+        let path = target.as_path();
         let mut file = open_locked(path)?;
         let bytes = read_all(&mut file, path)?;
         let Scan { lines, tail } = scan(&bytes, path)?;
@@ -198,6 +200,24 @@ impl Ledger {
     pub(super) fn read_back(&mut self) -> Result<Vec<u8>, LedgerError> {
         read_all(&mut self.file, &self.path)
     }
+}
+
+/// A ledger reached through a symlink is opened, locked and compacted at the
+/// link's target: renaming a compacted copy over the link itself would leave the
+/// target stale, and a later run through the real path would create everything again.
+fn through_symlinks(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return path.to_path_buf();
+    }
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // A dangling link: its target is created where it points.
+        match std::fs::read_link(path) {
+            Ok(to) if to.is_absolute() => to,
+            Ok(to) => path.parent().unwrap_or(Path::new("")).join(to),
+            Err(_) => path.to_path_buf(),
+        }
+    })
 }
 
 /// The session key a torn line begins with, when its bytes still hold all of it.

@@ -40,3 +40,20 @@ fn a_torn_last_line_is_looked_up_not_created_again() {
     let third = env.run(&["apply", "t.yaml", "--sandbox", NOW]);
     assert!(third.stderr.contains("nothing to do"), "{}", third.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_ledger_reached_through_a_symlink_stays_the_one_ledger() {
+    let env = term();
+    std::fs::create_dir(env.path("state")).unwrap();
+    std::os::unix::fs::symlink("state/real.jsonl", env.path("t.ledger.jsonl")).unwrap();
+    let first = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--ledger", "t.ledger.jsonl"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let link = std::fs::symlink_metadata(env.path("t.ledger.jsonl")).unwrap();
+    assert!(link.file_type().is_symlink(), "compaction kept the link");
+    let real = std::fs::read_to_string(env.path("state/real.jsonl")).unwrap();
+    assert_eq!(real.lines().count(), 3, "the target holds the records:\n{real}");
+    // Through the real path, nothing is left to do.
+    let again = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--ledger", "state/real.jsonl"]);
+    assert!(again.stderr.contains("nothing to do"), "{}", again.stderr);
+}
