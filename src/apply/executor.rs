@@ -203,10 +203,11 @@ impl Executor {
         if err.class() == ErrorClass::Config {
             self.halt(err.to_string());
         }
-        let outcome = Outcome::Failed(failure(task, err.errcode(), err.to_string()));
+        let message = explain(task, &err);
+        let outcome = Outcome::Failed(failure(task, err.errcode(), message.clone()));
         let mut record = Record::new(task.key(), Event::Failed, Timestamp::now())
             .with_action(task.action())
-            .with_error(err.errcode(), err.to_string());
+            .with_error(err.errcode(), message);
         if let Some(sent) = sent {
             record = record.with_request(sent);
         }
@@ -466,6 +467,23 @@ fn adopted(key: &str, id: &str, request: &CreateLiving) -> Record {
     Record::new(key, Event::Adopted, Timestamp::now())
         .with_livingid(id)
         .with_request(serde_json::to_value(request).unwrap_or_default())
+}
+
+/// The error, with what in this task WeCom refused when the errcode names it:
+/// 40003 means the anchor's userid.
+fn explain(task: &Task, err: &ApiError) -> String {
+    let anchor = match task {
+        Task::Create { live, .. } | Task::Modify { live, .. } | Task::Replace { live, .. } => {
+            Some(&live.anchor)
+        }
+        Task::Cancel { .. } => None,
+    };
+    match (err.errcode(), anchor) {
+        (Some(crate::wecom::errcode::INVALID_USERID), Some(anchor)) => {
+            format!("{err}: the anchor `{anchor}` is not a userid of this corp")
+        }
+        _ => err.to_string(),
+    }
 }
 
 fn failure(task: &Task, errcode: Option<i64>, error: String) -> Failure {

@@ -31,7 +31,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "id",
         column: Some("id"),
-        aliases: &[],
+        aliases: &["编号"],
         list: false,
         help: Some(
             "give every class a unique, stable `id`: it keys its sessions, like `ml-101/2027-03-01`",
@@ -41,7 +41,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "theme",
         column: Some("theme"),
-        aliases: &[],
+        aliases: &["主题"],
         list: false,
         help: Some("the live's title, e.g. `theme: 机器学习 第{n}讲`"),
         store: |w, c| put(&mut c.theme, w.one(text)),
@@ -49,7 +49,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "anchor",
         column: Some("anchor"),
-        aliases: &[],
+        aliases: &["主播"],
         list: false,
         help: Some("the anchor's WeCom userid, here or in `defaults`"),
         store: |w, c| put(&mut c.anchor, w.one(text)),
@@ -57,7 +57,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "type",
         column: Some("type"),
-        aliases: &[],
+        aliases: &["类型"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.kind, w.one(values::living_kind)),
@@ -65,7 +65,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "duration",
         column: Some("duration"),
-        aliases: &[],
+        aliases: &["时长"],
         list: false,
         help: Some("how long each session lasts, e.g. `duration: 90m`"),
         store: |w, c| put(&mut c.duration, w.one(session_length)),
@@ -73,7 +73,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "remind",
         column: Some("remind"),
-        aliases: &[],
+        aliases: &["提醒"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.remind, w.one(values::duration)),
@@ -81,7 +81,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "description",
         column: Some("description"),
-        aliases: &[],
+        aliases: &["描述", "简介"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.description, w.one(text)),
@@ -89,7 +89,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "agentid",
         column: Some("agentid"),
-        aliases: &[],
+        aliases: &["应用ID"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.agentid, w.one(|s| values::whole_from(s, 0))),
@@ -97,7 +97,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "weekly.days",
         column: Some("days"),
-        aliases: &[],
+        aliases: &["星期"],
         list: true,
         help: None,
         store: |w, c| put(&mut c.days, w.list(values::weekday)),
@@ -105,7 +105,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "weekly.at",
         column: Some("at"),
-        aliases: &[],
+        aliases: &["时间"],
         list: true,
         help: None,
         store: |w, c| put(&mut c.times, w.list(values::time)),
@@ -113,7 +113,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "weekly.every",
         column: Some("every"),
-        aliases: &[],
+        aliases: &["间隔"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.every, w.one(|s| values::whole(s, 1, 52))),
@@ -121,7 +121,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "weeks",
         column: Some("weeks"),
-        aliases: &[],
+        aliases: &["周次"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.weeks, w.one(values::weeks)),
@@ -129,7 +129,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "at",
         column: Some("at"),
-        aliases: &[],
+        aliases: &["时间"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.at, w.one(values::datetime)),
@@ -138,7 +138,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "dates",
         column: Some("date"),
-        aliases: &[],
+        aliases: &["日期"],
         list: true,
         help: None,
         store: |w, c| put(&mut c.dates, w.list(values::datetime)),
@@ -146,7 +146,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "rrule",
         column: Some("rrule"),
-        aliases: &[],
+        aliases: &["重复规则"],
         list: false,
         help: None,
         // Untrimmed: the rule's own errors point at offsets inside the text as written.
@@ -155,7 +155,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "start",
         column: Some("start"),
-        aliases: &[],
+        aliases: &["开始"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.start, w.one(values::datetime)),
@@ -163,7 +163,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "from",
         column: Some("from"),
-        aliases: &[],
+        aliases: &["起始日期"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.from, w.one(values::date)),
@@ -171,7 +171,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "until",
         column: Some("until"),
-        aliases: &[],
+        aliases: &["截止日期"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.until, w.one(values::date)),
@@ -179,7 +179,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "count",
         column: Some("count"),
-        aliases: &[],
+        aliases: &["次数"],
         list: false,
         help: None,
         store: |w, c| put(&mut c.count, w.one(|s| values::whole(s, 1, 100_000))),
@@ -187,7 +187,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "skip",
         column: Some("skip"),
-        aliases: &[],
+        aliases: &["跳过"],
         list: true,
         help: None,
         store: |w, c| put(&mut c.skip, w.list(values::date)),
@@ -195,7 +195,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "activity.cover",
         column: Some("cover"),
-        aliases: &[],
+        aliases: &["封面"],
         list: false,
         help: None,
         store: |w, c| put(&mut activity(c, w.origin).cover, w.one(text)),
@@ -203,7 +203,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "activity.share",
         column: Some("share"),
-        aliases: &[],
+        aliases: &["分享图"],
         list: false,
         help: None,
         store: |w, c| put(&mut activity(c, w.origin).share, w.one(text)),
@@ -211,7 +211,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "activity.description",
         column: Some("activity_description"),
-        aliases: &[],
+        aliases: &["活动描述"],
         list: false,
         help: None,
         store: |w, c| put(&mut activity(c, w.origin).description, w.one(text)),
@@ -219,7 +219,7 @@ pub const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "activity.images",
         column: Some("images"),
-        aliases: &[],
+        aliases: &["图片"],
         list: true,
         help: None,
         store: |w, c| put(&mut activity(c, w.origin).images, w.spans(text)),

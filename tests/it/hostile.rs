@@ -47,13 +47,51 @@ fn a_ledger_reached_through_a_symlink_stays_the_one_ledger() {
     let env = term();
     std::fs::create_dir(env.path("state")).unwrap();
     std::os::unix::fs::symlink("state/real.jsonl", env.path("t.ledger.jsonl")).unwrap();
-    let first = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--ledger", "t.ledger.jsonl"]);
+    let first = env.run(&[
+        "apply",
+        "t.yaml",
+        "--sandbox",
+        NOW,
+        "--ledger",
+        "t.ledger.jsonl",
+    ]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     let link = std::fs::symlink_metadata(env.path("t.ledger.jsonl")).unwrap();
     assert!(link.file_type().is_symlink(), "compaction kept the link");
     let real = std::fs::read_to_string(env.path("state/real.jsonl")).unwrap();
-    assert_eq!(real.lines().count(), 3, "the target holds the records:\n{real}");
+    assert_eq!(
+        real.lines().count(),
+        3,
+        "the target holds the records:\n{real}"
+    );
     // Through the real path, nothing is left to do.
-    let again = env.run(&["apply", "t.yaml", "--sandbox", NOW, "--ledger", "state/real.jsonl"]);
+    let again = env.run(&[
+        "apply",
+        "t.yaml",
+        "--sandbox",
+        NOW,
+        "--ledger",
+        "state/real.jsonl",
+    ]);
     assert!(again.stderr.contains("nothing to do"), "{}", again.stderr);
+}
+
+/// Excel's "Unicode text": UTF-16 with a BOM, tab-separated, Chinese column names.
+#[test]
+fn a_utf16_csv_with_chinese_headers_reads_as_its_utf8_twin() {
+    let yaml = format!("{TERM}classes_from: [c.csv]\n");
+    let english = "id,theme,anchor,duration,days,at\nml,机器学习 {n},zhang,1h,\"mon, wed\",19:00\n";
+    let chinese =
+        "编号\t主题\t主播\t时长\t星期\t时间\nml\t机器学习 {n}\tzhang\t1h\tmon, wed\t19:00\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(chinese.encode_utf16().flat_map(u16::to_le_bytes));
+    let plan = |csv: &[u8]| {
+        let t = Test::new().schedule(yaml.as_bytes()).file("c.csv", csv);
+        let out = t.run(&["plan", "t.yaml", "--format", "json", NOW]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let (a, b) = (plan(english.as_bytes()), plan(&utf16));
+    assert!(a.contains("机器学习 1"), "{a}");
+    assert_eq!(a, b);
 }

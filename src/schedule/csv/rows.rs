@@ -25,9 +25,16 @@ pub struct Row<'t> {
 }
 
 /// Splits CSV text into rows of cells, keeping each cell's byte range
-/// (RFC 4180 quoting: `"a, b"` and `""` inside quotes).
+/// (RFC 4180 quoting: `"a, b"` and `""` inside quotes). A header with tabs and
+/// no comma is tab-separated: Excel's "Unicode text" is.
 pub fn split_rows(file: FileId, text: &str) -> Vec<Row<'_>> {
     let bytes = text.as_bytes();
+    let header = text.lines().next().unwrap_or("");
+    let sep = if header.contains('\t') && !header.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut rows = Vec::new();
     let mut i = 0;
     let mut line = 1;
@@ -52,13 +59,13 @@ pub fn split_rows(file: FileId, text: &str) -> Vec<Row<'_>> {
                     j += 1;
                 }
                 let mut k = (j + 1).min(bytes.len());
-                while k < bytes.len() && !matches!(bytes[k], b',' | b'\n' | b'\r') {
+                while k < bytes.len() && !(bytes[k] == sep || matches!(bytes[k], b'\n' | b'\r')) {
                     k += 1;
                 }
                 (i + 1, j.min(bytes.len()), k)
             } else {
                 let mut j = i;
-                while j < bytes.len() && !matches!(bytes[j], b',' | b'\n' | b'\r') {
+                while j < bytes.len() && !(bytes[j] == sep || matches!(bytes[j], b'\n' | b'\r')) {
                     j += 1;
                 }
                 (i, j, j)
@@ -74,7 +81,7 @@ pub fn split_rows(file: FileId, text: &str) -> Vec<Row<'_>> {
                 origin: Origin::new(file, start, end - start),
             });
             i = next;
-            if bytes.get(i) == Some(&b',') {
+            if bytes.get(i) == Some(&sep) {
                 i += 1;
                 continue;
             }

@@ -114,6 +114,7 @@ fn a_permanent_error_fails_that_live_and_the_batch_goes_on() {
     }
     assert_eq!(report["created"], term.future().len() - bad.len());
     out.assert_stderr_contains("40003");
+    out.assert_stderr_contains("the anchor `t2` is not a userid of this corp");
     let lives = term.sim().lives();
     assert!(lives.iter().all(|l| l.request.anchor_userid != "t2"));
     assert_eq!(lives.len(), term.future().len() - bad.len());
