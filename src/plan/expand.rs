@@ -374,18 +374,23 @@ fn live(
     let tz = &cal.term.tz;
     let start = to_zoned(tz, at, &mut notes);
     let date = start.date();
-    if let DayKind::Teaching {
-        makeup: true,
-        weekday,
-        ..
-    } = cal.day(date)
-    {
-        notes.push(format!(
-            "调休 make-up day running {}'s timetable",
-            crate::schedule::values::weekday_short(weekday)
-        ));
-    }
-    let week = cal.week_of(date);
+    // The teaching week that decided the session: a make-up day running another
+    // date's timetable is in that date's week, for `{week}` and the week shown too.
+    let week = match cal.day(date) {
+        DayKind::Teaching {
+            makeup: true,
+            weekday,
+            week,
+        } => {
+            notes.push(format!(
+                "调休 make-up day running {}'s timetable",
+                crate::schedule::values::weekday_short(weekday)
+            ));
+            week
+        }
+        DayKind::Teaching { week, .. } => week,
+        _ => cal.week_of(date),
+    };
     let theme = fill_theme(&class.theme, n, week, date);
     let activity_kind = class.kind == LivingKind::Activity;
     let request = CreateLiving {

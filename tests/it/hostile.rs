@@ -95,3 +95,29 @@ fn a_utf16_csv_with_chinese_headers_reads_as_its_utf8_twin() {
     assert!(a.contains("机器学习 1"), "{a}");
     assert_eq!(a, b);
 }
+
+/// A make-up day running another date's timetable is in that date's teaching
+/// week: whether a class meets, `{week}`, and the week shown all agree.
+#[test]
+fn a_make_up_day_shows_the_week_that_decided_it() {
+    // 2027-04-25 (a Sunday of week 9) runs Wednesday 2027-05-05 (week 11).
+    let t = Test::new().schedule(
+        "version: 1\nterm:\n  start: 2027-02-22\n  end: 2027-06-27\n  workdays:\n    - { date: 2027-04-25, as: 2027-05-05 }\ndefaults: { anchor: a, duration: 1h }\nclasses:\n  - { id: odd, theme: '第{week}周', weekly: { days: [wed], at: '10:00' }, weeks: odd }\n  - { id: even, theme: '第{week}周', weekly: { days: [wed], at: '12:00' }, weeks: even }\n",
+    );
+    let out = t.run(&["plan", "t.yaml", "--format", "json", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let lives = doc["lives"].as_array().unwrap();
+    let makeup: Vec<_> = lives
+        .iter()
+        .filter(|l| l["key"].as_str().unwrap().ends_with("/2027-04-25"))
+        .collect();
+    assert_eq!(
+        makeup.len(),
+        1,
+        "only the class meeting in week 11: {makeup:?}"
+    );
+    assert_eq!(makeup[0]["key"], "odd/2027-04-25");
+    assert_eq!(makeup[0]["week"], 11);
+    assert_eq!(makeup[0]["request"]["theme"], "第11周");
+}
