@@ -9,6 +9,7 @@ use super::fields::{ActivityFields, ClassFields, Sp};
 use super::problem::{Problem, Problems};
 use super::source::Origin;
 use super::values::{self, Expected};
+use crate::wecom::limits::{REMIND_MAX, REMIND_MIN};
 
 /// One class field.
 pub struct FieldSpec {
@@ -76,7 +77,7 @@ pub const FIELDS: &[FieldSpec] = &[
         aliases: &["提醒"],
         list: false,
         help: None,
-        store: |w, c| put(&mut c.remind, w.one(values::duration)),
+        store: |w, c| put(&mut c.remind, w.one(reminder)),
     },
     FieldSpec {
         name: "description",
@@ -448,6 +449,15 @@ fn session_length(s: &str) -> Result<i64, Expected> {
     let seconds = values::duration(s)?;
     if seconds <= 0 || seconds > 24 * 3600 {
         return Err("a duration of more than 0 and at most 24h".to_string());
+    }
+    Ok(seconds)
+}
+
+/// A reminder is sent at most a week before the session.
+fn reminder(s: &str) -> Result<i64, Expected> {
+    let seconds = values::duration(s)?;
+    if !(REMIND_MIN..=REMIND_MAX).contains(&seconds) {
+        return Err("a reminder of at most 7 days (168h) before the start".to_string());
     }
     Ok(seconds)
 }

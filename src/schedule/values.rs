@@ -47,6 +47,9 @@ pub fn datetime(s: &str) -> Result<DateTime, Expected> {
 }
 
 /// `90m`, `1h30m`, `2h`, `45 min`, `1.5h`; seconds.
+/// The longest duration any field takes: a leap year.
+const MAX_DURATION_SECONDS: i64 = 366 * 86_400;
+
 pub fn duration(s: &str) -> Result<i64, Expected> {
     let expected = || "a duration like `90m`, `1h30m` or `2h`".to_string();
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -85,6 +88,10 @@ pub fn duration(s: &str) -> Result<i64, Expected> {
     }
     if !number.is_empty() || !any {
         return Err(expected());
+    }
+    // Beyond a year a duration is a typo, and far beyond it would saturate.
+    if !total.is_finite() || total > MAX_DURATION_SECONDS as f64 {
+        return Err("a duration of at most a year (8784h)".to_string());
     }
     Ok(total.round() as i64)
 }

@@ -24,6 +24,10 @@ pub const LIVING_TYPES: RangeInclusive<LivingType> = 0..=4;
 /// WeCom documents no upper bound.
 pub const REMIND_MIN: i64 = 0;
 
+/// Ours, not WeCom's: a reminder more than a week ahead is a typo (`remind: 9000h`),
+/// and WeCom's own apps offer at most a day.
+pub const REMIND_MAX: i64 = 7 * 86_400;
+
 /// `activity_detail.image_list` keeps this many; WeCom drops the rest silently.
 pub const ACTIVITY_MAX_IMAGES: usize = 5;
 

@@ -121,3 +121,59 @@ fn a_make_up_day_shows_the_week_that_decided_it() {
     assert_eq!(makeup[0]["week"], 11);
     assert_eq!(makeup[0]["request"]["theme"], "第11周");
 }
+
+/// Values that used to pass silently: each is refused, naming every place involved.
+#[test]
+fn values_that_make_no_sense_are_refused_with_both_places() {
+    let class = "defaults: { anchor: a, duration: 1h }\nclasses:\n  - { id: x, theme: t, weekly: { days: [mon], at: '10:00' } }\n";
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "term:\n  start: 2027-02-22\n  end: 2027-06-27\n  holidays: [2027-05-08]\n  workdays:\n    - { date: 2027-05-08, as: fri }\n",
+            "",
+            &[
+                "[t.yaml:7:15]",
+                "`2027-05-08` is both a make-up workday and a holiday",
+                "line 5, column 14",
+            ],
+        ),
+        (
+            "term:\n  start: 2027-02-22\n  end: 2027-06-27\n  workdays:\n    - { date: 2027-05-08, as: fri }\n    - { date: 2027-05-08, as: mon }\n",
+            "",
+            &["[t.yaml:7:15]", "listed twice", "line 6, column 15"],
+        ),
+        (
+            "term:\n  start: 2027-02-22\n  end: 2027-06-27\n  workdays:\n    - { date: 2027-08-07, as: fri }\n",
+            "",
+            &[
+                "[t.yaml:6:15]",
+                "outside the term",
+                "`2027-02-22` to `2027-06-27`",
+            ],
+        ),
+        (
+            "term:\n  start: 2027-02-22\n  end: 2027-06-27\n",
+            "changes:\n  - { class: x, date: 2027-03-01, move_to: 2027-03-02T10:00 }\n  - { class: x, date: 2027-03-01, cancel: true }\n",
+            &[
+                "[t.yaml:10:5]",
+                "changes the session of `x` on `2027-03-01` again",
+                "it is changed at line 9",
+            ],
+        ),
+    ];
+    for (term, changes, expected) in cases {
+        let t = Test::new().schedule(format!("version: 1\n{term}{class}{changes}"));
+        let out = t.run(&["validate", "t.yaml"]);
+        assert_eq!(out.code, 3, "{term}{changes}\n{}", out.stderr);
+        for e in *expected {
+            assert!(out.stderr.contains(e), "want {e:?}:\n{}", out.stderr);
+        }
+    }
+    for remind in ["99999999999999999h", "9000h", "8d"] {
+        let t = Test::new().schedule(format!(
+            "{TERM}defaults: {{ anchor: a, duration: 1h, remind: {remind} }}\nclasses:\n  - {{ id: x, theme: t, at: 2027-03-01T10:00 }}\n"
+        ));
+        let out = t.run(&["validate", "t.yaml"]);
+        assert_eq!(out.code, 3, "remind: {remind}\n{}", out.stderr);
+        assert!(out.stderr.contains("[t.yaml:5:46]"), "{}", out.stderr);
+    }
+}

@@ -107,16 +107,19 @@ impl Gen {
             self.start,
             self.end()
         );
+        let mut off = Vec::new();
         for (from, len) in &self.holidays {
             let from = self.day(*from);
             let to = (from + jiff::Span::new().days(*len)).min(self.end());
             let _ = writeln!(s, "    - {{ from: {from}, to: {to} }}");
+            off.push(from..=to);
         }
         s.push_str("  workdays:\n");
         let mut used = HashSet::new();
         for (d, as_) in &self.workdays {
             let d = self.day(*d);
-            if used.insert(d) {
+            // A day is a holiday or a make-up day, never both (that is an error).
+            if !off.iter().any(|h| h.contains(&d)) && used.insert(d) {
                 let _ = writeln!(s, "    - {{ date: {d}, as: {as_} }}");
             }
         }

@@ -13,7 +13,7 @@ impl Reader<'_> {
             self.type_error(node, "changes", "a list of changes");
             return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out: Vec<Change> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("changes[{i}]");
             let Some(f) = self.fields(item, &path, "a change", CHANGE_FIELDS) else {
@@ -55,6 +55,24 @@ impl Reader<'_> {
                 },
             };
             if let (Some(class), Some(date)) = (class, date) {
+                // Two entries for one session: which applies would depend on their order.
+                if let Some(first) = out
+                    .iter()
+                    .find(|c| c.class == class.value && c.date == date.value)
+                {
+                    let other = self.place(first.origin);
+                    self.error(
+                        format!(
+                            "`{path}` changes the session of `{}` on `{}` again",
+                            class.value, date.value
+                        ),
+                        item.origin,
+                    )
+                    .help = Some(format!(
+                        "it is changed at {other} too; give one entry per session"
+                    ));
+                    continue;
+                }
                 out.push(Change {
                     class: class.value,
                     date: date.value,

@@ -1,10 +1,12 @@
 //! The `term` of a YAML schedule: its dates, time zone, holidays and make-up workdays.
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::reader::Reader;
 use crate::schedule::model::{Holiday, RunsAs, Term, Workday};
 use crate::schedule::node::{Kind, Node};
+use crate::schedule::source::Origin;
 use crate::schedule::values;
 
 const TERM_FIELDS: &[&str] = &["name", "timezone", "start", "end", "holidays", "workdays"];
@@ -44,6 +46,9 @@ impl Reader<'_> {
             workdays = self.workdays(n);
         }
         let (start, end) = (start?, end?);
+        self.check_days(&holidays, &workdays, (start.value, end.value));
+        let holidays = holidays.into_iter().map(|(h, _)| h).collect();
+        let workdays = workdays.into_iter().map(|(w, _)| w).collect();
         if end.value < start.value {
             self.error(
                 format!(
@@ -66,7 +71,51 @@ impl Reader<'_> {
         })
     }
 
-    fn holidays(&mut self, node: &Node) -> Vec<Holiday> {
+    /// A make-up day that is also a holiday, listed twice, or outside the term
+    /// is a mistake the calendar would otherwise settle silently.
+    fn check_days(
+        &mut self,
+        holidays: &[(Holiday, Origin)],
+        workdays: &[(Workday, Origin)],
+        (start, end): (Date, Date),
+    ) {
+        for (i, (w, at)) in workdays.iter().enumerate() {
+            let date = w.date;
+            if let Some((_, first)) = workdays[..i].iter().find(|(o, _)| o.date == date) {
+                let other = self.place(*first);
+                self.error(format!("the make-up day `{date}` is listed twice"), *at)
+                    .help = Some(format!("it is also listed at {other}; keep one"));
+            } else if !(start..=end).contains(&date) {
+                self.error(format!("the make-up day `{date}` is outside the term"), *at)
+                    .help = Some(format!("the term runs from `{start}` to `{end}`"));
+            } else if let Some((h, hat)) = holidays
+                .iter()
+                .find(|(h, _)| (h.from..=h.to).contains(&date))
+            {
+                let other = self.place(*hat);
+                let name = h
+                    .name
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                self.error(
+                    format!("`{date}` is both a make-up workday and a holiday{name}"),
+                    *at,
+                )
+                .help = Some(format!(
+                    "the holiday is at {other}; a day is one or the other"
+                ));
+            }
+        }
+    }
+
+    /// `line:column` of a place in this file, for a problem that names two places.
+    pub(super) fn place(&self, origin: Origin) -> String {
+        let (line, column) = crate::schedule::line_col(self.text, origin.offset);
+        format!("line {line}, column {column}")
+    }
+
+    fn holidays(&mut self, node: &Node) -> Vec<(Holiday, Origin)> {
         let Kind::Seq(items) = &node.kind else {
             self.type_error(node, "term.holidays", "a list of dates or ranges");
             return Vec::new();
@@ -98,23 +147,29 @@ impl Reader<'_> {
                     self.error(format!("holiday `{path}` ends before it starts"), to.origin);
                     continue;
                 }
-                out.push(Holiday {
-                    from: from.value,
-                    to: to.value,
-                    name,
-                });
+                out.push((
+                    Holiday {
+                        from: from.value,
+                        to: to.value,
+                        name,
+                    },
+                    from.origin,
+                ));
             } else if let Some(d) = self.value(item, &path, values::date) {
-                out.push(Holiday {
-                    from: d.value,
-                    to: d.value,
-                    name: None,
-                });
+                out.push((
+                    Holiday {
+                        from: d.value,
+                        to: d.value,
+                        name: None,
+                    },
+                    d.origin,
+                ));
             }
         }
         out
     }
 
-    fn workdays(&mut self, node: &Node) -> Vec<Workday> {
+    fn workdays(&mut self, node: &Node) -> Vec<(Workday, Origin)> {
         let Kind::Seq(items) = &node.kind else {
             self.type_error(node, "term.workdays", "a list of `{ date, as }`");
             return Vec::new();
@@ -133,10 +188,13 @@ impl Reader<'_> {
                     .map_err(|_| "a weekday like `fri` or the date whose timetable it runs".into())
             });
             if let (Some(date), Some(runs)) = (date, runs) {
-                out.push(Workday {
-                    date: date.value,
-                    runs: runs.value,
-                });
+                out.push((
+                    Workday {
+                        date: date.value,
+                        runs: runs.value,
+                    },
+                    date.origin,
+                ));
             }
         }
         out
