@@ -9,6 +9,29 @@ use jiff::Timestamp;
 pub struct ValidateJob {
     pub files: Vec<PathBuf>,
     pub strict: bool,
+    pub input: Input,
+}
+
+/// How far a schedule may take the tool: which files it may name, how many
+/// sessions it may expand to. A schedule from a pull request is untrusted.
+#[derive(Debug, Clone, Copy)]
+pub struct Input {
+    /// Files the schedule names may be outside the current folder's tree.
+    pub allow_outside: bool,
+    pub max_sessions: usize,
+}
+
+impl Input {
+    pub fn limits(&self) -> crate::plan::Limits {
+        crate::plan::Limits {
+            reach: if self.allow_outside {
+                crate::schedule::Reach::Anywhere
+            } else {
+                crate::schedule::Reach::current_dir()
+            },
+            max_sessions: self.max_sessions,
+        }
+    }
 }
 
 /// What `plan` prints.
@@ -35,6 +58,7 @@ pub struct PlanJob {
     pub detailed_exitcode: bool,
     pub verbose: bool,
     pub strict: bool,
+    pub input: Input,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +74,7 @@ pub struct StatusJob {
     pub ledger: Option<PathBuf>,
     pub format: StatusFormat,
     pub now: Timestamp,
+    pub input: Input,
 }
 
 /// The shells `livesched completions` writes for.
@@ -102,4 +127,5 @@ pub struct RemoteJob {
     pub request_timeout: std::time::Duration,
     /// How long the queue pauses after WeCom's quota error 45009.
     pub quota_pause: std::time::Duration,
+    pub input: Input,
 }

@@ -103,17 +103,63 @@ pub fn render(problems: &Problems, sources: &Sources, color: bool) -> String {
     let handler = handler(color);
     let mut out = String::new();
     for problem in problems.iter() {
-        let source = problem.origin.map(|o| {
-            let file = sources.get(o.file);
-            CharColumns {
-                name: file.path.display().to_string(),
-                text: Arc::clone(&file.text),
+        let placed;
+        let (problem, source) = match problem.origin {
+            Some(o)
+                if !sources.get(o.file).shown || too_long_to_show(&sources.get(o.file).text, o) =>
+            {
+                placed = without_snippet(problem, sources);
+                (&placed, None)
             }
-        });
+            Some(o) => {
+                let file = sources.get(o.file);
+                let source = CharColumns {
+                    name: file.path.display().to_string(),
+                    text: Arc::clone(&file.text),
+                };
+                (problem, Some(source))
+            }
+            None => (problem, None),
+        };
         let rendered = Rendered { problem, source };
         let _ = handler.render_report(&mut out, &rendered);
     }
     out
+}
+
+/// The longest line shown as a snippet, in bytes: a longer one (a huge value,
+/// a file that is not text) would be echoed whole.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn too_long_to_show(text: &str, origin: crate::schedule::Origin) -> bool {
+    let bytes = text.as_bytes();
+    let at = origin.offset.min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    end - start > MAX_SNIPPET_LINE || origin.len > MAX_SNIPPET_LINE
+}
+
+/// The problem with its place in words instead of a snippet.
+fn without_snippet(problem: &Problem, sources: &Sources) -> Problem {
+    let mut p = problem.clone();
+    if let Some(o) = p.origin.take() {
+        let (line, column) = o.line_col(sources);
+        let path = sources.get(o.file).path.display();
+        p.message = format!("{} [{path}:{line}:{column}]", p.message);
+        if let Some(label) = p.label.take() {
+            p.help = Some(match p.help.take() {
+                Some(help) => format!("{label}; {help}"),
+                None => label,
+            });
+        }
+    }
+    p
 }
 
 /// Every problem, rendered on stderr (in colour on a terminal without `NO_COLOR`).

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
+use crate::schedule::is_picture;
 use crate::wecom::ApiError;
+use crate::wecom::limits::IMAGE_MAX_BYTES;
 
 #[derive(Default)]
 pub struct MediaCache {
@@ -23,11 +25,11 @@ impl MediaCache {
         F: FnOnce(String, Vec<u8>) -> Fut,
         Fut: Future<Output = Result<String, ApiError>>,
     {
-        let bytes = tokio::fs::read(path)
+        let bytes = read_picture(path)
             .await
-            .map_err(|err| ApiError::Protocol {
+            .map_err(|reason| ApiError::Protocol {
                 api: "media/upload",
-                reason: format!("cannot read `{}`: {err}", path.display()),
+                reason: format!("refusing to upload `{}`: {reason}", path.display()),
             })?;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         bytes.hash(&mut h);
@@ -44,6 +46,27 @@ impl MediaCache {
         );
         cell.get_or_try_init(|| upload(name, bytes)).await.cloned()
     }
+}
+
+/// The file again, as it is now (it was checked when the plan was made): at
+/// most 2 MB read, and sent only if its bytes are a PNG's or a JPEG's.
+async fn read_picture(path: &Path) -> Result<Vec<u8>, String> {
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|err| err.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(IMAGE_MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|err| err.to_string())?;
+    if bytes.len() > IMAGE_MAX_BYTES {
+        return Err("it is over 2 MB".into());
+    }
+    if !is_picture(&bytes) {
+        return Err("it is not a PNG or JPEG".into());
+    }
+    Ok(bytes)
 }
 
 /// `upload:PATH` in a planned request names a local file.

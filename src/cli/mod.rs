@@ -92,6 +92,8 @@ pub struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
     pub format: StatusFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,6 +135,26 @@ pub struct ApplyArgs {
     pub quota_pause: String,
 }
 
+/// What a schedule may make the tool do; on every command that reads one.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Let the schedule name files (classes_from, pictures) outside the current folder's tree.
+    #[arg(long)]
+    pub allow_outside: bool,
+    /// Refuse a schedule that expands to more sessions than this.
+    #[arg(long, value_name = "N", default_value_t = crate::plan::MAX_SESSIONS)]
+    pub max_sessions: usize,
+}
+
+impl InputArgs {
+    fn input(&self) -> crate::config::Input {
+        crate::config::Input {
+            allow_outside: self.allow_outside,
+            max_sessions: self.max_sessions,
+        }
+    }
+}
+
 /// Arguments of every command that calls WeCom.
 #[derive(Debug, clap::Args)]
 pub struct RemoteArgs {
@@ -167,6 +189,8 @@ pub struct RemoteArgs {
     /// How long a call may take before its reply counts as lost (tests shorten it).
     #[arg(long, value_name = "DURATION", default_value = "30s", hide = true)]
     pub request_timeout: String,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -177,6 +201,8 @@ pub struct ValidateArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -201,6 +227,8 @@ pub struct PlanArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 impl Cli {
@@ -208,10 +236,12 @@ impl Cli {
     pub fn into_job(self) -> Result<Job, String> {
         Ok(match self.command {
             Command::Validate(a) => Job::Validate(ValidateJob {
+                input: a.input.input(),
                 files: a.files,
                 strict: a.strict,
             }),
             Command::Plan(a) => Job::Plan(PlanJob {
+                input: a.input.input(),
                 file: a.file,
                 ledger: a.ledger,
                 format: a.format,
@@ -227,6 +257,7 @@ impl Cli {
                 recreate_cancelled: a.recreate_cancelled,
             })),
             Command::Status(a) => Job::Status(StatusJob {
+                input: a.input.input(),
                 file: a.file,
                 ledger: a.ledger,
                 format: a.format,
@@ -247,6 +278,7 @@ const QUOTA_PAUSE: &str = "60s";
 
 fn remote_job(a: RemoteArgs, quota_pause: &str) -> Result<RemoteJob, String> {
     Ok(RemoteJob {
+        input: a.input.input(),
         request_timeout: seconds(&a.request_timeout, "--request-timeout")?,
         quota_pause: seconds(quota_pause, "--quota-pause")?,
         now: parse_now(a.now.as_deref())?,

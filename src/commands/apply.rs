@@ -13,7 +13,7 @@ use crate::remote::Session;
 
 pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
     let job = &apply.remote;
-    let (schedule, plan) = super::planned(&job.file, apply.strict, "nothing was sent")?;
+    let (schedule, plan) = super::planned(&job.file, &job.input, apply.strict, "nothing was sent")?;
     super::check_report(job.report.as_deref())?;
     let session = Session::open(job)?;
     let options = changes::Options {

@@ -11,7 +11,7 @@ use crate::plan::changes;
 use crate::remote::Session;
 
 pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
-    let (_, plan) = super::planned(&job.file, false, "nothing was imported")?;
+    let (_, plan) = super::planned(&job.file, &job.input, false, "nothing was imported")?;
     let session = Session::open(job)?;
     let wanted: Vec<PlannedLive> = plan
         .lives

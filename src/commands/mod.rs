@@ -15,7 +15,7 @@ mod validate;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::{ApplyJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
+use crate::config::{ApplyJob, Input, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
@@ -54,9 +54,14 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
 
 /// The schedule and its plan, every problem reported on the way; an invalid
 /// file is an error saying what did not happen (`outcome`).
-fn planned(file: &Path, strict: bool, outcome: &'static str) -> Result<(Schedule, Plan), Error> {
+fn planned(
+    file: &Path,
+    input: &Input,
+    strict: bool,
+    outcome: &'static str,
+) -> Result<(Schedule, Plan), Error> {
     readable(file)?;
-    let planned = crate::plan::plan_term(file, strict);
+    let planned = crate::plan::plan_within(file, strict, &input.limits());
     diagnostics::report(&planned.problems, &planned.sources);
     let tally = diagnostics::tally(&planned.problems);
     planned.valid().ok_or_else(|| Error::Invalid {

@@ -9,8 +9,8 @@ use crate::plan::{changes, render, review};
 use crate::remote::Places;
 
 pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
-    let (schedule, mut plan) =
-        super::planned(&job.file, job.strict, "nothing planned").map_err(|mut err| {
+    let (schedule, mut plan) = super::planned(&job.file, &job.input, job.strict, "nothing planned")
+        .map_err(|mut err| {
             if let Error::Invalid {
                 detailed_exitcode, ..
             } = &mut err

@@ -8,7 +8,7 @@ use crate::plan::status;
 use crate::remote::Places;
 
 pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
-    let (schedule, plan) = super::planned(&job.file, false, "no status")?;
+    let (schedule, plan) = super::planned(&job.file, &job.input, false, "no status")?;
     let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
     let ledger = LedgerState::read(&ledger_path)?;
     let status = status::status(

@@ -16,7 +16,7 @@ pub fn run(job: &ValidateJob) -> ExitCode {
             code = code.merge(err.exit_code());
             continue;
         }
-        let planned = crate::plan::plan_term(file, job.strict);
+        let planned = crate::plan::plan_within(file, job.strict, &job.input.limits());
         diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {
             eprintln!(

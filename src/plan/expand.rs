@@ -25,13 +25,34 @@ struct Session {
     notes: Vec<String>,
 }
 
+/// The most sessions one schedule may expand to unless told otherwise
+/// (`--max-sessions`): far above any real term, and a bound on memory.
+pub const MAX_SESSIONS: usize = 1_000_000;
+
 /// Expands every class of `schedule` into sessions, sorted by start then key.
 pub fn expand(schedule: &Schedule) -> Plan {
+    expand_within(schedule, MAX_SESSIONS)
+}
+
+/// [`expand`], refusing (with an error, and early) a schedule of more than
+/// `max_sessions` sessions.
+pub fn expand_within(schedule: &Schedule, max_sessions: usize) -> Plan {
     let cal = Calendar::new(&schedule.term);
     let mut plan = Plan::default();
     let mut changes = Changes::new(&schedule.changes);
     for class in &schedule.classes {
-        expand_class(class, &cal, &mut changes, &mut plan);
+        let room = max_sessions.saturating_sub(plan.lives.len());
+        if !expand_class(class, &cal, &mut changes, &mut plan, room) {
+            plan.problems.push(
+                Problem::error(
+                    format!("the schedule has more than {max_sessions} sessions"),
+                    Some(class.origin),
+                )
+                .label("the class that passed the limit")
+                .help("check its days, times and dates; `--max-sessions N` raises the limit"),
+            );
+            return plan;
+        }
     }
     changes.warn_unused(&schedule.classes, &mut plan);
     plan.lives
@@ -41,11 +62,22 @@ pub fn expand(schedule: &Schedule) -> Plan {
     plan
 }
 
-/// A class's sessions, numbered and keyed in recurrence order, after the changes naming them.
-fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
+/// A class's sessions, numbered and keyed in recurrence order, after the changes
+/// naming them; `false` (and nothing added) when it has more than `room`.
+fn expand_class(
+    class: &Class,
+    cal: &Calendar<'_>,
+    changes: &mut Changes<'_>,
+    plan: &mut Plan,
+    room: usize,
+) -> bool {
     let before = plan.lives.len();
     let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();
-    for (i, occ) in occurrences(class, cal, plan).into_iter().enumerate() {
+    let occurrences = occurrences(class, cal, plan, room);
+    if occurrences.len() > room {
+        return false;
+    }
+    for (i, occ) in occurrences.into_iter().enumerate() {
         let date = occ.at.date();
         let nth = per_date.entry(date).or_insert(0);
         *nth += 1;
@@ -75,6 +107,7 @@ fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, pl
             .help("check its days, weeks, from/until and the term's dates"),
         );
     }
+    true
 }
 
 /// The schedule's one-off changes, by the session they name, and which have named one.
@@ -176,12 +209,13 @@ impl<'s> Changes<'s> {
 
 /// The sessions a class's recurrence gives inside the term, after holidays, skips
 /// and bounds; dropped ones are recorded in `plan.skipped`.
-fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurrence> {
+/// Stops early once past `room` (the caller refuses the class then).
+fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan, room: usize) -> Vec<Occurrence> {
     let term = cal.term;
     let from = class.bounds.from.map_or(term.start, |f| f.max(term.start));
     let until = class.bounds.until.map_or(term.end, |u| u.min(term.end));
     let mut out = match &class.recurrence {
-        Recurrence::Weekly(weekly) => weekly_dates(class, weekly, cal, (from, until), plan),
+        Recurrence::Weekly(weekly) => weekly_dates(class, weekly, cal, (from, until), plan, room),
         Recurrence::Dates(list) => {
             let mut list = list.clone();
             list.sort();
@@ -202,6 +236,7 @@ fn weekly_dates(
     cal: &Calendar<'_>,
     (from, until): (Date, Date),
     plan: &mut Plan,
+    room: usize,
 ) -> Vec<Occurrence> {
     let mut out = Vec::new();
     let skip = |date: Date, reason: SkipReason, plan: &mut Plan| {
@@ -214,7 +249,7 @@ fn weekly_dates(
     let first_week = cal.week_of(from);
     let meets = |weekday, week| meets(weekly, weekday, week, first_week);
     let mut date = from;
-    while date <= until {
+    while date <= until && out.len() <= room {
         match cal.day(date) {
             DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
                 if class.bounds.skip.contains(&date) {

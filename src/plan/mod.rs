@@ -8,7 +8,7 @@ mod pipeline;
 pub mod render;
 pub mod status;
 
-pub use expand::{expand, fill_theme, fmt_local, media_ref};
+pub use expand::{MAX_SESSIONS, expand, expand_within, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
-pub use pipeline::{PlannedTerm, plan_term, review};
+pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review};

@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use super::changes::{Action, Change};
-use super::{Plan, expand, lint, lint_creates};
-use crate::schedule::{self, Problem, Problems, Schedule, Sources};
+use super::expand::{MAX_SESSIONS, expand_within};
+use super::{Plan, lint, lint_creates};
+use crate::schedule::{self, Problem, Problems, Reach, Schedule, Sources};
 
 /// A schedule loaded, expanded and checked, with every problem found on the way.
 pub struct PlannedTerm {
@@ -23,14 +24,31 @@ impl PlannedTerm {
     }
 }
 
+/// How far planning may go: which files the schedule may name, how many sessions.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub reach: Reach,
+    pub max_sessions: usize,
+}
+
 /// Loads and expands `file`; `plan` is set only when there is no error.
-/// `strict` turns warnings into errors.
+/// `strict` turns warnings into errors. The files it names must be in its own
+/// folder's tree.
 pub fn plan_term(file: &Path, strict: bool) -> PlannedTerm {
-    let loaded = schedule::load(file);
+    let limits = Limits {
+        reach: Reach::beside(file),
+        max_sessions: MAX_SESSIONS,
+    };
+    plan_within(file, strict, &limits)
+}
+
+/// [`plan_term`] within `limits`.
+pub fn plan_within(file: &Path, strict: bool, limits: &Limits) -> PlannedTerm {
+    let loaded = schedule::load_within(file, &limits.reach);
     let mut problems = loaded.problems;
     let mut planned = None;
     if let Some(s) = &loaded.schedule {
-        let mut p = expand(s);
+        let mut p = expand_within(s, limits.max_sessions);
         lint(s, &mut p);
         problems.extend(std::mem::take(&mut p.problems));
         planned = Some(p);

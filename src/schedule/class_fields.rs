@@ -287,6 +287,27 @@ impl FieldSpec {
             c.blank.push((self.name, written.origin));
             return;
         }
+        // Far beyond any limit WeCom has: refused before it is parsed, filled into
+        // every session, or echoed whole.
+        if let Some(long) = written
+            .items
+            .iter()
+            .find(|i| i.text.chars().count() > MAX_VALUE_CHARS)
+        {
+            problems.push(
+                Problem::error(
+                    format!(
+                        "`{}` is {} characters long",
+                        long.path,
+                        long.text.chars().count()
+                    ),
+                    Some(long.origin),
+                )
+                .label(format!("expected at most {MAX_VALUE_CHARS} characters")),
+            );
+            c.invalid.push(self.name);
+            return;
+        }
         if let Err(refused) = (self.store)(written, c) {
             for r in refused {
                 problems.push(self.explain(refused_value(&written.items[r.item], &r.expected)));
@@ -295,6 +316,9 @@ impl FieldSpec {
         }
     }
 }
+
+/// The longest value any class field takes, in characters.
+pub const MAX_VALUE_CHARS: usize = 2_000;
 
 /// The problem for a value that was not what its field expects.
 pub fn refused_value(item: &Scalar<'_>, expected: &str) -> Problem {

@@ -8,6 +8,7 @@ use super::fields::{ClassFields, Sp};
 use super::model::{Change, Class, Schedule};
 use super::node;
 use super::problem::{Problem, Problems, did_you_mean};
+use super::reach::{Reach, read_bounded};
 use super::resolve;
 use super::source::{Origin, Sources};
 use super::yaml::Reader;
@@ -20,11 +21,17 @@ pub struct Loaded {
     pub sources: Sources,
 }
 
-/// Reads `path` (YAML, or CSV classes referenced from it) and validates it.
+/// Reads `path` (YAML, or CSV classes referenced from it) and validates it; the
+/// files it names must be in its own folder's tree.
 pub fn load(path: &Path) -> Loaded {
+    load_within(path, &Reach::beside(path))
+}
+
+/// [`load`], with the files the schedule names confined to `reach`.
+pub fn load_within(path: &Path, reach: &Reach) -> Loaded {
     let mut sources = Sources::default();
     let mut problems = Problems::default();
-    let schedule = load_into(path, &mut sources, &mut problems);
+    let schedule = load_into(path, reach, &mut sources, &mut problems);
     let schedule = if problems.has_errors() {
         None
     } else {
@@ -41,29 +48,56 @@ pub fn load(path: &Path) -> Loaded {
     }
 }
 
+/// The text of `path`: the schedule itself (`from` is `None`), or a file it
+/// names at `from`, which must be within `reach`. Never more than
+/// [`MAX_FILE_BYTES`]; a file that is not text is never shown, only placed.
 fn read_text(
     path: &Path,
+    reach: &Reach,
     sources: &mut Sources,
     problems: &mut Problems,
     from: Option<Origin>,
 ) -> Option<(usize, String)> {
-    let bytes = match std::fs::read(path) {
+    let cannot = |why: String, problems: &mut Problems| {
+        problems.push(
+            Problem::error(format!("cannot read `{}`: {why}", path.display()), from)
+                .label("this file")
+                .help("a schedule may name files inside the folder the run was started in; `--allow-outside` lifts that"),
+        );
+    };
+    if from.is_some()
+        && let Err(why) = reach.check(path)
+    {
+        cannot(why, problems);
+        return None;
+    }
+    let bytes = match read_bounded(path) {
         Ok(b) => b,
-        Err(err) => {
-            problems.push(
-                Problem::error(format!("cannot read `{}`: {err}", path.display()), from)
-                    .label("this file"),
-            );
+        Err(why) => {
+            cannot(why, problems);
             return None;
         }
     };
     match encoding::decode(&bytes) {
+        Ok(text) if text.contains('\0') => {
+            let id = sources.add_hidden(path, text.as_str());
+            let at = text.find('\0').unwrap_or(0);
+            problems.push(
+                Problem::error(
+                    format!("`{}` is not a text file", path.display()),
+                    Some(Origin::new(id, at, 1)),
+                )
+                .label("a NUL byte")
+                .help("name a YAML or CSV file"),
+            );
+            None
+        }
         Ok(text) => {
             let id = sources.add(path, text.as_str());
             Some((id, text))
         }
         Err(bad) => {
-            let id = sources.add(path, bad.lossy.as_str());
+            let id = sources.add_hidden(path, bad.lossy.as_str());
             problems.push(
                 Problem::error(
                     format!("`{}` is neither UTF-8 nor GB18030 text", path.display()),
@@ -83,8 +117,13 @@ fn is_csv(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
-fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Option<Schedule> {
-    let (file, text) = read_text(path, sources, problems, None)?;
+fn load_into(
+    path: &Path,
+    reach: &Reach,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> Option<Schedule> {
+    let (file, text) = read_text(path, reach, sources, problems, None)?;
     if is_csv(path) {
         // Check the rows so `validate x.csv` is useful, then say what is missing.
         let _ = super::csv::read(file, &text, problems);
@@ -120,9 +159,13 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
         })
         .collect();
     for csv_path in &doc.classes_from {
-        written.extend(csv_classes(&base_dir, csv_path, sources, problems));
+        written.extend(csv_classes(&base_dir, reach, csv_path, sources, problems));
     }
-    let (classes, ids) = resolve_classes(written, &doc.defaults, &base_dir, sources, problems);
+    let files = resolve::Files {
+        dir: &base_dir,
+        reach,
+    };
+    let (classes, ids) = resolve_classes(written, &doc.defaults, &files, sources, problems);
     for change in &doc.changes {
         check_change(change, &ids, problems);
     }
@@ -138,12 +181,14 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
 /// it has no `id`.
 fn csv_classes(
     base_dir: &Path,
+    reach: &Reach,
     csv_path: &Sp<String>,
     sources: &mut Sources,
     problems: &mut Problems,
 ) -> Vec<(ClassFields, Origin)> {
     let full: PathBuf = base_dir.join(&csv_path.value);
-    let Some((file, text)) = read_text(&full, sources, problems, Some(csv_path.origin)) else {
+    let Some((file, text)) = read_text(&full, reach, sources, problems, Some(csv_path.origin))
+    else {
         return Vec::new();
     };
     let start = Origin::new(file, 0, 0);
@@ -161,7 +206,7 @@ fn csv_classes(
 fn resolve_classes(
     written: Vec<(ClassFields, Origin)>,
     defaults: &ClassFields,
-    base_dir: &Path,
+    files: &resolve::Files<'_>,
     sources: &Sources,
     problems: &mut Problems,
 ) -> (Vec<Class>, HashMap<String, Origin>) {
@@ -184,7 +229,7 @@ fn resolve_classes(
             ids.insert(id.value.clone(), id.origin);
         }
         let fields = fields.or_defaults(defaults);
-        if let Some(class) = resolve::class(fields, origin, base_dir, sources, problems) {
+        if let Some(class) = resolve::class(fields, origin, files, sources, problems) {
             classes.push(class);
         }
     }

@@ -8,12 +8,14 @@ mod load;
 mod model;
 mod node;
 mod problem;
+mod reach;
 mod resolve;
 mod source;
 pub mod values;
 mod yaml;
 
-pub use load::{Loaded, load};
+pub use load::{Loaded, load, load_within};
 pub use model::*;
 pub use problem::{Problem, Problems, Severity, did_you_mean};
+pub use reach::{MAX_FILE_BYTES, Reach, is_picture, read_bounded};
 pub use source::{FileId, Origin, SourceFile, Sources, line_col, value_offset};

@@ -103,11 +103,33 @@ fn syntax_message(full: &str) -> String {
         Some(i) if first.starts_with("line ") => &first[i + 2..],
         _ => first,
     };
+    if let Some(breach) = first.strip_prefix("budget breached: ") {
+        return budget_message(breach);
+    }
     first
         .split(", set DuplicateKeyPolicy")
         .next()
         .unwrap_or(first)
         .to_string()
+}
+
+/// The parser's resource limits, in words: `Nodes { nodes: 250001 }` becomes
+/// "more than 250000 YAML nodes".
+fn budget_message(breach: &str) -> String {
+    let what = breach.split([' ', '{']).next().unwrap_or(breach);
+    let number: String = breach.chars().filter(char::is_ascii_digit).collect();
+    let limit = number
+        .parse::<u64>()
+        .map_or(String::new(), |n| format!(" ({})", n.saturating_sub(1)));
+    let thing = match what {
+        "Nodes" => "values",
+        "Depth" => "levels of nesting",
+        "Aliases" | "AliasAnchorRatio" => "aliases",
+        "Events" => "parser events",
+        "Anchors" => "anchors",
+        _ => "of what the parser allows",
+    };
+    format!("the file holds more {thing} than a schedule may{limit}")
 }
 
 fn convert(file: FileId, text: &str, raw: Spanned<Raw>) -> Node {

@@ -20,11 +20,29 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
+/// The most characters of a message, a label or a help line: a value echoed in
+/// one (a 3 MB theme, say) is cut in the middle, so that stderr stays readable.
+pub const MAX_ECHO_CHARS: usize = 300;
+
+/// `text` with its middle cut out when it is longer than `max` characters.
+pub fn shorten(text: String, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text;
+    }
+    let head: String = text.chars().take(max * 2 / 3).collect();
+    let tail: String = text.chars().skip(count - max / 3).collect();
+    format!(
+        "{head}…({} characters cut)…{tail}",
+        count - head.chars().count() - max / 3
+    )
+}
+
 impl Problem {
     pub fn error(message: impl Into<String>, origin: Option<Origin>) -> Self {
         Self {
             severity: Severity::Error,
-            message: message.into(),
+            message: shorten(message.into(), MAX_ECHO_CHARS),
             origin,
             label: None,
             help: None,
@@ -39,17 +57,18 @@ impl Problem {
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(shorten(label.into(), MAX_ECHO_CHARS));
         self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(shorten(help.into(), MAX_ECHO_CHARS));
         self
     }
 }
 
 /// Every problem of one run, in the order found.
+
 #[derive(Debug, Default, Clone)]
 pub struct Problems {
     list: Vec<Problem>,
@@ -125,6 +144,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_echoes_are_cut_in_the_middle() {
+        assert_eq!(shorten("short".into(), 10), "short");
+        let long = "a".repeat(50) + &"b".repeat(50);
+        let cut = shorten(long, 30);
+        assert!(cut.starts_with(&"a".repeat(20)), "{cut}");
+        assert!(cut.ends_with(&"b".repeat(10)), "{cut}");
+        assert!(cut.contains("(70 characters cut)"), "{cut}");
+    }
 
     #[test]
     fn suggests_close_names_only() {

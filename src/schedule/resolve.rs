@@ -1,6 +1,7 @@
 //! From written fields to a class: defaults applied, required fields checked,
 //! exactly one way of recurring, media told apart from files.
 
+use super::reach::{Reach, is_picture};
 use crate::wecom::limits::IMAGE_MAX_BYTES;
 use std::path::Path;
 
@@ -13,10 +14,17 @@ use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule
 
 /// One class from its written fields, `defaults` already applied; `fallback` is
 /// where to point when it has no `id`.
+/// Where the files a class names are looked for, and how far they may reach.
+pub struct Files<'a> {
+    /// The schedule's folder: paths are relative to it.
+    pub dir: &'a Path,
+    pub reach: &'a Reach,
+}
+
 pub fn class(
     fields: ClassFields,
     fallback: Origin,
-    base_dir: &Path,
+    files: &Files<'_>,
     sources: &Sources,
     problems: &mut Problems,
 ) -> Option<Class> {
@@ -28,7 +36,7 @@ pub fn class(
     let activity = fields
         .activity
         .as_ref()
-        .map(|a| activity(&a.value, base_dir, problems));
+        .map(|a| activity(&a.value, files, problems));
     let bounds = bounds(&id, &fields, problems);
     Some(Class {
         id: id.value.clone(),
@@ -182,10 +190,10 @@ fn recurrence(
 
 fn activity(
     a: &super::fields::ActivityFields,
-    base_dir: &Path,
+    files: &Files<'_>,
     problems: &mut Problems,
 ) -> Activity {
-    let mut media = |s: &Sp<String>| media(s, base_dir, problems);
+    let mut media = |s: &Sp<String>| media(s, files, problems);
     Activity {
         cover: a.cover.as_ref().and_then(&mut media),
         share: a.share.as_ref().and_then(&mut media),
@@ -199,31 +207,70 @@ fn activity(
 }
 
 /// A picture is a file when it names one (`.png`, `.jpg`, `.jpeg`); else a `media_id`.
-fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Media> {
+/// A picture: a WeCom `media_id`, or a local PNG or JPEG (by its bytes) under
+/// 2 MB inside the files' reach.
+fn media(s: &Sp<String>, files: &Files<'_>, problems: &mut Problems) -> Option<Media> {
     let lower = s.value.to_lowercase();
     if !(lower.ends_with(".png") || lower.ends_with(".jpg") || lower.ends_with(".jpeg")) {
         return Some(Media::MediaId(s.value.clone()));
     }
-    let path = base_dir.join(&s.value);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > IMAGE_MAX_BYTES as u64 => {
-            problems.push(
-                Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
-                    .label(format!("{} bytes", meta.len()))
-                    .help("WeCom accepts JPG or PNG images under 2 MB"),
-            );
-            None
-        }
-        Ok(_) => Some(Media::File(path)),
-        Err(_) => {
-            problems.push(
-                Problem::error(format!("image `{}` not found", s.value), Some(s.origin))
-                    .label(format!("looked for `{}`", path.display()))
-                    .help("paths are relative to the schedule file; a WeCom media_id has no file extension"),
-            );
-            None
-        }
+    let path = files.dir.join(&s.value);
+    let refuse = |why: String, label: String, problems: &mut Problems| {
+        problems.push(
+            Problem::error(format!("image `{}` {why}", s.value), Some(s.origin))
+                .label(label)
+                .help("paths are relative to the schedule file and stay inside the folder the run was started in; a WeCom media_id has no file extension"),
+        );
+        None
+    };
+    if !path.exists() {
+        return refuse(
+            "not found".into(),
+            format!("looked for `{}`", path.display()),
+            problems,
+        );
     }
+    let real = match files.reach.check(&path) {
+        Ok(real) => real,
+        Err(why) => {
+            return refuse(
+                format!("cannot be read: {why}"),
+                "this file".into(),
+                problems,
+            );
+        }
+    };
+    let mut head = [0u8; 8];
+    let read = std::fs::File::open(&real).and_then(|mut f| {
+        use std::io::Read;
+        f.read(&mut head)
+    });
+    let (n, meta) = match (read, std::fs::metadata(&real)) {
+        (Ok(n), Ok(meta)) => (n, meta),
+        (Err(err), _) | (_, Err(err)) => {
+            return refuse(
+                format!("cannot be read: {err}"),
+                "this file".into(),
+                problems,
+            );
+        }
+    };
+    if !is_picture(&head[..n]) {
+        return refuse(
+            "is not a PNG or JPEG".into(),
+            "its bytes are not a picture's, whatever its name".into(),
+            problems,
+        );
+    }
+    if meta.len() > IMAGE_MAX_BYTES as u64 {
+        problems.push(
+            Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
+                .label(format!("{} bytes", meta.len()))
+                .help("WeCom accepts JPG or PNG images under 2 MB"),
+        );
+        return None;
+    }
+    Some(Media::File(path))
 }
 
 /// An `rrule` value: a bare rule with `start`, or pasted iCalendar lines that carry

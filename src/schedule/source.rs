@@ -9,6 +9,8 @@ pub struct SourceFile {
     /// The path as the user named it (or as resolved from `classes_from`), for display.
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// False for a file that is not text: its problems name the place, never a snippet.
+    pub shown: bool,
 }
 
 /// Index of a file inside [`Sources`].
@@ -25,8 +27,16 @@ impl Sources {
         self.files.push(Arc::new(SourceFile {
             path: path.to_path_buf(),
             text: text.into(),
+            shown: true,
         }));
         self.files.len() - 1
+    }
+
+    /// A file that is not text, kept only so that places in it can be named.
+    pub fn add_hidden(&mut self, path: &Path, text: impl Into<Arc<str>>) -> FileId {
+        let id = self.add(path, text);
+        Arc::get_mut(&mut self.files[id]).expect("just added").shown = false;
+        id
     }
 
     pub fn get(&self, id: FileId) -> &Arc<SourceFile> {

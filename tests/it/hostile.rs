@@ -177,3 +177,142 @@ fn values_that_make_no_sense_are_refused_with_both_places() {
         assert!(out.stderr.contains("[t.yaml:5:46]"), "{}", out.stderr);
     }
 }
+
+/// A schedule from a pull request names files: none outside the tree the run
+/// was started in, none that is not what it claims, nothing echoed from them.
+#[cfg(unix)]
+#[test]
+fn a_schedule_cannot_read_or_send_files_outside_the_tree() {
+    const MARK: &str = "LIVESCHED_TEST_MARK_b7e1";
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.csv"), "id,theme\nsecret,秘密\n").unwrap();
+    let t = Test::new();
+    std::fs::create_dir(t.path("repo")).unwrap();
+    let far = outside.path().join("x.csv");
+    std::os::unix::fs::symlink("/etc/passwd", t.path("repo/cover.png")).unwrap();
+    t.write("repo/text.png", "not a picture at all");
+    let cases = [
+        (
+            "classes_from: [/proc/self/environ]\n".to_string(),
+            "is outside `",
+        ),
+        (
+            format!("classes_from: [{}]\n", far.display()),
+            "is outside `",
+        ),
+        (
+            "classes_from: [../../../../../../../../etc/passwd]\n".to_string(),
+            "is outside `",
+        ),
+        (class_with_cover("cover.png"), "is outside `"),
+        (class_with_cover("text.png"), "is not a PNG or JPEG"),
+    ];
+    for (body, why) in cases {
+        t.write("repo/t.yaml", format!("{TERM}{body}"));
+        let out = t
+            .command(&["validate", "repo/t.yaml"])
+            .env(MARK, "must-not-leak")
+            .output();
+        assert_eq!(out.code, 3, "{body}\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(why),
+            "{body}: want {why:?}\n{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("must-not-leak"), "{}", out.stderr);
+        assert!(!out.stderr.contains("root:"), "{}", out.stderr);
+        assert!(!out.stderr.contains("秘密"), "{}", out.stderr);
+    }
+    // The user may allow more, on the command line only.
+    t.write(
+        "repo/t.yaml",
+        format!(
+            "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses_from: [{}]\n",
+            far.display()
+        ),
+    );
+    let allowed = t.run(&["validate", "repo/t.yaml", "--allow-outside"]);
+    assert!(!allowed.stderr.contains("is outside"), "{}", allowed.stderr);
+    assert!(
+        allowed.stderr.contains("class `secret`"),
+        "read: {}",
+        allowed.stderr
+    );
+}
+
+fn class_with_cover(cover: &str) -> String {
+    format!(
+        "defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: k, theme: t, type: activity, at: 2027-03-01T10:00, activity: {{ cover: {cover} }} }}\n"
+    )
+}
+
+/// Work is bounded: a term that would expand without end, a file without end,
+/// and a value of megabytes are refused early, and nothing huge is echoed.
+#[test]
+fn unbounded_input_is_refused_early_and_briefly() {
+    let t = Test::new();
+    let times: Vec<String> = (0..720)
+        .map(|m| format!("'{:02}:{:02}'", m / 60, m % 60))
+        .collect();
+    t.write(
+        "century.yaml",
+        format!(
+            "version: 1\nterm: {{ start: 2027-01-01, end: 2126-12-31 }}\ndefaults: {{ anchor: a, duration: 1m }}\nclasses:\n  - {{ id: x, theme: t, weekly: {{ days: [mon, tue, wed, thu, fri, sat, sun], at: [{}] }} }}\n",
+            times.join(", ")
+        ),
+    );
+    let out = t.run(&["validate", "century.yaml"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("more than 1000000 sessions"),
+        "{}",
+        out.stderr
+    );
+    let raised = t.run(&["validate", "century.yaml", "--max-sessions", "10"]);
+    assert!(
+        raised.stderr.contains("more than 10 sessions"),
+        "{}",
+        raised.stderr
+    );
+
+    #[cfg(unix)]
+    {
+        let zero = t.run(&["plan", "/dev/zero"]);
+        assert_eq!(zero.code, 3, "{}", zero.stderr);
+        assert!(zero.stderr.contains("over 8 MB"), "{}", zero.stderr);
+    }
+
+    let huge = "主".repeat(1_000_000);
+    t.write(
+        "huge.yaml",
+        format!("{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: x, theme: \"{huge}\", at: 2027-03-01T10:00 }}\n"),
+    );
+    let out = t.run(&["validate", "huge.yaml"]);
+    assert_eq!(out.code, 3, "{}", &out.stderr[..out.stderr.len().min(2000)]);
+    assert!(
+        out.stderr.len() < 4_000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
+    assert!(
+        out.stderr.contains("1000000 characters long"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("[huge.yaml:7:"), "{}", out.stderr);
+}
+
+/// Parser limits read as sentences, not as the parser's types.
+#[test]
+fn a_yaml_bomb_is_refused_in_words() {
+    let values = vec!["1"; 250_001].join(",");
+    let t = Test::new().schedule(format!("{TERM}x: [{values}]\n"));
+    let out = t.run(&["validate", "t.yaml"]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stderr.contains("more values than a schedule may"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("Nodes {"), "{}", out.stderr);
+}
