@@ -182,7 +182,8 @@ impl SimServer {
         })
     }
 
-    /// Makes new calls wait, after being counted in flight, until [`SimServer::release`].
+    /// Makes new business calls (not `gettoken`) wait, after being counted in
+    /// flight, until [`SimServer::release`].
     pub fn hold(&self) {
         self.sim.held.send_replace(true);
     }
