@@ -1,5 +1,6 @@
 //! Expansion of a schedule into sessions, diff against the ledger, rendering.
 
+mod across;
 pub mod changes;
 mod expand;
 mod lint;
@@ -8,7 +9,8 @@ mod pipeline;
 pub mod render;
 pub mod status;
 
+pub use across::{RunTerm, lint_run_creates, plan_run};
 pub use expand::{expand, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
-pub use pipeline::{PlannedTerm, plan_term, review};
+pub use pipeline::{PlannedTerm, plan_term, review, review_started};
