@@ -34,7 +34,8 @@ pub enum Given<T> {
 }
 
 impl<T> Given<T> {
-    fn from(read: Option<Sp<T>>) -> Given<T> {
+    /// A field that was written: its value, or `Invalid` when reading it reported a problem.
+    fn written(read: Option<Sp<T>>) -> Given<T> {
         read.map_or(Given::Invalid, Given::Value)
     }
 
@@ -61,6 +62,22 @@ pub struct TermFields {
     pub workdays: Vec<Workday>,
     /// The mapping, where "`term` needs `start`" points.
     pub origin: Origin,
+}
+
+impl TermFields {
+    /// No field written: the calendar of a term that names none.
+    fn none(origin: Origin) -> TermFields {
+        TermFields {
+            calendar: None,
+            name: None,
+            timezone: Given::Absent,
+            start: Given::Absent,
+            end: Given::Absent,
+            holidays: Vec::new(),
+            workdays: Vec::new(),
+            origin,
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -98,7 +115,7 @@ impl Reader<'_> {
             .and_then(|n| self.text(n, &format!("{path}name")))
             .map(|s| s.value);
         let timezone = f.get("timezone").map_or(Given::Absent, |n| {
-            Given::from(self.value(n, &format!("{path}timezone"), |s| {
+            Given::written(self.value(n, &format!("{path}timezone"), |s| {
                 TimeZone::get(s.trim())
                     .map(|tz| (s.trim().to_string(), tz))
                     .map_err(|_| "an IANA time zone name like `Asia/Shanghai`".to_string())
@@ -106,7 +123,7 @@ impl Reader<'_> {
         });
         let mut date = |key: &str| {
             f.get(key).map_or(Given::Absent, |n| {
-                Given::from(self.value(n, &format!("{path}{key}"), values::date))
+                Given::written(self.value(n, &format!("{path}{key}"), values::date))
             })
         };
         let (start, end) = (date("start"), date("end"));
@@ -237,16 +254,7 @@ pub fn resolve(
     problems: &mut Problems,
 ) -> Option<Term> {
     let named = own.calendar.clone();
-    let under = calendar.unwrap_or_else(|| TermFields {
-        calendar: None,
-        name: None,
-        timezone: Given::Absent,
-        start: Given::Absent,
-        end: Given::Absent,
-        holidays: Vec::new(),
-        workdays: Vec::new(),
-        origin: own.origin,
-    });
+    let under = calendar.unwrap_or_else(|| TermFields::none(own.origin));
     let timezone = own.timezone.or(under.timezone);
     let start = own.start.or(under.start);
     let end = own.end.or(under.end);
