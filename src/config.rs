@@ -21,6 +21,15 @@ pub struct Input {
     pub max_sessions: usize,
 }
 
+impl Default for Input {
+    fn default() -> Self {
+        Input {
+            allow_outside: false,
+            max_sessions: crate::plan::MAX_SESSIONS,
+        }
+    }
+}
+
 impl Input {
     pub fn limits(&self) -> crate::plan::Limits {
         crate::plan::Limits {
@@ -48,17 +57,38 @@ pub enum OutputFormat {
     Html,
 }
 
+/// The schedules a command runs over, as the command line names them, and how
+/// they are read: every command that takes FILE takes several, or a directory.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Schedule files, and directories to search for `*.yaml` and `*.yml`.
+    pub paths: Vec<PathBuf>,
+    /// `--ledger`: the ledger of the one schedule named. `None`: beside each schedule.
+    pub ledger: Option<PathBuf>,
+    /// `--sandbox`: the ledgers the sandbox keeps, and for commands that call
+    /// WeCom, the built-in simulator in its place.
+    pub sandbox: bool,
+    /// Warnings are errors, across files too.
+    pub strict: bool,
+    /// Go on with the valid schedules when some are invalid (the exit code is then 3).
+    pub skip_invalid: bool,
+    pub input: Input,
+}
+
+impl Inputs {
+    /// These inputs, read within `input`'s limits.
+    pub fn with(self, input: Input) -> Inputs {
+        Inputs { input, ..self }
+    }
+}
+
 #[derive(Debug)]
 pub struct PlanJob {
-    pub file: PathBuf,
-    /// `None`: beside the schedule.
-    pub ledger: Option<PathBuf>,
+    pub inputs: Inputs,
     pub format: OutputFormat,
     pub now: Timestamp,
     pub detailed_exitcode: bool,
     pub verbose: bool,
-    pub strict: bool,
-    pub input: Input,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,12 +99,9 @@ pub enum StatusFormat {
 
 #[derive(Debug)]
 pub struct StatusJob {
-    pub file: PathBuf,
-    /// `None`: beside the schedule.
-    pub ledger: Option<PathBuf>,
+    pub inputs: Inputs,
     pub format: StatusFormat,
     pub now: Timestamp,
-    pub input: Input,
 }
 
 /// The shells `livesched completions` writes for.
@@ -105,27 +132,26 @@ pub struct Credentials {
 #[derive(Debug)]
 pub struct ApplyJob {
     pub remote: RemoteJob,
+    /// Across the whole run, not per schedule.
     pub max_creates: Option<usize>,
-    pub strict: bool,
     pub recreate_cancelled: bool,
 }
 
-/// A schedule, its ledger, and how to reach WeCom: what every command that calls it needs.
+/// Schedules, their ledgers, and how to reach WeCom: what every command that calls it needs.
 #[derive(Debug)]
 pub struct RemoteJob {
-    pub file: std::path::PathBuf,
-    pub ledger: Option<std::path::PathBuf>,
+    pub inputs: Inputs,
     pub yes: bool,
     pub now: Timestamp,
+    /// Calls per `rate_window` (a minute); `None`: no limit.
     pub rate: Option<u32>,
+    pub rate_window: std::time::Duration,
     pub concurrency: u32,
     pub api_base: String,
-    pub sandbox: bool,
     pub report: Option<std::path::PathBuf>,
     pub credentials: Option<Credentials>,
     /// How long a call may take before its reply counts as lost.
     pub request_timeout: std::time::Duration,
     /// How long the queue pauses after WeCom's quota error 45009.
     pub quota_pause: std::time::Duration,
-    pub input: Input,
 }

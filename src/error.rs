@@ -17,17 +17,26 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    /// A schedule file has errors; its problems were reported already.
-    #[error("`{}`: invalid ({tally}); {outcome}", .file.display())]
+    /// Schedule files have errors; their problems were reported already.
+    #[error("{}", invalid(.files, .outcome))]
     Invalid {
-        file: PathBuf,
-        /// `2 errors, 1 warning`.
-        tally: String,
+        /// Each invalid file, with its tally: `2 errors, 1 warning`.
+        files: Vec<(PathBuf, String)>,
         /// What did not happen: `nothing was sent`, `nothing planned`, ….
         outcome: &'static str,
         /// `plan --detailed-exitcode` reports any error as 1, like Terraform.
         detailed_exitcode: bool,
+        /// Set when the run named valid schedules too.
+        #[help]
+        skip_hint: Option<&'static str>,
     },
+
+    /// FILE names no schedule (a directory without any).
+    #[error("no schedule under `{}`", .path.display())]
+    #[diagnostic(help(
+        "a schedule is a `*.yaml` or `*.yml` file with a `term`; hidden folders and calendar files are not searched"
+    ))]
+    NoSchedules { path: PathBuf },
 
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -82,6 +91,24 @@ pub enum Error {
     Runtime(#[source] std::io::Error),
 }
 
+/// `` `t.yaml`: invalid (1 error, 0 warnings); nothing was sent ``, or every file's tally.
+fn invalid(files: &[(PathBuf, String)], outcome: &str) -> String {
+    match files {
+        [(file, tally)] => format!("`{}`: invalid ({tally}); {outcome}", file.display()),
+        _ => {
+            let each: Vec<String> = files
+                .iter()
+                .map(|(f, tally)| format!("`{}` ({tally})", f.display()))
+                .collect();
+            format!(
+                "{} schedules are invalid: {}; {outcome}",
+                files.len(),
+                each.join(", ")
+            )
+        }
+    }
+}
+
 impl Error {
     /// The documented exit code for this error (see `exit_codes`).
     pub fn exit_code(&self) -> ExitCode {
@@ -110,10 +137,10 @@ mod tests {
     #[test]
     fn invalid_input_is_3_except_under_detailed_exitcode() {
         let invalid = |detailed_exitcode| Error::Invalid {
-            file: "t.yaml".into(),
-            tally: "1 error, 0 warnings".into(),
+            files: vec![("t.yaml".into(), "1 error, 0 warnings".into())],
             outcome: "nothing was sent",
             detailed_exitcode,
+            skip_hint: None,
         };
         assert_eq!(invalid(false).exit_code(), ExitCode::INVALID_INPUT);
         assert_eq!(invalid(true).exit_code(), ExitCode::ERROR);
@@ -121,6 +148,19 @@ mod tests {
         assert_eq!(
             invalid(false).to_string(),
             "`t.yaml`: invalid (1 error, 0 warnings); nothing was sent"
+        );
+        let two = Error::Invalid {
+            files: vec![
+                ("a.yaml".into(), "1 error, 0 warnings".into()),
+                ("b.yaml".into(), "2 errors, 1 warning".into()),
+            ],
+            outcome: "nothing was sent",
+            detailed_exitcode: false,
+            skip_hint: None,
+        };
+        assert_eq!(
+            two.to_string(),
+            "2 schedules are invalid: `a.yaml` (1 error, 0 warnings), `b.yaml` (2 errors, 1 warning); nothing was sent"
         );
     }
 }

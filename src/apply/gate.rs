@@ -30,6 +30,8 @@ enum Flow {
 pub struct Gate {
     limiter: RwLock<Arc<DefaultDirectRateLimiter>>,
     rate: AtomicU32,
+    /// What `rate` counts calls over: a minute, WeCom's quota window (tests shrink it).
+    window: Duration,
     permits: Arc<Semaphore>,
     concurrency: AtomicU32,
     flow: watch::Sender<Flow>,
@@ -45,14 +47,19 @@ pub struct Ticket<'g> {
     _permit: OwnedSemaphorePermit,
 }
 
+/// The window of WeCom's minute quota, which `--rate` counts calls over.
+const MINUTE: Duration = Duration::from_secs(60);
+
 /// A burst of about a second's worth, at least 1 and at most 20.
 fn burst_for(rate_per_minute: u32) -> u32 {
     (rate_per_minute / 60).clamp(1, 20)
 }
 
-fn limiter(rate_per_minute: u32) -> Arc<DefaultDirectRateLimiter> {
-    let period = Duration::from_secs_f64(60.0 / f64::from(rate_per_minute.max(1)));
-    let burst = NonZeroU32::new(burst_for(rate_per_minute)).unwrap_or(NonZeroU32::MIN);
+/// `rate` calls per `window` (a minute, but for tests), with a burst of a
+/// sixtieth of the window's calls: about a second's worth.
+fn limiter(rate: u32, window: Duration) -> Arc<DefaultDirectRateLimiter> {
+    let period = window.div_f64(f64::from(rate.max(1)));
+    let burst = NonZeroU32::new(burst_for(rate)).unwrap_or(NonZeroU32::MIN);
     let quota = Quota::with_period(period)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
         .allow_burst(burst);
@@ -62,11 +69,24 @@ fn limiter(rate_per_minute: u32) -> Arc<DefaultDirectRateLimiter> {
 impl Gate {
     /// `rate`: calls per minute (`None`: no limit). `concurrency`: calls in flight.
     pub fn new(rate: Option<u32>, concurrency: u32, quota_pause: Duration) -> Gate {
+        Gate::with_window(rate, MINUTE, concurrency, quota_pause)
+    }
+
+    /// `rate` calls per `window` instead of per minute: a scale model of the
+    /// minute quota, for tests that cannot wait for minutes.
+    pub fn with_window(
+        rate: Option<u32>,
+        window: Duration,
+        concurrency: u32,
+        quota_pause: Duration,
+    ) -> Gate {
         let rate = rate.unwrap_or(0);
         let concurrency = concurrency.max(1);
+        let window = if window.is_zero() { MINUTE } else { window };
         Gate {
-            limiter: RwLock::new(limiter(if rate == 0 { u32::MAX / 2 } else { rate })),
+            limiter: RwLock::new(limiter(if rate == 0 { u32::MAX / 2 } else { rate }, window)),
             rate: AtomicU32::new(rate),
+            window,
             permits: Arc::new(Semaphore::new(concurrency as usize)),
             concurrency: AtomicU32::new(concurrency),
             flow: watch::Sender::new(Flow::Running),
@@ -156,7 +176,7 @@ impl Gate {
         if rate > 60 {
             let slower = rate * 3 / 4;
             self.rate.store(slower, Ordering::Relaxed);
-            *self.limiter.write().expect("limiter lock") = limiter(slower);
+            *self.limiter.write().expect("limiter lock") = limiter(slower, self.window);
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct Progress {
     terminal: bool,
     done: Arc<AtomicU64>,
     failed: Arc<AtomicUsize>,
+    /// Failures of the schedules already done, in a run over several.
+    failed_before: Arc<AtomicUsize>,
     total: u64,
     started: Instant,
 }
@@ -50,18 +52,26 @@ impl Progress {
             terminal,
             done: Arc::new(AtomicU64::new(0)),
             failed: Arc::new(AtomicUsize::new(0)),
+            failed_before: Arc::new(AtomicUsize::new(0)),
             total,
             started: Instant::now(),
         }
     }
 
+    /// One task done; `failed` counts the failures of the current schedule's tasks.
     pub fn inc(&self, failed: usize) {
+        let failed = failed + self.failed_before.load(Ordering::Relaxed);
         self.done.fetch_add(1, Ordering::Relaxed);
         self.failed.store(failed, Ordering::Relaxed);
         self.bar.inc(1);
         if failed > 0 {
             self.bar.set_message(format!("({failed} failed)"));
         }
+    }
+
+    /// The next schedule of the run starts: its failures add to `failed` of those before.
+    pub fn next_schedule(&self, failed: usize) {
+        self.failed_before.fetch_add(failed, Ordering::Relaxed);
     }
 
     /// A line above the bar (or on its own without one).

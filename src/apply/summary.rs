@@ -52,6 +52,11 @@ impl Summary {
 
     /// One paragraph for a person: the counts, then each failure on its own line.
     pub fn render(&self) -> String {
+        self.headline() + &self.failures() + &self.ending()
+    }
+
+    /// The counts and the time taken, on one line.
+    pub fn headline(&self) -> String {
         let mut parts = Vec::new();
         for (n, what) in [
             (self.created, "created"),
@@ -79,12 +84,24 @@ impl Summary {
             _ => parts.join(", "),
         };
         out.push_str(&format!(" in {:.1}s\n", self.elapsed_seconds));
+        out
+    }
+
+    /// Each failure on its own line.
+    pub fn failures(&self) -> String {
+        let mut out = String::new();
         for f in &self.failed {
             out.push_str(&format!(
                 "  failed to {} `{}`: {}\n",
                 f.action, f.key, f.error
             ));
         }
+        out
+    }
+
+    /// Why the run ended early, if it did.
+    pub fn ending(&self) -> String {
+        let mut out = String::new();
         if self.interrupted {
             out.push_str("interrupted: calls in flight were recorded; run again to finish\n");
         }
@@ -92,5 +109,24 @@ impl Summary {
             out.push_str(&format!("stopped: {fatal}\n"));
         }
         out
+    }
+
+    /// Adds `other`'s counts, failures and time: the total of a run over many schedules.
+    pub fn add(&mut self, other: &Summary) {
+        self.created += other.created;
+        self.adopted += other.adopted;
+        self.modified += other.modified;
+        self.cancelled += other.cancelled;
+        self.replaced += other.replaced;
+        self.unchanged += other.unchanged;
+        self.drifted += other.drifted;
+        self.past += other.past;
+        self.deferred += other.deferred;
+        self.failed.extend(other.failed.iter().cloned());
+        self.interrupted |= other.interrupted;
+        if self.fatal.is_none() {
+            self.fatal.clone_from(&other.fatal);
+        }
+        self.elapsed_seconds += other.elapsed_seconds;
     }
 }

@@ -127,33 +127,46 @@ impl Work {
         self.first.len() + self.then.len()
     }
 
+    /// How many lives this work creates (replaces aside): what `--max-creates` caps.
+    pub fn creates(&self) -> usize {
+        self.first
+            .iter()
+            .filter(|t| matches!(t, Task::Create { .. }))
+            .count()
+    }
+
     /// The changes about to be made, for the person (or log) deciding.
     pub fn describe(&self) -> String {
+        Work::describe_all("apply", std::slice::from_ref(self))
+    }
+
+    /// The changes of several works together (one run over many schedules),
+    /// after `label`: `apply`, or a schedule's name.
+    pub fn describe_all(label: &str, works: &[Work]) -> String {
         let count = |pred: fn(&Task) -> bool| {
-            self.first
+            works
                 .iter()
-                .chain(&self.then)
+                .flat_map(|w| w.first.iter().chain(&w.then))
                 .filter(|t| pred(t))
                 .count()
         };
+        let sum =
+            |field: fn(&Summary) -> usize| works.iter().map(|w| field(&w.summary)).sum::<usize>();
         let creates = count(|t| matches!(t, Task::Create { .. }));
         let modifies = count(|t| matches!(t, Task::Modify { .. }));
         let replaces = count(|t| matches!(t, Task::Replace { .. }));
         let cancels = count(|t| matches!(t, Task::Cancel { .. }));
         let mut s = format!(
-            "apply: {creates} to create, {modifies} to modify, {replaces} to replace, {cancels} to cancel"
+            "{label}: {creates} to create, {modifies} to modify, {replaces} to replace, {cancels} to cancel"
         );
-        let summary = &self.summary;
-        if summary.unchanged + summary.past > 0 {
-            s.push_str(&format!(
-                "; {} unchanged, {} past",
-                summary.unchanged, summary.past
-            ));
+        let (unchanged, past, deferred) =
+            (sum(|s| s.unchanged), sum(|s| s.past), sum(|s| s.deferred));
+        if unchanged + past > 0 {
+            s.push_str(&format!("; {unchanged} unchanged, {past} past"));
         }
-        if summary.deferred > 0 {
+        if deferred > 0 {
             s.push_str(&format!(
-                "; {} left for a later run (--max-creates)",
-                summary.deferred
+                "; {deferred} left for a later run (--max-creates)"
             ));
         }
         s

@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::Job;
 use crate::config::{
-    ApplyJob, Credentials, OutputFormat, PlanJob, RemoteJob, Shell, StatusFormat, StatusJob,
-    ValidateJob, parse_now,
+    ApplyJob, Credentials, Input, Inputs, OutputFormat, PlanJob, RemoteJob, Shell, StatusFormat,
+    StatusJob, ValidateJob, parse_now,
 };
 
 pub use sim::SimArgs;
@@ -33,12 +33,12 @@ Examples:
 pub enum Command {
     /// Check schedule files and report every problem; calls nothing.
     #[command(
-        after_help = "Examples:\n  livesched validate schedules/spring-2027.yaml\n  livesched validate --strict term.yaml other.yaml"
+        after_help = "Examples:\n  livesched validate schedules/spring-2027.yaml\n  livesched validate --strict term.yaml other.yaml\n  livesched validate --strict schedules/        # every schedule under it, and across them"
     )]
     Validate(ValidateArgs),
     /// Show every session of a term and what `apply` would do.
     #[command(
-        after_help = "Examples:\n  livesched plan spring.yaml\n  livesched plan spring.yaml --format json --now 2027-01-04T09:00:00+08:00\n  livesched plan spring.yaml --detailed-exitcode   # 0 no changes, 2 changes, 1 error"
+        after_help = "Examples:\n  livesched plan spring.yaml\n  livesched plan spring.yaml --format json --now 2027-01-04T09:00:00+08:00\n  livesched plan spring.yaml --detailed-exitcode   # 0 no changes, 2 changes, 1 error\n  livesched plan schedules/ --format json         # {\"files\": [one document per schedule]}"
     )]
     Plan(PlanArgs),
     /// Create, modify, replace and cancel lives until WeCom matches the file.
@@ -46,25 +46,25 @@ pub enum Command {
     Apply(Box<ApplyArgs>),
     /// Read every live back from WeCom and record what changed there (drift).
     #[command(
-        after_help = "Examples:\n  livesched refresh spring.yaml && livesched plan spring.yaml\n\nA live cancelled in the WeCom app is then shown as drifted and left so;\n`apply --recreate-cancelled` creates it again."
+        after_help = "Examples:\n  livesched refresh spring.yaml && livesched plan spring.yaml\n  livesched refresh schedules/\n\nA live cancelled in the WeCom app is then shown as drifted and left so;\n`apply --recreate-cancelled` creates it again."
     )]
     Refresh(Box<RemoteArgs>),
     /// Cancel every future live the ledger holds for FILE.
     #[command(
-        after_help = "Examples:\n  livesched destroy spring.yaml            # asks first\n  livesched destroy spring.yaml --yes --report destroy.json"
+        after_help = "Examples:\n  livesched destroy spring.yaml            # asks first\n  livesched destroy spring.yaml --yes --report destroy.json\n  livesched destroy schedules/ --sandbox"
     )]
     Destroy(Box<RemoteArgs>),
     /// Adopt lives that already exist in WeCom (made by hand, or by a run whose
     /// ledger was lost) for the sessions they match, by anchor, theme and start.
     #[command(
-        after_help = "Examples:\n  livesched import spring.yaml --yes && livesched apply spring.yaml --yes"
+        after_help = "Examples:\n  livesched import spring.yaml --yes && livesched apply spring.yaml --yes\n  livesched import schedules/ --yes"
     )]
     Import(Box<RemoteArgs>),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
     /// Count what the ledger holds against the plan, and show the sessions coming up next.
     #[command(
-        after_help = "Examples:\n  livesched status spring.yaml\n  livesched status spring.yaml --format json --now 2027-03-01T00:00:00+08:00"
+        after_help = "Examples:\n  livesched status spring.yaml\n  livesched status spring.yaml --format json --now 2027-03-01T00:00:00+08:00\n  livesched apply schedules/ --sandbox && livesched status schedules/ --sandbox"
     )]
     Status(StatusArgs),
     /// Print shell completions to stdout.
@@ -81,19 +81,26 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
-    /// The schedule file.
-    pub file: PathBuf,
-    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    /// Schedule files, or directories to search for `*.yaml` and `*.yml`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The ledger of the one FILE [default: beside each FILE, `NAME.ledger.jsonl`].
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    /// Read the ledgers `apply --sandbox` keeps (under `.livesched-sandbox/` beside each FILE).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Go on with the valid schedules when some are invalid; the exit code is then 3.
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// What "now" is (RFC 3339); sessions that start before it are past.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
     pub format: StatusFormat,
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,6 +120,7 @@ const APPLY_EXAMPLES: &str = "\
 Examples:
   livesched apply schedules/spring-2027.yaml --sandbox        # try it on the built-in simulator
   WECOM_CORPID=ww… WECOM_CORPSECRET=… livesched apply spring.yaml --yes --report apply.json
+  livesched apply schedules/ --yes    # every schedule under it: one plan, one quota, one report
 
 Credentials come from WECOM_CORPID and WECOM_CORPSECRET; WECOM_API_BASE (or --api-base)
 points at another host, e.g. a private deployment or `livesched sim`.";
@@ -121,7 +129,8 @@ points at another host, e.g. a private deployment or `livesched sim`.";
 pub struct ApplyArgs {
     #[command(flatten)]
     pub remote: RemoteArgs,
-    /// Create at most N lives in this run (WeCom allows 10,000 per app per day).
+    /// Create at most N lives in this run, all schedules together (WeCom allows
+    /// 10,000 per app per day).
     #[arg(long, value_name = "N")]
     pub max_creates: Option<usize>,
     /// Treat warnings as errors.
@@ -133,12 +142,17 @@ pub struct ApplyArgs {
     /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
     #[arg(long, value_name = "DURATION", default_value = QUOTA_PAUSE, hide = true)]
     pub quota_pause: String,
+    /// What `--rate` counts calls over: WeCom's minute (tests shrink it to a second,
+    /// a scale model of the minute quota).
+    #[arg(long, value_name = "DURATION", default_value = "60s", hide = true)]
+    pub rate_window: String,
 }
 
 /// What a schedule may make the tool do; on every command that reads one.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Let the schedule name files (classes_from, pictures) outside the current folder's tree.
+    /// Let the schedule name files (classes_from, calendars, pictures) outside the
+    /// current folder's tree.
     #[arg(long)]
     pub allow_outside: bool,
     /// Refuse a schedule that expands to more sessions than this.
@@ -147,8 +161,8 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    fn input(&self) -> crate::config::Input {
-        crate::config::Input {
+    fn input(&self) -> Input {
+        Input {
             allow_outside: self.allow_outside,
             max_sessions: self.max_sessions,
         }
@@ -158,11 +172,18 @@ impl InputArgs {
 /// Arguments of every command that calls WeCom.
 #[derive(Debug, clap::Args)]
 pub struct RemoteArgs {
-    /// The schedule file.
-    pub file: PathBuf,
-    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    /// Schedule files, or directories to search for `*.yaml` and `*.yml`: one run,
+    /// one quota, each schedule with its own ledger.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The ledger of the one FILE [default: beside each FILE, `NAME.ledger.jsonl`].
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    /// Go on with the valid schedules when some are invalid; the exit code is then 3.
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// Go ahead without asking (needed without a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -179,39 +200,47 @@ pub struct RemoteArgs {
     /// The WeCom API base.
     #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
     pub api_base: String,
-    /// Run against the built-in simulator, with its state and ledger under
-    /// `.livesched-sandbox/` beside FILE; no account needed.
+    /// Run against the built-in simulator, with its state and the ledgers under
+    /// `.livesched-sandbox/` beside each FILE; no account needed.
     #[arg(long)]
     pub sandbox: bool,
-    /// Write a JSON summary of the run to PATH.
+    /// Write a JSON summary of the run to PATH (with several schedules: each, and the total).
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
     /// How long a call may take before its reply counts as lost (tests shorten it).
     #[arg(long, value_name = "DURATION", default_value = "30s", hide = true)]
     pub request_timeout: String,
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Schedule files (YAML; CSV class files are checked through `classes_from`).
-    #[arg(required = true)]
+    /// Schedule files (YAML; CSV class files are checked through `classes_from`),
+    /// or directories to search for `*.yaml` and `*.yml`.
+    #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
-    /// The schedule file.
-    pub file: PathBuf,
-    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    /// Schedule files, or directories to search for `*.yaml` and `*.yml`.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The ledger of the one FILE [default: beside each FILE, `NAME.ledger.jsonl`].
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    /// Compare with the ledgers `apply --sandbox` keeps (under `.livesched-sandbox/` beside each FILE).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Go on with the valid schedules when some are invalid; the exit code is then 3.
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Auto)]
     pub format: OutputFormat,
@@ -221,14 +250,12 @@ pub struct PlanArgs {
     /// What "now" is (RFC 3339); sessions that start before it are past.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
-    /// Exit 0 when there is nothing to do, 2 when there are changes, 1 on error.
+    /// Exit 0 when there is nothing to do, 2 when any schedule has changes, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 impl Cli {
@@ -241,33 +268,29 @@ impl Cli {
                 strict: a.strict,
             }),
             Command::Plan(a) => Job::Plan(PlanJob {
-                input: a.input.input(),
-                file: a.file,
-                ledger: a.ledger,
+                inputs: inputs(a.files, a.ledger, a.sandbox, a.strict, a.skip_invalid)?
+                    .with(a.input.input()),
                 format: a.format,
                 now: parse_now(a.now.as_deref())?,
                 detailed_exitcode: a.detailed_exitcode,
                 verbose: a.verbose,
-                strict: a.strict,
             }),
             Command::Apply(a) => Job::Apply(Box::new(ApplyJob {
-                remote: remote_job(a.remote, &a.quota_pause)?,
+                remote: remote_job(a.remote, a.strict, &a.quota_pause, &a.rate_window)?,
                 max_creates: a.max_creates,
-                strict: a.strict,
                 recreate_cancelled: a.recreate_cancelled,
             })),
             Command::Status(a) => Job::Status(StatusJob {
-                input: a.input.input(),
-                file: a.file,
-                ledger: a.ledger,
+                inputs: inputs(a.files, a.ledger, a.sandbox, false, a.skip_invalid)?
+                    .with(a.input.input()),
                 format: a.format,
                 now: parse_now(a.now.as_deref())?,
             }),
             Command::Completions(a) => Job::Completions(a.shell),
             Command::Man(a) => Job::Man(a.command),
-            Command::Refresh(a) => Job::Refresh(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
-            Command::Destroy(a) => Job::Destroy(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
-            Command::Import(a) => Job::Import(Box::new(remote_job(*a, QUOTA_PAUSE)?)),
+            Command::Refresh(a) => Job::Refresh(Box::new(reading_job(*a)?)),
+            Command::Destroy(a) => Job::Destroy(Box::new(reading_job(*a)?)),
+            Command::Import(a) => Job::Import(Box::new(reading_job(*a)?)),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }
@@ -276,11 +299,47 @@ impl Cli {
 /// WeCom's minute quota, once exceeded, blocks for the rest of the minute.
 const QUOTA_PAUSE: &str = "60s";
 
-fn remote_job(a: RemoteArgs, quota_pause: &str) -> Result<RemoteJob, String> {
+/// The schedules named, and how to read them. `--ledger` names one schedule's
+/// ledger: with several FILEs it is refused here, with a directory once it is searched.
+fn inputs(
+    paths: Vec<PathBuf>,
+    ledger: Option<PathBuf>,
+    sandbox: bool,
+    strict: bool,
+    skip_invalid: bool,
+) -> Result<Inputs, String> {
+    if ledger.is_some() && paths.len() > 1 {
+        return Err(LEDGER_OF_ONE.to_string());
+    }
+    Ok(Inputs {
+        paths,
+        ledger,
+        sandbox,
+        strict,
+        skip_invalid,
+        input: Input::default(),
+    })
+}
+
+/// Why `--ledger` is refused with several schedules.
+pub const LEDGER_OF_ONE: &str =
+    "`--ledger` names the ledger of one schedule; with several, each keeps its own beside it";
+
+/// `refresh`, `destroy` and `import`: no `--strict`, WeCom's own quota pause.
+fn reading_job(a: RemoteArgs) -> Result<RemoteJob, String> {
+    remote_job(a, false, QUOTA_PAUSE, "60s")
+}
+
+fn remote_job(
+    a: RemoteArgs,
+    strict: bool,
+    quota_pause: &str,
+    rate_window: &str,
+) -> Result<RemoteJob, String> {
     Ok(RemoteJob {
-        input: a.input.input(),
         request_timeout: seconds(&a.request_timeout, "--request-timeout")?,
         quota_pause: seconds(quota_pause, "--quota-pause")?,
+        rate_window: seconds(rate_window, "--rate-window")?,
         now: parse_now(a.now.as_deref())?,
         rate: match a.rate.unwrap_or(if a.sandbox { 6000 } else { 1000 }) {
             0 => None,
@@ -292,11 +351,9 @@ fn remote_job(a: RemoteArgs, quota_pause: &str) -> Result<RemoteJob, String> {
         } else {
             credentials_from_env()
         },
-        file: a.file,
-        ledger: a.ledger,
+        inputs: inputs(a.files, a.ledger, a.sandbox, strict, a.skip_invalid)?.with(a.input.input()),
         yes: a.yes,
         api_base: a.api_base,
-        sandbox: a.sandbox,
         report: a.report,
     })
 }

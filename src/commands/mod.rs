@@ -1,13 +1,20 @@
 //! One module per command: each is a short function from its plain job to an
 //! exit code, over the library's pipeline (`plan`), tasks (`apply`) and
 //! remote session (`remote`). Errors go back to `main`, which renders them.
+//!
+//! Every command that takes FILE takes several, or a directory: `schedules`
+//! finds and plans them (one `Term` each, with its places), `remote::Session`
+//! opens one run over all their ledgers, and `outcome` sums the run up. A new
+//! command over schedules (`attendance`, say) starts from `schedules::find`.
 
 mod apply;
 mod completions;
 mod destroy;
 mod import;
+mod outcome;
 mod plan;
 mod refresh;
+mod schedules;
 mod sim;
 mod status;
 mod validate;
@@ -15,12 +22,9 @@ mod validate;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::{ApplyJob, Input, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
-use crate::diagnostics;
+use crate::config::{ApplyJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::plan::Plan;
-use crate::schedule::Schedule;
 
 /// What the user asked for: one command and its plain, validated arguments.
 #[derive(Debug)]
@@ -50,34 +54,6 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
         Job::Completions(shell) => completions::completions(shell),
         Job::Man(page) => completions::man(page.as_deref()),
     }
-}
-
-/// The schedule and its plan, every problem reported on the way; an invalid
-/// file is an error saying what did not happen (`outcome`).
-fn planned(
-    file: &Path,
-    input: &Input,
-    strict: bool,
-    outcome: &'static str,
-) -> Result<(Schedule, Plan), Error> {
-    readable(file)?;
-    let planned = crate::plan::plan_within(file, strict, &input.limits());
-    diagnostics::report(&planned.problems, &planned.sources);
-    let tally = diagnostics::tally(&planned.problems);
-    planned.valid().ok_or_else(|| Error::Invalid {
-        file: file.to_path_buf(),
-        tally,
-        outcome,
-        detailed_exitcode: false,
-    })
-}
-
-/// A schedule named on the command line that cannot be read is an I/O error
-/// (exit 1), not an invalid schedule (3).
-fn readable(file: &Path) -> Result<(), Error> {
-    std::fs::metadata(file)
-        .map(drop)
-        .map_err(|err| Error::io("read", file, err))
 }
 
 /// Refuses a `--report` that could not be written, before anything is sent.
@@ -110,11 +86,4 @@ fn confirm(action: &'static str, done: &'static str) -> Result<(), Error> {
     } else {
         Err(Error::Declined { done })
     }
-}
-
-/// The run's summary as JSON at `--report`.
-fn write_report(path: Option<&Path>, summary: &crate::apply::Summary) -> Result<(), Error> {
-    let Some(path) = path else { return Ok(()) };
-    let body = serde_json::to_string_pretty(summary).unwrap_or_default() + "\n";
-    std::fs::write(path, body).map_err(|err| Error::io("write the report to", path, err))
 }

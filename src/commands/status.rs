@@ -1,31 +1,40 @@
-//! `livesched status`: the ledger against the plan, counted, and the sessions coming up next.
+//! `livesched status`: each ledger against its plan, counted, and the sessions
+//! coming up next; over several schedules, one after another (JSON: `{"files": […]}`).
 
+use super::schedules;
 use crate::config::{StatusFormat, StatusJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
 use crate::plan::status;
-use crate::remote::Places;
 
 pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
-    let (schedule, plan) = super::planned(&job.file, &job.input, false, "no status")?;
-    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
-    let ledger = LedgerState::read(&ledger_path)?;
-    let status = status::status(
-        &job.file,
-        &ledger_path,
-        &plan,
-        &schedule.term,
-        &ledger,
-        job.now,
-    );
-    match job.format {
-        StatusFormat::Table => print!("{}", status::table(&status)),
-        StatusFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
-            s.push('\n');
-            print!("{s}");
-        }
+    let files = schedules::find(&job.inputs)?;
+    let planned = schedules::planned(files, &job.inputs, "no status")?;
+    let mut all = Vec::new();
+    for term in &planned.terms {
+        let ledger = LedgerState::read(&term.places.ledger)?;
+        all.push(status::status(
+            &term.file,
+            &term.places.ledger,
+            &term.plan,
+            &term.schedule.term,
+            &ledger,
+            job.now,
+        ));
     }
-    Ok(ExitCode::SUCCESS)
+    let many = planned.is_many();
+    let out = match job.format {
+        StatusFormat::Table => all.iter().map(status::table).collect::<Vec<_>>().join("\n"),
+        StatusFormat::Json if many => json(&serde_json::json!({ "files": all })),
+        StatusFormat::Json => all.first().map(json).unwrap_or_default(),
+    };
+    print!("{out}");
+    Ok(planned.exit_code())
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
 }

@@ -1,27 +1,48 @@
-//! `livesched validate`: every problem of every file, nothing called.
+//! `livesched validate`: every problem of every file, and across the files, nothing called.
 
-use crate::config::ValidateJob;
+use super::schedules;
+use crate::config::{Inputs, ValidateJob};
 use crate::diagnostics;
+use crate::error::Error;
 use crate::exit_codes::ExitCode;
 
-/// Every file is checked, whatever the others hold; the code is the worst outcome.
+/// Every file is checked, whatever the others hold, and against the others
+/// (see `plan::plan_run`); the code is the worst outcome.
 pub fn run(job: &ValidateJob) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
-    for file in &job.files {
-        if let Err(err) = super::readable(file) {
-            eprint!(
-                "{}",
-                diagnostics::render_error(&err, diagnostics::use_color())
-            );
-            code = code.merge(err.exit_code());
-            continue;
+    let mut files = Vec::new();
+    let mut failed = |err: Error| {
+        eprint!(
+            "{}",
+            diagnostics::render_error(&err, diagnostics::use_color())
+        );
+        code = code.merge(err.exit_code());
+    };
+    for path in &job.files {
+        let inputs = Inputs {
+            paths: vec![path.clone()],
+            ..Inputs::default()
+        };
+        match schedules::find(&inputs) {
+            Ok(found) => {
+                for file in found {
+                    match schedules::readable(&file) {
+                        Ok(()) => files.push(file),
+                        Err(err) => failed(err),
+                    }
+                }
+            }
+            Err(err) => failed(err),
         }
-        let planned = crate::plan::plan_within(file, job.strict, &job.input.limits());
+    }
+    let inputs = Inputs::default();
+    for (run, _) in schedules::plan_all(schedules::places(files, &inputs), job.strict, &job.input) {
+        let planned = &run.planned;
         diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {
             eprintln!(
                 "`{}`: invalid ({})",
-                file.display(),
+                run.file.display(),
                 diagnostics::tally(&planned.problems)
             );
             code = code.merge(ExitCode::INVALID_INPUT);
@@ -29,7 +50,7 @@ pub fn run(job: &ValidateJob) -> ExitCode {
             let sessions = planned.plan.as_ref().map_or(0, |p| p.lives.len());
             eprintln!(
                 "`{}`: valid, {sessions} sessions ({})",
-                file.display(),
+                run.file.display(),
                 diagnostics::tally(&planned.problems)
             );
         }

@@ -1,5 +1,6 @@
 //! Expansion of a schedule into sessions, diff against the ledger, rendering.
 
+mod across;
 pub mod changes;
 mod expand;
 mod lint;
@@ -8,7 +9,8 @@ mod pipeline;
 pub mod render;
 pub mod status;
 
+pub use across::{RunTerm, lint_run_creates, plan_run};
 pub use expand::{MAX_SESSIONS, expand, expand_within, fill_theme, fmt_local, media_ref};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
-pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review};
+pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};

@@ -82,6 +82,14 @@ pub fn review(changes: &[Change]) -> Problems {
     if let Some(warning) = lint_creates(creates) {
         warnings.push(warning);
     }
+    warnings.extend(review_started(changes));
+    warnings
+}
+
+/// Edits to sessions that have started, which are never applied. (A run over
+/// many schedules checks its creates once for the run: `lint_run_creates`.)
+pub fn review_started(changes: &[Change]) -> Problems {
+    let mut warnings = Problems::default();
     for c in changes
         .iter()
         .filter(|c| c.action == Action::Past && !c.fields.is_empty())

@@ -7,6 +7,9 @@ use crate::ledger::ledger_path_for;
 /// Where `--sandbox` keeps its ledger and the simulator's state, beside the schedule.
 pub const SANDBOX_DIR: &str = ".livesched-sandbox";
 
+/// The sandbox simulator's state in a run over several schedules.
+const CORP_SIM_STATE: &str = "corp.sim.json";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Places {
     pub ledger: PathBuf,
@@ -46,6 +49,29 @@ impl Places {
         }
     }
 
+    /// The sandbox of a run over `places`: one simulator, one corp. Over one
+    /// schedule its state is that schedule's (`NAME.sim.json`); over several it is
+    /// `corp.sim.json` in the sandbox folder of the folder that holds them all, so
+    /// that every run over files of one tree sees the same corp.
+    pub fn run_sandbox(places: &[Places]) -> Option<Sandbox> {
+        let sandboxes: Vec<&Sandbox> = places.iter().filter_map(|p| p.sandbox.as_ref()).collect();
+        match sandboxes[..] {
+            [] => None,
+            [one] => Some(one.clone()),
+            _ => {
+                let folders: Vec<&Path> = sandboxes
+                    .iter()
+                    .map(|s| s.dir.parent().unwrap_or_else(|| Path::new("")))
+                    .collect();
+                let dir = common_folder(&folders).join(SANDBOX_DIR);
+                Some(Sandbox {
+                    sim_state: dir.join(CORP_SIM_STATE),
+                    dir,
+                })
+            }
+        }
+    }
+
     /// Every folder this run writes in: the ledger's, and the sandbox's own.
     pub fn folders(&self) -> impl Iterator<Item = &Path> {
         self.ledger
@@ -54,6 +80,31 @@ impl Places {
             .chain(self.sandbox.as_ref().map(|s| s.dir.as_path()))
             .filter(|d| !d.as_os_str().is_empty())
     }
+}
+
+/// The deepest folder holding all of `folders` (made absolute when some are and some are not).
+fn common_folder(folders: &[&Path]) -> PathBuf {
+    let mixed = folders.iter().any(|f| f.is_absolute()) && folders.iter().any(|f| !f.is_absolute());
+    let folders: Vec<PathBuf> = folders
+        .iter()
+        .map(|f| match mixed {
+            true => std::path::absolute(f).unwrap_or_else(|_| f.to_path_buf()),
+            false => f.to_path_buf(),
+        })
+        .collect();
+    let Some((first, rest)) = folders.split_first() else {
+        return PathBuf::new();
+    };
+    let mut common: Vec<_> = first.components().collect();
+    for folder in rest {
+        let shared = common
+            .iter()
+            .zip(folder.components())
+            .take_while(|(a, b)| **a == *b)
+            .count();
+        common.truncate(shared);
+    }
+    common.iter().collect()
 }
 
 #[cfg(test)]
@@ -83,5 +134,30 @@ mod tests {
         );
         let folders: Vec<_> = p.folders().collect();
         assert_eq!(folders, [Path::new("terms/.livesched-sandbox")]);
+    }
+
+    #[test]
+    fn a_run_over_several_schedules_has_one_sandbox_corp_where_they_meet() {
+        let places: Vec<Places> = ["terms/cs/ai.yaml", "terms/hr/onboarding.yaml"]
+            .iter()
+            .map(|f| Places::new(Path::new(f), None, true))
+            .collect();
+        assert_eq!(
+            places[1].ledger,
+            Path::new("terms/hr/.livesched-sandbox/onboarding.ledger.jsonl")
+        );
+        let run = Places::run_sandbox(&places).unwrap();
+        assert_eq!(run.dir, Path::new("terms/.livesched-sandbox"));
+        assert_eq!(
+            run.sim_state,
+            Path::new("terms/.livesched-sandbox/corp.sim.json")
+        );
+        let one = Places::run_sandbox(&places[..1]).unwrap();
+        assert_eq!(
+            one.sim_state,
+            Path::new("terms/cs/.livesched-sandbox/ai.sim.json")
+        );
+        let plain = [Places::new(Path::new("a.yaml"), None, false)];
+        assert_eq!(Places::run_sandbox(&plain), None);
     }
 }

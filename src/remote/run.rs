@@ -15,19 +15,23 @@ use crate::wecom::{ApiError, Client, ErrorClass};
 /// they are given up; a second one gives them up at once.
 const GRACE: Duration = Duration::from_secs(5);
 
-/// Runs `work.first`, then `work.then`, through an executor with progress and
-/// Ctrl-C handling; closes and compacts the ledger.
+/// Runs each schedule's `work.first`, then its `work.then`, one schedule after
+/// another, through one gate, client and progress bar, with Ctrl-C handling;
+/// closes and compacts each ledger that was written. One summary per schedule.
+///
+/// Lives owned by any ledger of the run are never adopted for another session,
+/// and a picture goes up once for the whole run.
 pub(super) async fn run_tasks(
     client: Client,
-    ledger: Ledger,
+    ledgers: Vec<Ledger>,
     gate: Arc<Gate>,
     concurrency: u32,
-    work: Work,
-) -> Result<Summary, ApiError> {
-    let recovery = Recovery::new(ledger.state());
+    works: Vec<Work>,
+) -> Result<Vec<Summary>, ApiError> {
+    let mut recovery = recovery_for(&ledgers);
     let stop = Arc::new(AtomicBool::new(false));
     let (abandon_tx, abandon) = watch::channel(false);
-    let progress = Progress::new(work.len() as u64);
+    let progress = Progress::new(works.iter().map(|w| w.len() as u64).sum());
     // Listening starts before the first call, not when a task is first polled:
     // a signal once calls may be in flight is always caught and recorded.
     let interrupt = listen_for_signals().map(|signals| {
@@ -57,34 +61,62 @@ pub(super) async fn run_tasks(
         // Interrupted: every task is left for the next run.
         _ => {}
     }
-    let executor = Arc::new(Executor {
-        client,
-        gate,
-        ledger: LedgerWriter::spawn(ledger),
-        media: MediaCache::default(),
-        recovery,
-        progress,
-        stop,
-        fatal: Mutex::new(None),
-        concurrency: concurrency as usize * 2,
-        abandon,
-    });
-    let plain = executor.progress.spawn_plain_lines();
-    let summary = Arc::clone(&executor)
-        .run(work.first, work.then, work.summary)
-        .await;
+    let plain = progress.spawn_plain_lines();
+    let mut media = MediaCache::default();
+    // A fatal error in one schedule stops the run: the next ones say why.
+    let mut fatal = None;
+    let mut summaries = Vec::with_capacity(works.len());
+    for (ledger, work) in ledgers.into_iter().zip(works) {
+        if work.is_empty() {
+            summaries.push(work.summary);
+            continue;
+        }
+        let executor = Arc::new(Executor {
+            client: client.clone(),
+            gate: Arc::clone(&gate),
+            ledger: LedgerWriter::spawn(ledger),
+            media,
+            recovery,
+            progress: progress.clone(),
+            stop: Arc::clone(&stop),
+            fatal: Mutex::new(fatal.clone()),
+            concurrency: concurrency as usize * 2,
+            abandon: abandon.clone(),
+        });
+        let summary = Arc::clone(&executor)
+            .run(work.first, work.then, work.summary)
+            .await;
+        let Ok(executor) = Arc::try_unwrap(executor) else {
+            unreachable!("every task has finished");
+        };
+        close_ledger(executor.ledger).await;
+        (media, recovery) = (executor.media, executor.recovery);
+        progress.next_schedule(summary.failed.len());
+        fatal.clone_from(&summary.fatal);
+        summaries.push(summary);
+    }
     if let Some(i) = interrupt {
         i.abort();
     }
     if let Some(p) = plain {
         p.abort();
     }
-    executor.progress.finish();
-    let Ok(executor) = Arc::try_unwrap(executor) else {
-        unreachable!("every task has finished");
+    progress.finish();
+    Ok(summaries)
+}
+
+/// Recovery over every ledger of the run: a livingid any of them holds is owned.
+fn recovery_for(ledgers: &[Ledger]) -> Recovery {
+    let Some((first, rest)) = ledgers.split_first() else {
+        return Recovery::new(&crate::ledger::LedgerState::default());
     };
-    close_ledger(executor.ledger).await;
-    Ok(summary)
+    let recovery = Recovery::new(first.state());
+    for ledger in rest {
+        for id in ledger.state().iter().filter_map(|k| k.livingid.as_deref()) {
+            recovery.claim(id);
+        }
+    }
+    recovery
 }
 
 /// The first signal stops every new call, of any kind; the calls in flight get

@@ -1,24 +1,37 @@
-//! One run against WeCom: a command opens a [`Session`] (paths, locked ledger,
-//! runtime, gate), decides what to do from the ledger it holds, then either
-//! applies tasks through the executor or borrows the connection for reads.
+//! One run against WeCom, over one schedule or many: a command opens a [`Session`]
+//! (every ledger locked, the runtime, one gate), decides what to do from the
+//! ledgers it holds, then either applies tasks through the executor or borrows
+//! the connection for reads.
+//!
+//! WeCom's quotas are per corp and app, not per file: whatever the number of
+//! schedules, a run has one gate, one client and one runtime.
 
 use std::sync::Arc;
 
 use super::Places;
+use super::places::Sandbox;
 use super::run::{close_ledger, run_tasks};
 use crate::apply::{Gate, Summary, Work};
 use crate::config::{Credentials, RemoteJob};
 use crate::error::Error;
-use crate::ledger::{Ledger, LedgerState, LedgerWriter};
+use crate::ledger::{Ledger, LedgerState, LedgerWriter, Repair};
 use crate::sim::{self, SimConfig, SimServer};
 use crate::wecom::{Client, ClientConfig, Secret};
 
 pub struct Session {
-    places: Places,
-    ledger: Ledger,
+    /// One per schedule, in the run's order.
+    members: Vec<Member>,
+    /// The run's simulator with `--sandbox`: one corp for every schedule.
+    sandbox: Option<Sandbox>,
     runtime: tokio::runtime::Runtime,
     gate: Arc<Gate>,
     settings: Settings,
+}
+
+/// A schedule's places and its locked ledger.
+struct Member {
+    places: Places,
+    ledger: Ledger,
 }
 
 /// What connecting needs from the job.
@@ -31,39 +44,55 @@ struct Settings {
 }
 
 /// A live connection, lent to a command for reads: every call goes through `gate`,
-/// every record through `ledger`.
+/// every record through the ledger of its schedule.
 pub struct Connected {
     pub client: Client,
     pub gate: Arc<Gate>,
-    pub ledger: LedgerWriter,
+    /// One per schedule, in the run's order.
+    pub ledgers: Vec<LedgerWriter>,
     /// Tasks in flight at once.
     pub concurrency: usize,
 }
 
 impl Session {
     /// Checks what can be checked without a call, then makes the folders, locks
-    /// (and repairs) the ledger and starts the runtime. Nothing is written
+    /// (and repairs) every ledger and starts the runtime. Nothing is written
     /// when the API base is refused.
-    pub fn open(job: &RemoteJob) -> Result<Session, Error> {
-        if !job.sandbox {
+    ///
+    /// The ledgers are locked in path order, so that two runs over overlapping
+    /// sets of schedules never hold one each while waiting for the other; one
+    /// held elsewhere fails the run at once, before anything is sent.
+    pub fn open(job: &RemoteJob, places: Vec<Places>) -> Result<Session, Error> {
+        if !job.inputs.sandbox {
             crate::wecom::check_api_base(&job.api_base)?;
         }
-        let places = Places::new(&job.file, job.ledger.as_deref(), job.sandbox);
-        for dir in places.folders() {
+        let sandbox = Places::run_sandbox(&places);
+        let folders = places
+            .iter()
+            .flat_map(Places::folders)
+            .chain(sandbox.as_ref().map(|s| s.dir.as_path()));
+        for dir in folders {
             std::fs::create_dir_all(dir).map_err(|err| Error::io("create", dir, err))?;
         }
-        let ledger = Ledger::open(&places.ledger)?;
-        if let Some(repair) = ledger.repair() {
-            eprintln!("note: repaired `{}`: {repair}", places.ledger.display());
+        let members = lock_in_path_order(places)?;
+        for m in &members {
+            if let Some(repair) = m.ledger.repair() {
+                eprintln!("note: repaired `{}`: {repair}", m.places.ledger.display());
+            }
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
-        let gate = Arc::new(Gate::new(job.rate, job.concurrency, job.quota_pause));
+        let gate = Arc::new(Gate::with_window(
+            job.rate,
+            job.rate_window,
+            job.concurrency,
+            job.quota_pause,
+        ));
         Ok(Session {
-            places,
-            ledger,
+            members,
+            sandbox,
             runtime,
             gate,
             settings: Settings {
@@ -76,67 +105,90 @@ impl Session {
         })
     }
 
-    pub fn places(&self) -> &Places {
-        &self.places
+    /// What each schedule's ledger held when the session opened, in the run's order.
+    pub fn states(&self) -> impl ExactSizeIterator<Item = &LedgerState> {
+        self.members.iter().map(|m| m.ledger.state())
     }
 
-    /// What opening the ledger repaired, if anything.
-    pub fn repair(&self) -> Option<&crate::ledger::Repair> {
-        self.ledger.repair()
+    /// What opening each ledger repaired, if anything, in the run's order.
+    pub fn repairs(&self) -> impl Iterator<Item = Option<&Repair>> {
+        self.members.iter().map(|m| m.ledger.repair())
     }
 
-    /// What the ledger held when the session opened.
-    pub fn state(&self) -> &LedgerState {
-        self.ledger.state()
-    }
-
-    /// Carries `work` out through the executor (progress, Ctrl-C, every step
-    /// recorded), then closes the ledger and the sandbox.
-    pub fn apply(self, work: Work) -> Result<Summary, Error> {
+    /// Carries out each schedule's `work` (one per schedule, in the run's order)
+    /// through one executor's gate, client and progress bar, each step recorded in
+    /// its schedule's ledger; then closes the ledgers and the sandbox. A schedule
+    /// with nothing to do keeps its ledger as it is.
+    pub fn apply(self, works: Vec<Work>) -> Result<Vec<Summary>, Error> {
         let Session {
-            places,
-            ledger,
+            members,
+            sandbox,
             runtime,
             gate,
             settings,
         } = self;
+        let ledgers = members.into_iter().map(|m| m.ledger).collect();
         runtime.block_on(async {
-            let (client, sim) = connect(&settings, &places).await?;
-            let summary = run_tasks(client, ledger, gate, settings.concurrency, work).await;
+            let (client, sim) = connect(&settings, sandbox.as_ref()).await?;
+            let summaries = run_tasks(client, ledgers, gate, settings.concurrency, works).await;
             close_sim(sim).await;
-            summary.map_err(Error::Connect)
+            summaries.map_err(Error::Connect)
         })
     }
 
-    /// Connects and lends the connection to `f`; then closes the ledger and the sandbox.
+    /// Connects and lends the connection to `f`; then closes the ledgers and the sandbox.
     pub fn with_remote<T>(self, f: impl AsyncFnOnce(&Connected) -> T) -> Result<T, Error> {
         let Session {
-            places,
-            ledger,
+            members,
+            sandbox,
             runtime,
             gate,
             settings,
         } = self;
         runtime.block_on(async {
-            let (client, sim) = connect(&settings, &places).await?;
+            let (client, sim) = connect(&settings, sandbox.as_ref()).await?;
             let connected = Connected {
                 client,
                 gate,
-                ledger: LedgerWriter::spawn(ledger),
+                ledgers: members
+                    .into_iter()
+                    .map(|m| LedgerWriter::spawn(m.ledger))
+                    .collect(),
                 concurrency: settings.concurrency as usize * 2,
             };
             let result = f(&connected).await;
-            close_ledger(connected.ledger).await;
+            for ledger in connected.ledgers {
+                close_ledger(ledger).await;
+            }
             close_sim(sim).await;
             Ok(result)
         })
     }
 }
 
+/// Locks every ledger, in the order of their paths; gives them back in the run's
+/// order. The first that fails releases those already held.
+fn lock_in_path_order(places: Vec<Places>) -> Result<Vec<Member>, Error> {
+    let mut order: Vec<usize> = (0..places.len()).collect();
+    order.sort_by(|&a, &b| places[a].ledger.cmp(&places[b].ledger));
+    let mut ledgers: Vec<Option<Ledger>> = places.iter().map(|_| None).collect();
+    for i in order {
+        ledgers[i] = Some(Ledger::open(&places[i].ledger)?);
+    }
+    Ok(places
+        .into_iter()
+        .zip(ledgers)
+        .map(|(places, ledger)| Member {
+            places,
+            ledger: ledger.expect("every ledger was locked"),
+        })
+        .collect())
+}
+
 /// The sandbox's fake credentials, or the ones from the environment; their
 /// absence is an error only once a call is about to be made.
 fn credentials(job: &RemoteJob) -> Result<Option<Credentials>, Error> {
-    Ok(match (&job.credentials, job.sandbox) {
+    Ok(match (&job.credentials, job.inputs.sandbox) {
         (_, true) => Some(Credentials {
             corpid: "sandbox-corp".into(),
             secret: Secret::new("sandbox-secret"),
@@ -148,10 +200,10 @@ fn credentials(job: &RemoteJob) -> Result<Option<Credentials>, Error> {
 /// A client for WeCom, or for the sandbox's simulator started for this run.
 async fn connect(
     settings: &Settings,
-    places: &Places,
+    sandbox: Option<&Sandbox>,
 ) -> Result<(Client, Option<SimServer>), Error> {
     let credentials = settings.credentials.clone().ok_or(Error::NoCredentials)?;
-    let sim = match &places.sandbox {
+    let sim = match sandbox {
         Some(sandbox) => Some(
             sim::start(SimConfig {
                 corpid: credentials.corpid.clone(),

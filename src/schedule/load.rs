@@ -3,15 +3,16 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::calendar_file;
 use super::encoding;
 use super::fields::{ClassFields, Sp};
-use super::model::{Change, Class, Schedule};
+use super::model::{Change, Class, Schedule, Term};
 use super::node;
 use super::problem::{Problem, Problems, did_you_mean};
 use super::reach::{Reach, read_bounded};
 use super::resolve;
 use super::source::{Origin, Sources};
-use super::yaml::Reader;
+use super::yaml::{Reader, TermFields, is_calendar, resolve_term};
 
 /// The outcome of loading: a schedule when nothing was fatal, and every problem found.
 #[derive(Debug)]
@@ -51,7 +52,7 @@ pub fn load_within(path: &Path, reach: &Reach) -> Loaded {
 /// The text of `path`: the schedule itself (`from` is `None`), or a file it
 /// names at `from`, which must be within `reach`. Never more than
 /// [`MAX_FILE_BYTES`]; a file that is not text is never shown, only placed.
-fn read_text(
+pub(super) fn read_text(
     path: &Path,
     reach: &Reach,
     sources: &mut Sources,
@@ -145,12 +146,26 @@ fn load_into(
             return None;
         }
     };
+    if is_calendar(&root) {
+        problems.push(
+            Problem::error(
+                format!("`{}` is a calendar, not a schedule", path.display()),
+                Some(Origin::new(file, 0, 0)),
+            )
+            .help("name it from a schedule: `term: { calendar: PATH }`"),
+        );
+        return None;
+    }
     let mut doc = Reader {
         text: &text,
         problems,
     }
     .schedule(&root);
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let term = doc
+        .term
+        .take()
+        .and_then(|own| term(own, &base_dir, reach, path, sources, problems));
     let mut written: Vec<(ClassFields, Origin)> = std::mem::take(&mut doc.classes)
         .into_iter()
         .map(|c| {
@@ -170,11 +185,30 @@ fn load_into(
         check_change(change, &ids, problems);
     }
     Some(Schedule {
-        term: doc.term?,
+        term: term?,
         classes,
         changes: doc.changes,
         sources: Sources::default(),
     })
+}
+
+/// The term, over the calendar file it names if it names one; `None` when that
+/// calendar cannot be read or is invalid (its problems are reported).
+fn term(
+    own: TermFields,
+    base_dir: &Path,
+    reach: &Reach,
+    schedule: &Path,
+    sources: &mut Sources,
+    problems: &mut Problems,
+) -> Option<Term> {
+    let calendar = match &own.calendar {
+        Some(named) => Some(calendar_file::read(
+            base_dir, reach, named, schedule, sources, problems,
+        )?),
+        None => None,
+    };
+    resolve_term(own, calendar, problems)
 }
 
 /// The classes of one file named in `classes_from`, each with where to point when

@@ -1,7 +1,9 @@
 //! Schedule files: model, YAML and CSV loading, validation with source spans.
 
+mod calendar_file;
 mod class_fields;
 mod csv;
+mod discover;
 mod encoding;
 mod fields;
 mod load;
@@ -14,6 +16,7 @@ mod source;
 pub mod values;
 mod yaml;
 
+pub use discover::schedule_files;
 pub use load::{Loaded, load, load_within};
 pub use model::*;
 pub use problem::{Problem, Problems, Severity, did_you_mean};

@@ -66,7 +66,8 @@ pub fn check_api_base(base: &str) -> Result<(), ConfigError> {
 }
 
 /// Parses the API base, adds the trailing slash `Url::join` needs, and refuses
-/// plain http to anything but loopback.
+/// plain http to anything but loopback. A bare origin (`http://127.0.0.1:8900`)
+/// means WeCom's own path under it, `/cgi-bin/`, as SDKs that take an origin assume.
 pub(crate) fn parse_base(base: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBase {
         base: base.to_owned(),
@@ -86,7 +87,9 @@ pub(crate) fn parse_base(base: &str) -> Result<Url, ConfigError> {
         "http" => return Err(ConfigError::InsecureBase { host }),
         _ => return Err(invalid("the scheme must be https")),
     }
-    if !url.path().ends_with('/') {
+    if url.path() == "/" {
+        url.set_path("/cgi-bin/");
+    } else if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
@@ -112,6 +115,18 @@ mod tests {
         assert_eq!(url.as_str(), "https://example.com/cgi-bin/");
         let url = parse_base("https://example.com/cgi-bin/").unwrap();
         assert_eq!(url.as_str(), "https://example.com/cgi-bin/");
+    }
+
+    #[test]
+    fn a_bare_origin_means_its_cgi_bin() {
+        for origin in ["http://127.0.0.1:8900", "http://127.0.0.1:8900/"] {
+            let url = parse_base(origin).unwrap();
+            assert_eq!(url.as_str(), "http://127.0.0.1:8900/cgi-bin/");
+        }
+        let url = parse_base("https://qyapi.weixin.qq.com").unwrap();
+        assert_eq!(url.as_str(), DEFAULT_API_BASE);
+        let url = parse_base("https://proxy.example.com/wecom").unwrap();
+        assert_eq!(url.as_str(), "https://proxy.example.com/wecom/");
     }
 
     #[test]

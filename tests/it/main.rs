@@ -4,6 +4,7 @@ mod apply;
 mod converge;
 mod exit_codes;
 mod fields;
+mod files;
 mod hostile;
 mod html;
 mod layers;

@@ -18,10 +18,15 @@ fn the_example_term_as_a_table() {
 fn yaml_and_yaml_with_csv_give_the_identical_plan() {
     let t = Test::new().current_dir(repo()).now(NOW);
     let a = t.run(&["plan", "schedules/spring-2027.yaml", "--format", "json"]);
-    let b = t.run(&["plan", "schedules/spring-2027-csv.yaml", "--format", "json"]);
+    let b = t.run(&["plan", "examples/spring-2027-csv.yaml", "--format", "json"]);
     a.assert_code(0);
     assert!(a.stdout.len() > 10_000);
-    assert_eq!(a.stdout, b.stdout);
+    // The CSV twin lives in `examples/` (so that applying `schedules/` does not make
+    // every live twice) and names the same pictures from there.
+    let b = b
+        .stdout
+        .replace("upload:examples/../schedules/", "upload:schedules/");
+    assert_eq!(a.stdout, b);
 }
 
 const SMALL: &str = r#"version: 1

@@ -192,7 +192,7 @@ fn the_example_terms_are_valid() {
     let t = Test::new().current_dir(repo());
     for file in [
         "schedules/spring-2027.yaml",
-        "schedules/spring-2027-csv.yaml",
+        "examples/spring-2027-csv.yaml",
     ] {
         let out = t.run(&["validate", "--strict", file]);
         assert_eq!(out.code, 0, "{file}: {}", out.stderr);

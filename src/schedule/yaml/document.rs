@@ -1,14 +1,16 @@
 //! A YAML schedule as a whole: its top-level keys, each read by its own part.
 
 use super::reader::Reader;
+use super::term::TermFields;
 use crate::schedule::fields::{ClassFields, Sp};
-use crate::schedule::model::{Change, Term};
+use crate::schedule::model::Change;
 use crate::schedule::node::{Kind, Node};
 
 /// A YAML schedule file, read but not yet resolved.
 #[derive(Debug, Default)]
 pub struct YamlSchedule {
-    pub term: Option<Term>,
+    /// Merged with its calendar file, if it names one, by `load`.
+    pub term: Option<TermFields>,
     pub defaults: ClassFields,
     pub classes: Vec<ClassFields>,
     pub classes_from: Vec<Sp<String>>,

@@ -7,3 +7,4 @@ mod reader;
 mod term;
 
 pub use reader::Reader;
+pub use term::{TermFields, is_calendar, resolve as resolve_term};
