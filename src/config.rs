@@ -19,6 +19,8 @@ pub struct Input {
     /// Files the schedule names may be outside the current folder's tree.
     pub allow_outside: bool,
     pub max_sessions: usize,
+    /// Use a ledger even when it holds no session of the schedule's classes.
+    pub accept_ledger: bool,
 }
 
 impl Default for Input {
@@ -26,6 +28,7 @@ impl Default for Input {
         Input {
             allow_outside: false,
             max_sessions: crate::plan::MAX_SESSIONS,
+            accept_ledger: false,
         }
     }
 }

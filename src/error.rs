@@ -55,6 +55,13 @@ pub enum Error {
     #[diagnostic(transparent)]
     Connect(#[from] crate::wecom::ApiError),
 
+    #[error("the ledger `{}` holds no session of `{}`", .ledger.display(), .schedule.display())]
+    #[diagnostic(help(
+        "it looks like another schedule's ledger, and planning against it would cancel all of its lives; \
+         name this schedule's own with `--ledger`, or pass `--accept-ledger` if every class was renamed"
+    ))]
+    ForeignLedger { ledger: PathBuf, schedule: PathBuf },
+
     #[error("failed to find WeCom credentials")]
     #[diagnostic(help(
         "set `WECOM_CORPID` and `WECOM_CORPSECRET`, or try the flow with `--sandbox`"

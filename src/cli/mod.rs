@@ -158,6 +158,10 @@ pub struct InputArgs {
     /// Refuse a schedule that expands to more sessions than this.
     #[arg(long, value_name = "N", default_value_t = crate::plan::MAX_SESSIONS)]
     pub max_sessions: usize,
+    /// Use the ledger even if it holds no session of the schedule's classes
+    /// (every class renamed); otherwise such a ledger is taken for another schedule's.
+    #[arg(long)]
+    pub accept_ledger: bool,
 }
 
 impl InputArgs {
@@ -165,6 +169,7 @@ impl InputArgs {
         Input {
             allow_outside: self.allow_outside,
             max_sessions: self.max_sessions,
+            accept_ledger: self.accept_ledger,
         }
     }
 }

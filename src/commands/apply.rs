@@ -26,6 +26,9 @@ pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
         job,
         planned.terms.iter().map(|t| t.places.clone()).collect(),
     )?;
+    for (term, state) in planned.terms.iter().zip(session.states()) {
+        schedules::own_ledger(term, state, &job.inputs.input)?;
+    }
     let (all, works) = works(apply, &planned, &session);
     let outcome = |summaries: Vec<_>| Outcome {
         parts: planned

@@ -39,6 +39,7 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
     let mut totals: BTreeMap<Action, usize> = BTreeMap::new();
     for term in planned.terms {
         let ledger = LedgerState::read(&term.places.ledger)?;
+        schedules::own_ledger(&term, &ledger, &job.inputs.input)?;
         let changes = changes::changes(&term.plan, &ledger, job.now);
         let warnings = if many {
             review_started(&changes)

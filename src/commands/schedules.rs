@@ -10,6 +10,7 @@ use crate::config::Inputs;
 use crate::diagnostics;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
+use crate::ledger::LedgerState;
 use crate::plan::{Plan, RunTerm, plan_run};
 use crate::remote::Places;
 use crate::schedule::{Schedule, schedule_files};
@@ -170,4 +171,16 @@ pub(super) fn planned(
         terms,
         skipped: invalid.into_iter().map(|(f, _)| f).collect(),
     })
+}
+
+/// Refuses a ledger that holds lives of none of the schedule's classes: another
+/// schedule's, named by mistake (see `plan::changes::foreign_ledger`).
+pub(super) fn own_ledger(term: &Term, ledger: &LedgerState, input: &Input) -> Result<(), Error> {
+    if !input.accept_ledger && crate::plan::changes::foreign_ledger(&term.plan, ledger) {
+        return Err(Error::ForeignLedger {
+            ledger: term.places.ledger.clone(),
+            schedule: term.file.clone(),
+        });
+    }
+    Ok(())
 }

@@ -14,6 +14,7 @@ pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
     let mut all = Vec::new();
     for term in &planned.terms {
         let ledger = LedgerState::read(&term.places.ledger)?;
+        schedules::own_ledger(term, &ledger, &job.inputs.input)?;
         all.push(status::status(
             &term.file,
             &term.places.ledger,

@@ -306,3 +306,17 @@ pub fn is_live(k: &KeyState) -> bool {
 pub fn pending(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.action.is_pending())
 }
+
+/// The ledger holds lives, and not one of them of a class this plan has: it is
+/// another schedule's (a `--ledger` mistyped), and diffing against it would
+/// cancel every one of them.
+pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
+    let classes: HashSet<&str> = plan.lives.iter().map(|l| l.class.as_str()).collect();
+    let mut held = ledger.iter().filter(|k| is_live(k)).peekable();
+    held.peek().is_some()
+        && !classes.is_empty()
+        && held.all(|k| {
+            let class = k.key.split('/').next().unwrap_or("");
+            !classes.contains(class)
+        })
+}

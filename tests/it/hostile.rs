@@ -316,3 +316,47 @@ fn a_yaml_bomb_is_refused_in_words() {
     );
     assert!(!out.stderr.contains("Nodes {"), "{}", out.stderr);
 }
+
+/// `--ledger` pointing at another schedule's ledger would plan to cancel all of
+/// its lives: it is refused unless the user says every class was renamed.
+#[test]
+fn another_schedules_ledger_is_refused() {
+    let class = |id: &str| {
+        format!(
+            "{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - {{ id: {id}, theme: t, weekly: {{ days: [mon], at: '10:00' }}, count: 2 }}\n"
+        )
+    };
+    let t = Test::new()
+        .file("a.yaml", class("a"))
+        .file("b.yaml", class("b"));
+    t.run(&["apply", "a.yaml", "--sandbox", NOW]).assert_code(0);
+    let theirs = ".livesched-sandbox/a.ledger.jsonl";
+    for command in ["plan", "status"] {
+        let out = t.run(&[command, "b.yaml", "--ledger", theirs, NOW]);
+        assert_eq!(out.code, 1, "{command}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("holds no session of `b.yaml`"),
+            "{}",
+            out.stderr
+        );
+    }
+    let out = t.run(&["apply", "b.yaml", "--sandbox", "--ledger", theirs, NOW]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("to cancel"),
+        "nothing planned: {}",
+        out.stderr
+    );
+    let told = t.run(&[
+        "plan",
+        "b.yaml",
+        "--ledger",
+        theirs,
+        "--accept-ledger",
+        "--format",
+        "diff",
+        NOW,
+    ]);
+    assert_eq!(told.code, 0, "{}", told.stderr);
+    assert!(told.stdout.contains("- cancel"), "{}", told.stdout);
+}
