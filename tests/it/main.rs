@@ -5,6 +5,7 @@ mod converge;
 mod exit_codes;
 mod fields;
 mod files;
+mod fuzz;
 mod hostile;
 mod html;
 mod layers;
