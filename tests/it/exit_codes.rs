@@ -125,3 +125,36 @@ fn the_sandbox_owns_its_folder_whatever_the_ledger() {
     assert!(env.path(".livesched-sandbox/t.sim.json").exists());
     assert!(env.path("l.jsonl").exists());
 }
+
+/// Could not talk to WeCom at all: one rule, exit 1, whether the host is
+/// unreachable or the credentials are refused, and nothing is recorded.
+#[test]
+fn an_unreachable_wecom_is_an_error_and_records_nothing() {
+    let env = term();
+    // Nothing listens on a port just freed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = env
+        .command(&[
+            "apply",
+            "t.yaml",
+            "--yes",
+            NOW,
+            "--api-base",
+            &format!("http://127.0.0.1:{port}/cgi-bin/"),
+        ])
+        .env("WECOM_CORPID", "corp")
+        .env("WECOM_CORPSECRET", "secret")
+        .output();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not reach WeCom"),
+        "{}",
+        out.stderr
+    );
+    let ledger = std::fs::read_to_string(env.path("t.ledger.jsonl")).unwrap_or_default();
+    assert!(ledger.is_empty(), "{ledger}");
+}
