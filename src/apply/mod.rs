@@ -1,4 +1,5 @@
-//! The executor: rate limit, concurrency, retries, recovery, progress.
+//! The executor: rate limit, concurrency, retries, recovery, progress; and the
+//! lookup in WeCom before anything is created (`reconcile`).
 
 mod adopt;
 mod call;
@@ -7,8 +8,10 @@ mod gate;
 mod media;
 mod progress;
 mod readback;
+mod reconcile;
 mod recover;
 mod summary;
+mod survey;
 mod tasks;
 
 pub use adopt::adopt_all;
@@ -18,6 +21,8 @@ pub use gate::Gate;
 pub use media::MediaCache;
 pub use progress::Progress;
 pub use readback::{ReadBack, Target, read_back};
-pub use recover::{Match, Recovery, observed_body};
+pub use reconcile::{Reconciled, reconcile};
+pub use recover::{Match, Recovery, observed_body, seen_state};
 pub use summary::{Failure, Summary};
+pub use survey::{Judged, Listed, Lookup, Sighting, Survey, note_held, sighted, survey};
 pub use tasks::Work;

@@ -7,24 +7,32 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Work, call};
-use crate::ledger::{Ledger, LedgerWriter};
+use crate::apply::{
+    Executor, Gate, Lookup, MediaCache, Progress, Recovery, Summary, Work, call, note_held,
+    reconcile,
+};
+use crate::ledger::{Ledger, LedgerState, LedgerWriter, SeenLives};
 use crate::wecom::{ApiError, Client, ErrorClass};
+
+use super::Places;
 
 /// How long the calls in flight get after the first Ctrl-C (or SIGTERM) before
 /// they are given up; a second one gives them up at once.
 const GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `work.first`, then `work.then`, through an executor with progress and
-/// Ctrl-C handling; closes and compacts the ledger.
+/// Ctrl-C handling, after looking up in WeCom the lives it would create
+/// (`apply::reconcile`); closes and compacts the ledger.
 pub(super) async fn run_tasks(
     client: Client,
     ledger: Ledger,
     gate: Arc<Gate>,
     concurrency: u32,
-    work: Work,
+    mut work: Work,
+    places: &Places,
 ) -> Result<Summary, ApiError> {
-    let recovery = Recovery::new(ledger.state());
+    let state = ledger.state().clone();
+    let recovery = Recovery::new(&state);
     let stop = Arc::new(AtomicBool::new(false));
     let (abandon_tx, abandon) = watch::channel(false);
     let progress = Progress::new(work.len() as u64);
@@ -57,15 +65,43 @@ pub(super) async fn run_tasks(
         // Interrupted: every task is left for the next run.
         _ => {}
     }
+    let writer = LedgerWriter::spawn(ledger);
+    let seen = Mutex::new(SeenLives::load(&places.seen, client.corpid()));
+    let look = Lookup {
+        client: &client,
+        gate: &gate,
+        ledger: &writer,
+        seen: &seen,
+        owner: &places.owner,
+        concurrency: concurrency as usize * 2,
+    };
+    let fatal = match reconcile(&look, &state, &mut work).await {
+        Ok(found) => {
+            for line in found.render().lines() {
+                progress.println(line);
+            }
+            for id in &found.claimed {
+                recovery.claim(id);
+            }
+            None
+        }
+        // Nothing is created when what the lookup found cannot be recorded.
+        Err(err) => {
+            work.first.clear();
+            work.then.clear();
+            Some(format!("{err}: the ledger cannot record results"))
+        }
+    };
+    progress.set_total(work.len() as u64);
     let executor = Arc::new(Executor {
         client,
         gate,
-        ledger: LedgerWriter::spawn(ledger),
+        ledger: writer,
         media: MediaCache::default(),
         recovery,
         progress,
         stop,
-        fatal: Mutex::new(None),
+        fatal: Mutex::new(fatal),
         concurrency: concurrency as usize * 2,
         abandon,
     });
@@ -83,8 +119,20 @@ pub(super) async fn run_tasks(
     let Ok(executor) = Arc::try_unwrap(executor) else {
         unreachable!("every task has finished");
     };
-    close_ledger(executor.ledger).await;
+    let mut seen = seen.into_inner().expect("seen lock");
+    if let Some(state) = close_ledger(executor.ledger).await {
+        note_held(&mut seen, &state, &places.owner);
+    }
+    save_seen(&seen);
     Ok(summary)
+}
+
+/// Saves the cache of seen lives; a cache that cannot be written costs calls
+/// later, nothing more.
+pub(super) fn save_seen(seen: &SeenLives) {
+    if let Err(err) = seen.save() {
+        eprintln!("warning: the cache of seen lives was not saved: {err}");
+    }
 }
 
 /// The first signal stops every new call, of any kind; the calls in flight get
@@ -156,14 +204,20 @@ fn listen_for_signals() -> Option<Signals> {
     Some(Signals)
 }
 
-/// Waits for the writer, then compacts the ledger (keeping it as it is if that fails).
-pub(super) async fn close_ledger(writer: LedgerWriter) {
+/// Waits for the writer, then compacts the ledger (keeping it as it is if that
+/// fails); what it holds then, unless it could not be closed.
+pub(super) async fn close_ledger(writer: LedgerWriter) -> Option<LedgerState> {
     match writer.close().await {
         Ok(ledger) => {
+            let state = ledger.state().clone();
             if let Err(err) = ledger.compact() {
                 eprintln!("warning: the ledger was kept uncompacted: {err}");
             }
+            Some(state)
         }
-        Err(err) => eprintln!("warning: {err}"),
+        Err(err) => {
+            eprintln!("warning: {err}");
+            None
+        }
     }
 }

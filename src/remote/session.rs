@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use super::Places;
-use super::run::{close_ledger, run_tasks};
-use crate::apply::{Gate, Summary, Work};
+use super::run::{close_ledger, run_tasks, save_seen};
+use crate::apply::{Gate, Lookup, Summary, Work, note_held};
 use crate::config::{Credentials, RemoteJob};
 use crate::error::Error;
-use crate::ledger::{Ledger, LedgerState, LedgerWriter};
+use crate::ledger::{Ledger, LedgerState, LedgerWriter, SeenLives};
 use crate::sim::{self, SimConfig, SimServer};
 use crate::wecom::{Client, ClientConfig, Secret};
 
@@ -38,6 +38,23 @@ pub struct Connected {
     pub ledger: LedgerWriter,
     /// Tasks in flight at once.
     pub concurrency: usize,
+    /// The cache of seen lives the folder's ledgers share, and this ledger's name in it.
+    pub seen: std::sync::Mutex<SeenLives>,
+    pub owner: String,
+}
+
+impl Connected {
+    /// What a lookup in WeCom needs, borrowed from the connection.
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup {
+            client: &self.client,
+            gate: &self.gate,
+            ledger: &self.ledger,
+            seen: &self.seen,
+            owner: &self.owner,
+            concurrency: self.concurrency,
+        }
+    }
 }
 
 impl Session {
@@ -102,7 +119,8 @@ impl Session {
         } = self;
         runtime.block_on(async {
             let (client, sim) = connect(&settings, &places).await?;
-            let summary = run_tasks(client, ledger, gate, settings.concurrency, work).await;
+            let summary =
+                run_tasks(client, ledger, gate, settings.concurrency, work, &places).await;
             close_sim(sim).await;
             summary.map_err(Error::Connect)
         })
@@ -120,13 +138,19 @@ impl Session {
         runtime.block_on(async {
             let (client, sim) = connect(&settings, &places).await?;
             let connected = Connected {
+                seen: std::sync::Mutex::new(SeenLives::load(&places.seen, client.corpid())),
+                owner: places.owner.clone(),
                 client,
                 gate,
                 ledger: LedgerWriter::spawn(ledger),
                 concurrency: settings.concurrency as usize * 2,
             };
             let result = f(&connected).await;
-            close_ledger(connected.ledger).await;
+            let mut seen = connected.seen.into_inner().expect("seen lock");
+            if let Some(state) = close_ledger(connected.ledger).await {
+                note_held(&mut seen, &state, &connected.owner);
+            }
+            save_seen(&seen);
             close_sim(sim).await;
             Ok(result)
         })
