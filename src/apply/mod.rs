@@ -3,6 +3,7 @@
 
 mod adopt;
 mod call;
+mod duplicates;
 mod executor;
 mod gate;
 mod media;
@@ -16,6 +17,7 @@ mod tasks;
 
 pub use adopt::adopt_all;
 pub use call::call;
+pub use duplicates::{Duplicates, find_duplicates};
 pub use executor::{Executor, Task};
 pub use gate::Gate;
 pub use media::MediaCache;

@@ -1,7 +1,8 @@
 //! `livesched refresh`: read every live the ledger holds back from WeCom and
-//! record what a person changed there (drift), so that `plan` can show it.
+//! record what a person changed there (drift), so that `plan` can show it; and
+//! find second lives of held sessions that another runner made.
 
-use crate::apply::{Target, read_back};
+use crate::apply::{Target, find_duplicates, read_back};
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
@@ -20,17 +21,21 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
         eprintln!("nothing to refresh: the ledger holds no live");
         return Ok(ExitCode::SUCCESS);
     }
-    let report = session.with_remote(async |remote| {
-        read_back(
+    let state = session.state().clone();
+    let (report, seconds) = session.with_remote(async |remote| {
+        let report = read_back(
             &remote.client,
             &remote.gate,
             &remote.ledger,
             remote.concurrency,
             targets,
         )
-        .await
+        .await;
+        let seconds = find_duplicates(&remote.lookup(), &state, &report.statuses).await;
+        (report, seconds)
     })?;
-    for line in &report.lines {
+    let seconds = seconds?;
+    for line in report.lines.iter().chain(&seconds.lines) {
         eprintln!("{line}");
     }
     eprintln!(
@@ -44,7 +49,13 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
             String::new()
         }
     );
-    Ok(if report.failed > 0 {
+    if seconds.found > 0 {
+        eprintln!(
+            "found {} second live(s) of held sessions; the next apply cancels them",
+            seconds.found
+        );
+    }
+    Ok(if report.failed + seconds.failed > 0 {
         ExitCode::PARTIAL_FAILURE
     } else {
         ExitCode::SUCCESS
