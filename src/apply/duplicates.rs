@@ -113,7 +113,10 @@ pub async fn find_duplicates(
             continue;
         }
         let body = observed_body(&info);
-        let Some([held]) = triple(&body).and_then(|t| sessions.get(&t)).map(Vec::as_slice) else {
+        let Some([held]) = triple(&body)
+            .and_then(|t| sessions.get(&t))
+            .map(Vec::as_slice)
+        else {
             continue;
         };
         if held.livingid == listed.livingid {

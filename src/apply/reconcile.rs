@@ -99,7 +99,11 @@ impl Wanted {
     }
 
     fn action(&self) -> &'static str {
-        if self.old.is_some() { "replace" } else { "create" }
+        if self.old.is_some() {
+            "replace"
+        } else {
+            "create"
+        }
     }
 }
 
@@ -214,10 +218,12 @@ pub async fn reconcile(
                     .with_request(body.clone()),
             );
             groups.push(records);
-            look.seen
-                .lock()
-                .expect("seen lock")
-                .note(sighted(&c.id, &c.anchor, &c.info, Some(look.owner)));
+            look.seen.lock().expect("seen lock").note(sighted(
+                &c.id,
+                &c.anchor,
+                &c.info,
+                Some(look.owner),
+            ));
             done.adopted += 1;
             work.summary.adopted += 1;
             if w.later {
@@ -317,12 +323,16 @@ fn take_wanted(work: &mut Work) -> Vec<Wanted> {
         }
     }
     work.first = rest;
-    wanted.extend(std::mem::take(&mut work.later).into_iter().map(|live| Wanted {
-        live,
-        later: true,
-        pending: None,
-        old: None,
-    }));
+    wanted.extend(
+        std::mem::take(&mut work.later)
+            .into_iter()
+            .map(|live| Wanted {
+                live,
+                later: true,
+                pending: None,
+                old: None,
+            }),
+    );
     wanted
 }
 
@@ -379,7 +389,10 @@ fn pair(
         let mut wants: Vec<(usize, Vec<usize>)> = Vec::new();
         let mut wanted_by: HashMap<usize, usize> = HashMap::new();
         for (w, session) in wanted.iter().enumerate() {
-            if matched[w].is_some() || ambiguous[w].is_some() || failed.contains_key(session.anchor()) {
+            if matched[w].is_some()
+                || ambiguous[w].is_some()
+                || failed.contains_key(session.anchor())
+            {
                 continue;
             }
             let lives: Vec<usize> = (0..pool.len())
@@ -413,7 +426,10 @@ fn wanted_rivals(ambiguous: &[Option<Vec<usize>>], me: usize, lives: &[usize]) -
         .iter()
         .enumerate()
         .filter(|(i, other)| {
-            *i != me && other.as_ref().is_some_and(|o| o.iter().any(|c| lives.contains(c)))
+            *i != me
+                && other
+                    .as_ref()
+                    .is_some_and(|o| o.iter().any(|c| lives.contains(c)))
         })
         .map(|(i, _)| i)
         .collect()

@@ -88,7 +88,11 @@ pub async fn survey(
     let mut survey = Survey::default();
     let mut walks = JoinSet::new();
     for anchor in anchors {
-        let (client, gate, slots) = (look.client.clone(), Arc::clone(look.gate), Arc::clone(&slots));
+        let (client, gate, slots) = (
+            look.client.clone(),
+            Arc::clone(look.gate),
+            Arc::clone(&slots),
+        );
         let anchor = anchor.clone();
         walks.spawn(async move {
             let _slot = slots.acquire_owned().await;
@@ -125,15 +129,16 @@ pub async fn survey(
                 Judged::Cached(seen) => order.push((anchor.clone(), id.clone(), Some(seen))),
                 Judged::Read => {
                     order.push((anchor.clone(), id.clone(), None));
-                    let (client, gate, slots) =
-                        (look.client.clone(), Arc::clone(look.gate), Arc::clone(&slots));
+                    let (client, gate, slots) = (
+                        look.client.clone(),
+                        Arc::clone(look.gate),
+                        Arc::clone(&slots),
+                    );
                     let (anchor, id) = (anchor.clone(), id.clone());
                     reads.spawn(async move {
                         let _slot = slots.acquire_owned().await;
-                        let info = call(&gate, &[ErrorClass::Ambiguous], || {
-                            client.living_info(&id)
-                        })
-                        .await;
+                        let info =
+                            call(&gate, &[ErrorClass::Ambiguous], || client.living_info(&id)).await;
                         (anchor, id, info)
                     });
                 }

@@ -214,7 +214,10 @@ mod tests {
         );
         seen.note(live("lv2", 0, Some("a.ledger.jsonl")));
         seen.note(live("lv2", 0, Some("b.ledger.jsonl")));
-        assert_eq!(seen.get("lv2").unwrap().ledger.as_deref(), Some("a.ledger.jsonl"));
+        assert_eq!(
+            seen.get("lv2").unwrap().ledger.as_deref(),
+            Some("a.ledger.jsonl")
+        );
     }
 
     #[test]
@@ -231,9 +234,15 @@ mod tests {
         two.save().unwrap();
         other.save().unwrap();
         let back = SeenLives::load(&path, "corp");
-        assert_eq!(back.get("lv1").unwrap().ledger.as_deref(), Some("a.ledger.jsonl"));
+        assert_eq!(
+            back.get("lv1").unwrap().ledger.as_deref(),
+            Some("a.ledger.jsonl")
+        );
         assert_eq!(back.get("lv2").unwrap().status, 2);
-        assert_eq!(SeenLives::load(&path, "other").get("lv1").unwrap().ledger, None);
+        assert_eq!(
+            SeenLives::load(&path, "other").get("lv1").unwrap().ledger,
+            None
+        );
         // A line that does not read is skipped, not fatal.
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, format!("not json\n{text}")).unwrap();

@@ -2,10 +2,11 @@
 //! copy, forked by a second runner), no session ever gets a second live.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use livesched::ledger::LedgerState;
 use livesched::plan::changes::is_live;
-use livesched::sim::{SimConfig, SimStats};
+use livesched::sim::{Faults, SimConfig, SimStats};
 
 use super::term::{Term, term, total_calls};
 use crate::support::{Test, client_for};
@@ -43,12 +44,20 @@ fn a_lost_ledger_is_rebuilt_from_wecom_and_nothing_is_created_twice() {
     let after = t.sim().stats();
     assert_eq!(delta(&before, &after, "living/create"), 0, "{out}");
     assert_eq!(delta(&before, &after, "living/modify"), 0, "{out}");
-    assert_eq!(livingids(&t.ledger()), first, "the ledger names the first run's lives");
+    assert_eq!(
+        livingids(&t.ledger()),
+        first,
+        "the ledger names the first run's lives"
+    );
     t.assert_exactly_one_live_per_session();
 
     let before = total_calls(&t.sim().stats());
     t.apply(&[]).assert_code(0);
-    assert_eq!(total_calls(&t.sim().stats()), before, "a third apply makes no call");
+    assert_eq!(
+        total_calls(&t.sim().stats()),
+        before,
+        "a third apply makes no call"
+    );
 }
 
 #[test]
@@ -63,7 +72,11 @@ fn a_stale_ledger_adopts_what_later_runs_made() {
     let out = t.apply(&[]);
     out.assert_code(0)
         .assert_stderr_contains(&format!("{} adopted", t.future().len() - 15));
-    assert_eq!(delta(&before, &t.sim().stats(), "living/create"), 0, "{out}");
+    assert_eq!(
+        delta(&before, &t.sim().stats(), "living/create"),
+        0,
+        "{out}"
+    );
     t.assert_exactly_one_live_per_session();
 }
 
@@ -107,7 +120,8 @@ fn a_lost_ledger_with_edits_adopts_then_modifies_exactly_the_edited_sessions() {
     assert_eq!(modified, edited, "exactly the edited sessions are modified");
     assert_eq!(livingids(&ledger), first, "each session keeps its live");
     t.assert_exactly_one_live_per_session();
-    t.run(&["plan", "t.yaml", "--detailed-exitcode"]).assert_code(0);
+    t.run(&["plan", "t.yaml", "--detailed-exitcode"])
+        .assert_code(0);
 }
 
 /// A second schedule with the same anchors, applied from the same folder first.
@@ -150,7 +164,11 @@ fn lives_of_another_schedule_with_the_same_anchors_are_never_adopted_nor_touched
             reads as u64,
             "{out}"
         );
-        assert_eq!(livingids(&t.ledger()), first, "exactly its own lives are adopted");
+        assert_eq!(
+            livingids(&t.ledger()),
+            first,
+            "exactly its own lives are adopted"
+        );
         assert_eq!(after.duplicates, 0);
         for live in &theirs {
             let now = t
@@ -164,22 +182,25 @@ fn lives_of_another_schedule_with_the_same_anchors_are_never_adopted_nor_touched
         let ledger = t.ledger();
         for live in &theirs {
             let key = livesched::ledger::foreign_key(&live.livingid);
-            let held = ledger.get(&key).unwrap_or_else(|| panic!("`{key}` is remembered"));
+            let held = ledger
+                .get(&key)
+                .unwrap_or_else(|| panic!("`{key}` is remembered"));
             assert_eq!(held.last, livesched::ledger::Event::Foreign);
         }
 
         // A later run that lists these anchors again reads none of their lives.
         t.write(
             "t.yaml",
-            t.read("t.yaml")
-                + "  - { id: extra, theme: 加课, anchor: t0, at: 2027-05-06T19:00 }\n",
+            t.read("t.yaml") + "  - { id: extra, theme: 加课, anchor: t0, at: 2027-05-06T19:00 }\n",
         );
         let before = t.sim().stats();
         t.apply(&[]).assert_code(0);
         let after = t.sim().stats();
         assert_eq!(delta(&before, &after, "living/create"), 1);
         assert_eq!(delta(&before, &after, "living/get_living_info"), 0);
-        apply_other().assert_code(0).assert_stderr_contains("nothing to do");
+        apply_other()
+            .assert_code(0)
+            .assert_stderr_contains("nothing to do");
     }
 }
 
@@ -218,4 +239,160 @@ fn an_ambiguous_match_creates_nothing_names_both_lives_and_exits_4() {
     let out = t.apply(&[]);
     out.assert_code(0).assert_stderr_contains("1 adopted");
     assert_eq!(livingids(&t.ledger())[&first.key], a);
+}
+
+/// A small term for two runners: eight sessions over two anchors.
+const RACED: &str = "version: 1
+term: { start: 2027-03-01, end: 2027-04-30 }
+defaults: { type: training, duration: 1h }
+classes:
+  - { id: r0, theme: '算法 {n}', anchor: t0, weekly: { days: [mon], at: '19:00' }, count: 4 }
+  - { id: r1, theme: '数据 {n}', anchor: t1, weekly: { days: [wed], at: '19:00' }, count: 4 }
+";
+
+#[test]
+fn two_runners_at_once_converge_on_one_live_per_session() {
+    let started = std::time::Instant::now();
+    // Rounds where both runners created a live for some session.
+    let mut raced = 0;
+    for round in 0..20u64 {
+        let config = SimConfig {
+            faults: Faults {
+                latency: Duration::from_millis(15),
+                jitter: Duration::from_millis(round % 5 * 3),
+                seed: round,
+                ..Faults::default()
+            },
+            ..SimConfig::default()
+        };
+        // Two checkouts of one schedule, each with its own ledger (and cache).
+        let t = Test::new()
+            .file("a/t.yaml", RACED)
+            .file("b/t.yaml", RACED)
+            .now("2027-02-01T09:00:00+08:00")
+            .simulator(config);
+        let apply =
+            |dir: &str| t.command(&["apply", &format!("{dir}/t.yaml"), "--yes", "--rate", "0"]);
+        let (first, second) = if round % 2 == 0 {
+            ("a", "b")
+        } else {
+            ("b", "a")
+        };
+        let one = apply(first).spawn();
+        // The second starts from together to well after the first's lookup.
+        std::thread::sleep(Duration::from_millis(round * 4 % 45));
+        let two = apply(second).spawn();
+        for child in [one, two] {
+            let out = child.wait_with_output().expect("the run ends");
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+
+        if t.sim().stats().duplicates > 0 {
+            raced += 1;
+        }
+        t.run(&["refresh", "a/t.yaml"]).assert_code(0);
+        t.run(&["apply", "a/t.yaml", "--yes", "--rate", "0"])
+            .assert_code(0);
+
+        let planned = livesched::plan::plan_term(&t.path("a/t.yaml"), false)
+            .plan
+            .expect("valid")
+            .lives;
+        let scheduled: Vec<_> = t
+            .sim()
+            .lives()
+            .into_iter()
+            .filter(|l| l.status == 0)
+            .collect();
+        assert_eq!(
+            scheduled.len(),
+            planned.len(),
+            "round {round}: {scheduled:#?}"
+        );
+        let held = livingids(&LedgerState::read(&t.path("a/t.ledger.jsonl")).unwrap());
+        for session in &planned {
+            let r = &session.request;
+            let lives: Vec<_> = scheduled
+                .iter()
+                .filter(|l| {
+                    (
+                        &l.request.anchor_userid,
+                        &l.request.theme,
+                        l.request.living_start,
+                    ) == (&r.anchor_userid, &r.theme, r.living_start)
+                })
+                .collect();
+            assert_eq!(lives.len(), 1, "round {round}: `{}`", session.key);
+            assert_eq!(
+                held.get(&session.key),
+                Some(&lives[0].livingid),
+                "round {round}: the ledger of `a` names the live of `{}`",
+                session.key
+            );
+        }
+    }
+    let took = started.elapsed();
+    assert!(raced > 0, "no round raced: the test proved nothing");
+    assert!(took < Duration::from_secs(60), "20 rounds took {took:?}");
+}
+
+#[test]
+fn both_ledgers_keep_the_same_survivor_of_a_raced_session() {
+    let t = Test::new()
+        .file("a/t.yaml", RACED)
+        .file("b/t.yaml", RACED)
+        .now("2027-02-01T09:00:00+08:00")
+        .simulator(SimConfig::default());
+    t.run(&["apply", "a/t.yaml", "--yes"]).assert_code(0);
+    let a = livingids(&LedgerState::read(&t.path("a/t.ledger.jsonl")).unwrap());
+    let session = livesched::plan::plan_term(&t.path("a/t.yaml"), false)
+        .plan
+        .unwrap()
+        .lives
+        .remove(0);
+    // The other runner made its own live for this session, and its ledger holds it.
+    let client = client_for(t.sim());
+    let theirs = t.block_on(client.create(&session.request)).unwrap();
+    let ours = a[&session.key].clone();
+    assert!(ours < theirs);
+    t.write(
+        "b/t.ledger.jsonl",
+        t.read("a/t.ledger.jsonl").replace(&ours, &theirs),
+    );
+
+    // Each side's refresh names the other's live; both keep the smaller livingid.
+    t.run(&["refresh", "a/t.yaml"])
+        .assert_code(0)
+        .assert_stderr_contains(&format!("keeping `{ours}` and cancelling `{theirs}`"));
+    t.run(&["refresh", "b/t.yaml"])
+        .assert_code(0)
+        .assert_stderr_contains(&format!(
+            "a second live `{ours}` in WeCom; keeping it (the smaller livingid) and cancelling `{theirs}`"
+        ));
+    let plan = t.run(&["plan", "b/t.yaml"]);
+    plan.assert_stdout_contains(&format!("{}~{theirs}", session.key));
+    for side in ["a", "b"] {
+        t.run(&["apply", &format!("{side}/t.yaml"), "--yes"])
+            .assert_code(0);
+    }
+    let scheduled: Vec<String> = t
+        .sim()
+        .lives()
+        .into_iter()
+        .filter(|l| l.status == 0)
+        .map(|l| l.livingid)
+        .collect();
+    assert!(!scheduled.contains(&theirs) && scheduled.contains(&ours));
+    assert_eq!(t.sim().stats().duplicates, 0);
+    for side in ["a", "b"] {
+        let held =
+            livingids(&LedgerState::read(&t.path(&format!("{side}/t.ledger.jsonl"))).unwrap());
+        assert_eq!(held, a, "`{side}` holds the survivors");
+        t.run(&["plan", &format!("{side}/t.yaml"), "--detailed-exitcode"])
+            .assert_code(0);
+    }
 }
