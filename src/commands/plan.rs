@@ -5,7 +5,7 @@ use crate::diagnostics;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
-use crate::plan::{changes, render, review};
+use crate::plan::{changes, lost_ledger_warning, render, review};
 use crate::remote::Places;
 
 pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
@@ -19,10 +19,14 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
             }
             err
         })?;
-    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
-    let ledger = LedgerState::read(&ledger_path)?;
+    let places = Places::new(&job.file, job.ledger.as_deref(), false);
+    let ledger = LedgerState::read(&places.ledger)?;
     let changes = changes::changes(&plan, &ledger, job.now);
-    let warnings = review(&changes);
+    let mut warnings = review(&changes);
+    let seen = crate::ledger::read_seen(&places.seen);
+    if let Some(lost) = lost_ledger_warning(&plan, &ledger, &seen, &places.owner, job.now) {
+        warnings.push(lost);
+    }
     diagnostics::report(&warnings, &schedule.sources);
     plan.problems.extend(warnings);
     let format = match job.format {

@@ -4,14 +4,15 @@ use crate::config::{StatusFormat, StatusJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
-use crate::plan::status;
+use crate::plan::{ledger_looks_lost, status};
 use crate::remote::Places;
 
 pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
     let (schedule, plan) = super::planned(&job.file, false, "no status")?;
-    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
+    let places = Places::new(&job.file, job.ledger.as_deref(), false);
+    let ledger_path = places.ledger.clone();
     let ledger = LedgerState::read(&ledger_path)?;
-    let status = status::status(
+    let mut status = status::status(
         &job.file,
         &ledger_path,
         &plan,
@@ -19,6 +20,10 @@ pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
         &ledger,
         job.now,
     );
+    let seen = crate::ledger::read_seen(&places.seen);
+    if let Some(warning) = ledger_looks_lost(&plan, &ledger, &seen, &places.owner, job.now) {
+        status.warn(warning);
+    }
     match job.format {
         StatusFormat::Table => print!("{}", status::table(&status)),
         StatusFormat::Json => {

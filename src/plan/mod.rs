@@ -2,6 +2,7 @@
 
 pub mod changes;
 mod expand;
+mod health;
 mod lint;
 mod live;
 mod pipeline;
@@ -9,6 +10,7 @@ pub mod render;
 pub mod status;
 
 pub use expand::{expand, fill_theme, fmt_local, media_ref};
+pub use health::{HELP as LOST_LEDGER_HELP, ledger_looks_lost, lost_ledger_warning};
 pub use lint::{lint, lint_creates};
 pub use live::{Plan, PlannedLive, SkipReason, Skipped};
 pub use pipeline::{PlannedTerm, plan_term, review};

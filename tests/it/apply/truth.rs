@@ -396,3 +396,41 @@ fn both_ledgers_keep_the_same_survivor_of_a_raced_session() {
             .assert_code(0);
     }
 }
+
+#[test]
+fn status_and_plan_say_when_the_ledger_looks_lost_or_stale() {
+    let t = term(1, SimConfig::default());
+    // Never applied, yet the term has begun (it is week 4).
+    t.run(&["plan", "t.yaml"])
+        .assert_code(0)
+        .assert_stderr_contains("the ledger is empty though 7 of the term's sessions have begun")
+        .assert_stderr_contains("livesched import");
+
+    t.apply(&["--max-creates", "5"]).assert_code(0);
+    let old = t.read("t.ledger.jsonl");
+    t.apply(&[]).assert_code(0);
+    for args in [["plan", "t.yaml"], ["status", "t.yaml"]] {
+        let out = t.run(&args);
+        let said = format!("{}{}", out.stdout, out.stderr);
+        assert!(!said.contains("the ledger looks"), "{out}");
+    }
+
+    t.write("t.ledger.jsonl", &old);
+    t.run(&["plan", "t.yaml"])
+        .assert_stderr_contains("the ledger looks stale (an older copy?)")
+        .assert_stderr_contains("24 scheduled");
+    t.run(&["status", "t.yaml"])
+        .assert_stdout_contains(
+            "warning: the ledger looks stale (an older copy?): the cache of seen lives says it \
+             made 24 scheduled lives it does not hold",
+        )
+        .assert_stdout_contains("help: `livesched apply` looks lives up");
+
+    remove(&t, "t.ledger.jsonl");
+    let status = t.run(&["status", "t.yaml", "--format", "json"]).json();
+    assert_eq!(
+        status["warnings"][0],
+        "the ledger looks lost: it is empty, yet the cache of seen lives says it made 29 \
+         scheduled lives"
+    );
+}
