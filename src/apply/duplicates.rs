@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::Timestamp;
 use serde_json::Value;
 
+use super::reconcile::worth_reading;
 use super::recover::{observed_body, seen_state};
-use super::survey::{Judged, Lookup, Sighting, survey};
+use super::survey::{Lookup, survey};
 use crate::ledger::{Event, LedgerError, LedgerState, Record};
 use crate::plan::changes::{is_live, tombstone};
 use crate::wecom::LivingInfo;
@@ -31,6 +32,9 @@ pub struct Duplicates {
     /// One line per finding, for the person.
     pub lines: Vec<String>,
 }
+
+/// Other scheduled lives of one session, as read.
+type Seconds = Vec<(String, LivingInfo)>;
 
 /// A session the ledger holds a live for.
 struct Held<'a> {
@@ -84,18 +88,7 @@ pub async fn find_duplicates(
         .collect();
     let known = state.livingids();
     let survey = survey(look, &anchors, |id| {
-        if recheck.contains(id) {
-            return Judged::Read;
-        }
-        if known.contains(id) {
-            return Judged::Skip;
-        }
-        let seen = look.seen.lock().expect("seen lock");
-        match seen.get(id) {
-            Some(s) if s.is_settled() => Judged::Skip,
-            Some(s) if s.ledger.as_deref().is_some_and(|o| o != look.owner) => Judged::Skip,
-            _ => Judged::Read,
-        }
+        recheck.contains(id) || worth_reading(look, &known, id)
     })
     .await;
     for (anchor, err) in &survey.failed {
@@ -104,11 +97,9 @@ pub async fn find_duplicates(
             .lines
             .push(format!("  failed to list the lives of `{anchor}`: {err}"));
     }
-    let mut seconds: BTreeMap<&str, (&Held<'_>, Vec<(String, LivingInfo)>)> = BTreeMap::new();
+    let mut seconds: BTreeMap<&str, (&Held<'_>, Seconds)> = BTreeMap::new();
     for listed in survey.lives {
-        let Sighting::Read(info) = listed.sighting else {
-            continue;
-        };
+        let info = listed.info;
         if info.status != status::SCHEDULED {
             continue;
         }

@@ -26,5 +26,5 @@ pub use readback::{ReadBack, Target, read_back};
 pub use reconcile::{Reconciled, reconcile};
 pub use recover::{Match, Recovery, observed_body, seen_state};
 pub use summary::{Failure, Summary};
-pub use survey::{Judged, Listed, Lookup, Sighting, Survey, note_held, sighted, survey};
+pub use survey::{Listed, Lookup, Survey, note_held, sighted, survey};
 pub use tasks::Work;

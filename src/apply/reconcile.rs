@@ -19,9 +19,9 @@ use serde_json::Value;
 use super::executor::Task;
 use super::recover::{observed_body, seen_state};
 use super::summary::Failure;
-use super::survey::{Judged, Lookup, Sighting, sighted, survey};
+use super::survey::{Lookup, sighted, survey};
 use super::tasks::Work;
-use crate::ledger::{Event, LedgerError, LedgerState, LedgerWriter, Record, SeenLive, foreign_key};
+use crate::ledger::{Event, LedgerError, LedgerState, LedgerWriter, Record, foreign_key};
 use crate::plan::PlannedLive;
 use crate::plan::changes::{is_live, same_modifiable, tombstone};
 use crate::wecom::types::status;
@@ -155,33 +155,24 @@ pub async fn reconcile(
     let anchors: BTreeSet<String> = wanted.iter().map(|w| w.anchor().to_string()).collect();
     done.anchors = anchors.len();
     let known = state.livingids();
-    let survey = survey(look, &anchors, |id| judge(look, &known, id)).await;
+    let survey = survey(look, &anchors, |id| worth_reading(look, &known, id)).await;
     done.listed = survey.listed;
     done.read = survey.read;
 
     let held = held_sessions(state);
     let mut pool: Vec<Candidate> = Vec::new();
-    let mut foreign: Vec<Record> = Vec::new();
     for listed in survey.lives {
-        match listed.sighting {
-            Sighting::Read(info) if info.status == status::SCHEDULED => {
-                let c = candidate(&listed.livingid, &listed.anchor, info);
-                match held.get(&(c.anchor.clone(), c.start, c.theme.clone())) {
-                    Some(key) => {
-                        done.duplicates.push((key.clone(), c.id.clone()));
-                        done.claimed.push(c.id);
-                    }
-                    None => pool.push(c),
-                }
+        // Started, ended, expired or cancelled: never adoptable; the cache has it.
+        if listed.info.status != status::SCHEDULED {
+            continue;
+        }
+        let c = candidate(&listed.livingid, &listed.anchor, listed.info);
+        match held.get(&(c.anchor.clone(), c.start, c.theme.clone())) {
+            Some(key) => {
+                done.duplicates.push((key.clone(), c.id.clone()));
+                done.claimed.push(c.id);
             }
-            // Another ledger's, as the cache knows: not ours, and no call to say so.
-            Sighting::Cached(seen) => foreign.push(foreign_record(
-                &listed.livingid,
-                seen.status,
-                cached_body(&seen),
-            )),
-            // Started, ended, expired or cancelled: never adoptable; the cache has it.
-            Sighting::Read(_) => {}
+            None => pool.push(c),
         }
     }
 
@@ -267,11 +258,12 @@ pub async fn reconcile(
         }
         put_back(work, w);
     }
-    for (i, c) in pool.iter().enumerate() {
-        if !taken.contains(&i) {
-            foreign.push(foreign_record(&c.id, c.info.status, observed_body(&c.info)));
-        }
-    }
+    let foreign: Vec<Record> = pool
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !taken.contains(i))
+        .map(|(_, c)| foreign_record(&c.id, c.info.status, observed_body(&c.info)))
+        .collect();
     done.foreign = foreign.len();
     for (i, c) in pool.iter().enumerate() {
         if taken.contains(&i) {
@@ -285,20 +277,16 @@ pub async fn reconcile(
     Ok(done)
 }
 
-/// Whether a listed livingid needs a call: not if this ledger knows it, nor if the
-/// cache says it can never be adopted (settled) or another ledger made it.
-fn judge(look: &Lookup<'_>, known: &HashSet<&str>, id: &str) -> Judged {
+/// Whether a listed livingid is read: not if this ledger knows it, nor if the
+/// folder's cache says it can never be adopted (settled) or another ledger made it.
+pub(super) fn worth_reading(look: &Lookup<'_>, known: &HashSet<&str>, id: &str) -> bool {
     if known.contains(id) {
-        return Judged::Skip;
+        return false;
     }
     let seen = look.seen.lock().expect("seen lock");
-    match seen.get(id) {
-        Some(s) if s.is_settled() => Judged::Skip,
-        Some(s) if s.ledger.as_deref().is_some_and(|o| o != look.owner) => {
-            Judged::Cached(s.clone())
-        }
-        _ => Judged::Read,
-    }
+    seen.get(id).is_none_or(|s| {
+        !s.is_settled() && s.ledger.as_deref().is_none_or(|owner| owner == look.owner)
+    })
 }
 
 /// Takes the creates and replaces out of `work`, and the creates it leaves for later.
@@ -372,10 +360,6 @@ fn failed(w: &Wanted, pending: Option<Value>, error: &str) -> Record {
 /// Each session's live, or its tied candidates; the tiers in order, each only
 /// among what is still unpaired. Sessions of anchors that could not be looked up
 /// take no part.
-#[expect(
-    clippy::type_complexity,
-    reason = "a pairing: per session, one live or the tied ones"
-)]
 fn pair(
     wanted: &[Wanted],
     pool: &[Candidate],
@@ -481,16 +465,6 @@ fn candidate(id: &str, anchor: &str, info: LivingInfo) -> Candidate {
         theme: seen.theme,
         info,
     }
-}
-
-/// A cached live in the shape of a create body, for its `foreign` record.
-fn cached_body(seen: &SeenLive) -> Value {
-    serde_json::json!({
-        "anchor_userid": seen.anchor,
-        "theme": seen.theme,
-        "living_start": seen.start,
-        "living_duration": seen.duration,
-    })
 }
 
 fn foreign_record(id: &str, status: u8, seen: Value) -> Record {

@@ -30,44 +30,18 @@ pub struct Lookup<'a> {
     pub concurrency: usize,
 }
 
-/// What to do with a listed livingid.
-pub enum Judged {
-    /// Nothing to learn: the ledger knows it, or it can never be adopted.
-    Skip,
-    /// Taken as the cache saw it, without a call.
-    Cached(SeenLive),
-    /// Its details are read now.
-    Read,
-}
-
-/// How a listed live is known.
-#[derive(Debug, Clone)]
-pub enum Sighting {
-    Cached(SeenLive),
-    Read(LivingInfo),
-}
-
+/// A listed live whose details were read.
 #[derive(Debug, Clone)]
 pub struct Listed {
     pub livingid: String,
     pub anchor: String,
-    pub sighting: Sighting,
-}
-
-impl Listed {
-    /// The live as read now, if it was.
-    pub fn info(&self) -> Option<&LivingInfo> {
-        match &self.sighting {
-            Sighting::Read(info) => Some(info),
-            Sighting::Cached(_) => None,
-        }
-    }
+    pub info: LivingInfo,
 }
 
 /// What the lookup found.
 #[derive(Debug, Default)]
 pub struct Survey {
-    /// The lives that were not skipped, anchor by anchor, in listing order.
+    /// The lives that were read, anchor by anchor, in listing order.
     pub lives: Vec<Listed>,
     /// Anchors whose lives could not all be listed and read: nothing may be
     /// decided for their sessions.
@@ -77,12 +51,12 @@ pub struct Survey {
     pub read: usize,
 }
 
-/// Lists each anchor's lives and reads those `judge` asks for, at most
+/// Lists each anchor's lives and reads those `read` asks for, at most
 /// `look.concurrency` calls at once; every live read is noted in the cache.
 pub async fn survey(
     look: &Lookup<'_>,
     anchors: &BTreeSet<String>,
-    judge: impl Fn(&str) -> Judged,
+    read: impl Fn(&str) -> bool,
 ) -> Survey {
     let slots = Arc::new(Semaphore::new(look.concurrency.max(1)));
     let mut survey = Survey::default();
@@ -115,7 +89,7 @@ pub async fn survey(
             Err(err) => tracing::error!("a list walk panicked: {err}"),
         }
     }
-    let mut order: Vec<(String, String, Option<SeenLive>)> = Vec::new();
+    let mut order: Vec<(String, String)> = Vec::new();
     let mut reads = JoinSet::new();
     let mut once = HashSet::new();
     for (anchor, ids) in &listed {
@@ -124,25 +98,21 @@ pub async fn survey(
                 continue;
             }
             survey.listed += 1;
-            match judge(id) {
-                Judged::Skip => {}
-                Judged::Cached(seen) => order.push((anchor.clone(), id.clone(), Some(seen))),
-                Judged::Read => {
-                    order.push((anchor.clone(), id.clone(), None));
-                    let (client, gate, slots) = (
-                        look.client.clone(),
-                        Arc::clone(look.gate),
-                        Arc::clone(&slots),
-                    );
-                    let (anchor, id) = (anchor.clone(), id.clone());
-                    reads.spawn(async move {
-                        let _slot = slots.acquire_owned().await;
-                        let info =
-                            call(&gate, &[ErrorClass::Ambiguous], || client.living_info(&id)).await;
-                        (anchor, id, info)
-                    });
-                }
+            if !read(id) {
+                continue;
             }
+            order.push((anchor.clone(), id.clone()));
+            let (client, gate, slots) = (
+                look.client.clone(),
+                Arc::clone(look.gate),
+                Arc::clone(&slots),
+            );
+            let (anchor, id) = (anchor.clone(), id.clone());
+            reads.spawn(async move {
+                let _slot = slots.acquire_owned().await;
+                let info = call(&gate, &[ErrorClass::Ambiguous], || client.living_info(&id)).await;
+                (anchor, id, info)
+            });
         }
     }
     let mut infos: HashMap<String, LivingInfo> = HashMap::new();
@@ -158,27 +128,20 @@ pub async fn survey(
             Err(err) => tracing::error!("a read panicked: {err}"),
         }
     }
-    {
-        let mut seen = look.seen.lock().expect("seen lock");
-        for (anchor, id, _) in &order {
-            if let Some(info) = infos.get(id) {
-                seen.note(sighted(id, anchor, info, None));
-            }
-        }
-    }
-    for (anchor, id, cached) in order {
-        let sighting = match (cached, infos.remove(&id)) {
-            (Some(seen), _) => Sighting::Cached(seen),
-            (None, Some(info)) => Sighting::Read(info),
-            // Its read failed: the anchor is failed already.
-            (None, None) => continue,
+    let mut seen = look.seen.lock().expect("seen lock");
+    for (anchor, id) in order {
+        // A read that failed left its anchor failed already.
+        let Some(info) = infos.remove(&id) else {
+            continue;
         };
+        seen.note(sighted(&id, &anchor, &info, None));
         survey.lives.push(Listed {
             livingid: id,
             anchor,
-            sighting,
+            info,
         });
     }
+    drop(seen);
     survey
 }
 
