@@ -163,7 +163,8 @@ pub async fn reconcile(
     let mut pool: Vec<Candidate> = Vec::new();
     for listed in survey.lives {
         // Started, ended, expired or cancelled: never adoptable; the cache has it.
-        if listed.info.status != status::SCHEDULED {
+        // An anchor not wholly seen decides nothing, not even what is not ours.
+        if listed.info.status != status::SCHEDULED || survey.failed.contains_key(&listed.anchor) {
             continue;
         }
         let c = candidate(&listed.livingid, &listed.anchor, listed.info);
@@ -231,7 +232,7 @@ pub async fn reconcile(
         }
         if let Some(lives) = &ambiguous[i] {
             let error = ambiguity(lives, &pool, &wanted_rivals(&ambiguous, i, lives));
-            groups.push(vec![failed(&w, None, &error)]);
+            groups.push(vec![failed(&w, w.pending.clone(), &error)]);
             fail(work, &w, None, error);
             continue;
         }
@@ -496,4 +497,129 @@ async fn append_groups(ledger: &LedgerWriter, groups: Vec<Vec<Record>>) -> Resul
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::plan::Plan;
+
+    /// Four sessions: `same` (constant theme) on Mondays, `x` on Tuesdays, both at 10:00.
+    const TERM: &str = "\
+version: 1
+term: { name: t, timezone: Asia/Shanghai, start: 2027-03-01, end: 2027-03-14 }
+defaults: { anchor: a, duration: 1h }
+classes:
+  - { id: same, theme: 全员培训, weekly: { days: [mon], at: '10:00' } }
+  - { id: x, theme: 'X {n}', weekly: { days: [tue], at: '10:00' } }
+";
+
+    fn plan() -> Plan {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.yaml");
+        std::fs::write(&file, TERM).unwrap();
+        crate::plan::plan_term(&file, false).valid().unwrap().1
+    }
+
+    fn wanted(plan: &Plan) -> Vec<Wanted> {
+        plan.lives
+            .iter()
+            .map(|l| Wanted {
+                live: Box::new(l.clone()),
+                later: false,
+                pending: None,
+                old: None,
+            })
+            .collect()
+    }
+
+    fn live(id: &str, start: i64, theme: &str) -> Candidate {
+        let info: LivingInfo = serde_json::from_value(json!({
+            "theme": theme, "living_start": start, "living_duration": 3600, "status": 0,
+            "anchor_userid": "a",
+        }))
+        .unwrap();
+        candidate(id, "a", info)
+    }
+
+    /// Each session's key and what it got: a livingid, or the tied ones.
+    fn paired(wanted: &[Wanted], pool: &[Candidate]) -> BTreeMap<String, String> {
+        let (matched, tied) = pair(wanted, pool, &BTreeMap::new());
+        wanted
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let got = match (matched[i], &tied[i]) {
+                    (Some(c), _) => pool[c].id.clone(),
+                    (None, Some(lives)) => {
+                        let ids: Vec<&str> = lives.iter().map(|c| pool[*c].id.as_str()).collect();
+                        format!("tie {}", ids.join(" "))
+                    }
+                    (None, None) => return None,
+                };
+                Some((w.live.key.clone(), got))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_tier_pairs_only_what_the_stronger_ones_left() {
+        let plan = plan();
+        let start = |key: &str| {
+            plan.lives
+                .iter()
+                .find(|l| l.key == key)
+                .unwrap()
+                .request
+                .living_start
+        };
+        let pool = [
+            // x/2027-03-02 exactly; x/2027-03-09 with its time edited since (theme only);
+            // same/2027-03-01 with its theme edited since (start only).
+            live("lv-x1", start("x/2027-03-02"), "X 1"),
+            live("lv-x2", start("x/2027-03-09") + 1800, "X 2"),
+            live("lv-s1", start("same/2027-03-01"), "旧的名字"),
+            // Matches nothing: another schedule's.
+            live("lv-other", start("x/2027-03-02") + 7200, "别的课"),
+        ];
+        let got = paired(&wanted(&plan), &pool);
+        assert_eq!(
+            got,
+            BTreeMap::from([
+                ("same/2027-03-01".into(), "lv-s1".into()),
+                ("x/2027-03-02".into(), "lv-x1".into()),
+                ("x/2027-03-09".into(), "lv-x2".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_tie_adopts_nothing() {
+        let plan = plan();
+        let start = plan.lives[0].request.living_start;
+        // Two identical lives for one session.
+        let pool = [
+            live("lv-1", start, "全员培训"),
+            live("lv-2", start, "全员培训"),
+        ];
+        let got = paired(&wanted(&plan), &pool);
+        assert_eq!(
+            got,
+            BTreeMap::from([("same/2027-03-01".into(), "tie lv-1 lv-2".into())])
+        );
+        // One live two sessions could be (a constant theme, both times edited since).
+        let pool = [live("lv-3", start + 60, "全员培训")];
+        let got = paired(&wanted(&plan), &pool);
+        assert_eq!(
+            got,
+            BTreeMap::from([
+                ("same/2027-03-01".into(), "tie lv-3".into()),
+                ("same/2027-03-08".into(), "tie lv-3".into()),
+            ])
+        );
+    }
 }
