@@ -7,6 +7,7 @@ mod duplicates;
 mod executor;
 mod gate;
 mod media;
+mod pairing;
 mod progress;
 mod readback;
 mod reconcile;
