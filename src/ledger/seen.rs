@@ -50,7 +50,8 @@ impl SeenLive {
     }
 
     /// `self` updated with a later sighting: the first ledger to claim a live keeps
-    /// it, and a settled status is final.
+    /// it, and a settled status is final. A sighting that changes nothing keeps
+    /// `self` as it was, so that the file (and its diff in git) stays put.
     fn merged(&self, later: &SeenLive) -> SeenLive {
         let mut out = if self.is_settled() {
             self.clone()
@@ -58,6 +59,11 @@ impl SeenLive {
             later.clone()
         };
         out.ledger = self.ledger.clone().or_else(|| later.ledger.clone());
+        out.at = self.at;
+        if out == *self {
+            return out;
+        }
+        out.at = later.at.max(self.at);
         out
     }
 }
@@ -108,6 +114,7 @@ impl SeenLives {
     pub fn note(&mut self, mut live: SeenLive) {
         live.corpid.clone_from(&self.corpid);
         let merged = match self.lives.get(&live.livingid) {
+            Some(known) if known.merged(&live) == *known => return,
             Some(known) => known.merged(&live),
             None => live,
         };
@@ -217,6 +224,32 @@ mod tests {
         assert_eq!(
             seen.get("lv2").unwrap().ledger.as_deref(),
             Some("a.ledger.jsonl")
+        );
+    }
+
+    #[test]
+    fn a_sighting_that_changes_nothing_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SEEN_FILE);
+        let mut seen = SeenLives::load(&path, "corp");
+        seen.note(live("lv1", 0, Some("a.ledger.jsonl")));
+        seen.save().unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let mut again = SeenLives::load(&path, "corp");
+        let mut later = live("lv1", 0, Some("a.ledger.jsonl"));
+        later.at = Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(1);
+        again.note(later.clone());
+        again.save().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        later.status = 4;
+        again.note(later.clone());
+        again.save().unwrap();
+        assert_eq!(
+            SeenLives::load(&path, "corp").get("lv1").unwrap(),
+            &SeenLive {
+                corpid: "corp".into(),
+                ..later
+            }
         );
     }
 
