@@ -4,10 +4,9 @@
 use jiff::Timestamp;
 
 use super::gate::Gate;
-use super::recover::{Match, Recovery, observed_body};
+use super::recover::{Match, Recovery, seen_state};
 use crate::ledger::{Event, LedgerWriter, Record};
 use crate::plan::PlannedLive;
-use crate::plan::changes::with_modifiable;
 use crate::wecom::Client;
 
 /// Adopts a live for each session that has one in WeCom; (adopted, failed).
@@ -29,7 +28,7 @@ pub async fn adopt_all(
                 let planned = serde_json::to_value(&live.request).unwrap_or_default();
                 // What the live is: the plan's pictures, WeCom's theme, time and length.
                 let state = match recovery.info(&id) {
-                    Some(info) => with_modifiable(planned, &observed_body(&info)),
+                    Some(info) => seen_state(&planned, &info),
                     None => planned,
                 };
                 let record = Record::new(&live.key, Event::Adopted, Timestamp::now())

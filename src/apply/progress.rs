@@ -19,7 +19,7 @@ pub struct Progress {
     failed: Arc<AtomicUsize>,
     /// Failures of the schedules already done, in a run over several.
     failed_before: Arc<AtomicUsize>,
-    total: u64,
+    total: Arc<AtomicU64>,
     started: Instant,
 }
 
@@ -53,7 +53,7 @@ impl Progress {
             done: Arc::new(AtomicU64::new(0)),
             failed: Arc::new(AtomicUsize::new(0)),
             failed_before: Arc::new(AtomicUsize::new(0)),
-            total,
+            total: Arc::new(AtomicU64::new(total)),
             started: Instant::now(),
         }
     }
@@ -74,6 +74,12 @@ impl Progress {
         self.failed_before.fetch_add(failed, Ordering::Relaxed);
     }
 
+    /// The number of tasks, once the lookup before the creates has settled it.
+    pub fn set_total(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        self.bar.set_length(total);
+    }
+
     /// A line above the bar (or on its own without one).
     pub fn println(&self, line: &str) {
         if self.terminal {
@@ -85,7 +91,7 @@ impl Progress {
 
     /// On a non-terminal, prints a line every few seconds until the returned task is aborted.
     pub fn spawn_plain_lines(&self) -> Option<tokio::task::JoinHandle<()>> {
-        if self.terminal || self.total == 0 {
+        if self.terminal || self.total.load(Ordering::Relaxed) == 0 {
             return None;
         }
         let me = self.clone();
@@ -98,7 +104,7 @@ impl Progress {
                 let secs = me.started.elapsed().as_secs_f64().max(0.001);
                 eprintln!(
                     "apply: {done}/{} done, {} failed, {:.1}/s",
-                    me.total,
+                    me.total.load(Ordering::Relaxed),
                     me.failed.load(Ordering::Relaxed),
                     done as f64 / secs
                 );

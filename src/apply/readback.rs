@@ -1,6 +1,7 @@
 //! Reading lives back from WeCom (`refresh`): each read recorded in the ledger
 //! as `refreshed`, and what a person changed there counted as drift.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -63,6 +64,7 @@ pub async fn read_back(
             report.failed += 1;
             continue;
         }
+        report.statuses.insert(key.clone(), info.status);
         report.note(&key, &id, &info, recorded.as_ref());
     }
     report
@@ -78,6 +80,8 @@ pub struct ReadBack {
     pub failed: usize,
     /// One line per drifted live, for the person.
     pub lines: Vec<String>,
+    /// Each key's live as read: its status.
+    pub statuses: HashMap<String, u8>,
 }
 
 impl ReadBack {

@@ -157,9 +157,28 @@ pub fn observed_body(info: &LivingInfo) -> serde_json::Value {
     body
 }
 
+/// What an adopted live is, as a create body: the plan's anchor and pictures, and
+/// WeCom's theme, start, length, type, description and reminder. An activity
+/// live's description is the activity's, which the plan keeps in `activity_detail`;
+/// a reminder WeCom does not report is taken as planned, not as absent.
+pub fn seen_state(planned: &serde_json::Value, info: &LivingInfo) -> serde_json::Value {
+    let mut seen = observed_body(info);
+    if let Some(o) = seen.as_object_mut() {
+        if planned.get("activity_detail").is_some() && planned.get("description").is_none() {
+            o.remove("description");
+        }
+        if info.remind_time.is_none()
+            && let Some(remind) = planned.get("remind_time")
+        {
+            o.insert("remind_time".into(), remind.clone());
+        }
+    }
+    crate::plan::changes::with_modifiable(planned.clone(), &seen)
+}
+
 /// The start and length the live was scheduled with: `reserve_*` once it has
 /// started (then `living_*` are the actual ones), else `living_*`.
-fn scheduled(info: &LivingInfo) -> (i64, i64) {
+pub(super) fn scheduled(info: &LivingInfo) -> (i64, i64) {
     let pick = |reserved: i64, actual: i64| if reserved != 0 { reserved } else { actual };
     (
         pick(info.reserve_start, info.living_start),

@@ -16,6 +16,9 @@ use crate::plan::{Plan, PlannedLive};
 pub struct Work {
     pub first: Vec<Task>,
     pub then: Vec<Task>,
+    /// Creates left for a later run by `--max-creates` (counted in `summary.deferred`):
+    /// their lives, if WeCom already has them, are adopted all the same.
+    pub later: Vec<Box<PlannedLive>>,
     pub summary: Summary,
 }
 
@@ -42,6 +45,7 @@ impl Work {
                 Action::Past => work.summary.past += 1,
                 Action::Create if max_creates.is_some_and(|max| creates >= max) => {
                     work.summary.deferred += 1;
+                    work.later.push(live(change));
                 }
                 Action::Create => {
                     creates += 1;

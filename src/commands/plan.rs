@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
 use crate::plan::changes::{self, Action, Change};
-use crate::plan::{lint_run_creates, render, review, review_started};
+use crate::plan::{lint_run_creates, lost_ledger_warning, render, review, review_started};
 use crate::schedule::{Problems, Sources};
 
 pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
@@ -41,11 +41,16 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
         let ledger = LedgerState::read(&term.places.ledger)?;
         schedules::own_ledger(&term, &ledger, &job.inputs.input)?;
         let changes = changes::changes(&term.plan, &ledger, job.now);
-        let warnings = if many {
+        let mut warnings = if many {
             review_started(&changes)
         } else {
             review(&changes)
         };
+        let seen = crate::ledger::read_seen(&term.places.seen);
+        let owner = &term.places.owner;
+        if let Some(lost) = lost_ledger_warning(&term.plan, &ledger, &seen, owner, job.now) {
+            warnings.push(lost);
+        }
         diagnostics::report(&warnings, &term.schedule.sources);
         pending |= changes::pending(&changes);
         for c in &changes {

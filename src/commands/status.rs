@@ -6,7 +6,7 @@ use crate::config::{StatusFormat, StatusJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
-use crate::plan::status;
+use crate::plan::{ledger_looks_lost, status};
 
 pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
     let files = schedules::find(&job.inputs)?;
@@ -15,14 +15,20 @@ pub fn run(job: &StatusJob) -> Result<ExitCode, Error> {
     for term in &planned.terms {
         let ledger = LedgerState::read(&term.places.ledger)?;
         schedules::own_ledger(term, &ledger, &job.inputs.input)?;
-        all.push(status::status(
+        let mut one = status::status(
             &term.file,
             &term.places.ledger,
             &term.plan,
             &term.schedule.term,
             &ledger,
             job.now,
-        ));
+        );
+        let seen = crate::ledger::read_seen(&term.places.seen);
+        let owner = &term.places.owner;
+        if let Some(warning) = ledger_looks_lost(&term.plan, &ledger, &seen, owner, job.now) {
+            one.warn(warning);
+        }
+        all.push(one);
     }
     let many = planned.is_many();
     let out = match job.format {

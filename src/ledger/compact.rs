@@ -72,7 +72,7 @@ impl Ledger {
 }
 
 /// Atomically replace `path` (whose open handle is `old`) with `contents`.
-fn replace(path: &Path, old: &File, contents: &[u8]) -> Result<(), LedgerError> {
+pub(super) fn replace(path: &Path, old: &File, contents: &[u8]) -> Result<(), LedgerError> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -43,6 +43,27 @@ pub(crate) fn open_locked(path: &Path) -> Result<File, LedgerError> {
     Err(LedgerError::io("lock", path, err))
 }
 
+/// `path` opened for reading and writing (created if missing), waiting for the
+/// lock as long as another process holds it: for files written briefly by many
+/// runs at once (the cache of seen lives), where waiting is right.
+pub(crate) fn open_locked_waiting(path: &Path) -> Result<File, LedgerError> {
+    for _ in 0..ATTEMPTS {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|err| LedgerError::io("open", path, err))?;
+        file.lock()
+            .map_err(|err| LedgerError::io("lock", path, err))?;
+        if still_at(&file, path).map_err(|err| LedgerError::io("lock", path, err))? {
+            return Ok(file);
+        }
+    }
+    let err = io::Error::other("the file kept being replaced while locking it");
+    Err(LedgerError::io("lock", path, err))
+}
+
 /// Takes the lock, retrying for [`CONTENDED_FOR`] before giving up as `Locked`.
 fn try_lock_briefly(file: &File, path: &Path) -> Result<(), LedgerError> {
     let deadline = std::time::Instant::now() + CONTENDED_FOR;

@@ -21,6 +21,13 @@ pub enum Event {
     Failed,
     /// WeCom's view of the live was observed (`status`); it does not move the session on.
     Refreshed,
+    /// A live of this app that matched none of this schedule's sessions when its
+    /// anchor was listed (another schedule's, or made by hand): never adopted,
+    /// modified or cancelled. Keyed by [`foreign_key`], with what was seen.
+    Foreign,
+    /// A second scheduled live for a session this ledger holds (two runners raced):
+    /// keyed `KEY~LIVINGID` like a replaced live, so that the next apply cancels it.
+    Duplicate,
 }
 
 impl Event {
@@ -33,6 +40,8 @@ impl Event {
             Event::Cancelled => "cancelled",
             Event::Failed => "failed",
             Event::Refreshed => "refreshed",
+            Event::Foreign => "foreign",
+            Event::Duplicate => "duplicate",
         }
     }
 
@@ -47,6 +56,12 @@ impl Event {
     pub fn is_success(self) -> bool {
         matches!(self, Event::Created | Event::Adopted | Event::Modified)
     }
+}
+
+/// The key under which a live that is not ours is remembered. Session keys start
+/// with a class id (letters, digits, `-`, `_`, `.`), so this one never names a session.
+pub fn foreign_key(livingid: &str) -> String {
+    format!("~foreign/{livingid}")
 }
 
 impl fmt::Display for Event {

@@ -38,6 +38,10 @@ pub struct KeyState {
 
 /// The tests that decide which record supplies which part of a [`KeyState`].
 /// Adding a field to `KeyState` means adding its role here, or compaction loses it.
+///
+/// `foreign` and `duplicate` records need no role of their own: each is the
+/// lifecycle record of a key of its own (`~foreign/ID`, `KEY~ID`), and what was
+/// seen rides on it as `last_record.request` and `.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
     /// `last`, `last_record`, `pending_intent`.
@@ -150,6 +154,15 @@ impl LedgerState {
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Every livingid the ledger names: its sessions', replaced and duplicate
+    /// lives' (`KEY~ID`), and those remembered as not ours.
+    pub fn livingids(&self) -> std::collections::HashSet<&str> {
+        self.keys
+            .values()
+            .filter_map(|k| k.livingid.as_deref())
+            .collect()
     }
 
     /// Intents with no result after them, sorted by key: the sessions a crashed

@@ -297,9 +297,12 @@ pub fn tombstone(key: &str, old_livingid: &str) -> String {
 
 /// The ledger holds a live for this key that we have not cancelled. A tombstone
 /// whose replacement failed holds nothing: the old live stayed its session's.
+/// A live remembered as not ours is never ours to change.
 pub fn is_live(k: &KeyState) -> bool {
-    let abandoned = k.key.contains('~') && k.last == Event::Failed;
-    k.livingid.is_some() && k.last != Event::Cancelled && !abandoned
+    let abandoned = k.key.contains('~')
+        && k.last == Event::Failed
+        && k.last_record.action.as_deref() == Some("replace");
+    k.livingid.is_some() && !matches!(k.last, Event::Cancelled | Event::Foreign) && !abandoned
 }
 
 /// Whether any change would call the API.

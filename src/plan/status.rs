@@ -94,6 +94,16 @@ pub struct Status {
     /// What `apply` would call now.
     apply: Calls,
     next: Vec<Next>,
+    /// Why the ledger looks lost or stale, if it does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+impl Status {
+    /// Adds a warning about the ledger, with what to do about it.
+    pub fn warn(&mut self, warning: String) {
+        self.warnings.push(warning);
+    }
 }
 
 /// The standing of every session of `plan` against `ledger` at `now`.
@@ -164,6 +174,7 @@ pub fn status(
         counts,
         apply,
         next,
+        warnings: Vec::new(),
     }
 }
 
@@ -206,6 +217,9 @@ pub fn table(s: &Status) -> String {
         "\napply would create {}, modify {}, cancel {}",
         a.create, a.modify, a.cancel
     );
+    for w in &s.warnings {
+        let _ = writeln!(out, "\nwarning: {w}\n  help: {}", super::health::HELP);
+    }
     if s.next.is_empty() {
         out.push_str("\nno sessions after now\n");
         return out;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ledger::ledger_path_for;
+use crate::ledger::{SEEN_FILE, ledger_path_for};
 
 /// Where `--sandbox` keeps its ledger and the simulator's state, beside the schedule.
 pub const SANDBOX_DIR: &str = ".livesched-sandbox";
@@ -15,6 +15,11 @@ pub struct Places {
     pub ledger: PathBuf,
     /// Set with `--sandbox`: the folder the sandbox owns, and its simulator's state.
     pub sandbox: Option<Sandbox>,
+    /// The cache of seen lives the folder's ledgers share: beside the schedule
+    /// (in the sandbox's folder with `--sandbox`).
+    pub seen: PathBuf,
+    /// The ledger as the cache names it: its path from the cache's folder.
+    pub owner: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +32,12 @@ impl Places {
     /// The ledger given, or the one beside `file` (inside the sandbox's folder with `sandbox`).
     pub fn new(file: &Path, ledger: Option<&Path>, sandbox: bool) -> Places {
         if !sandbox {
+            let ledger = ledger.map_or_else(|| ledger_path_for(file), Path::to_path_buf);
+            let dir = file.parent().unwrap_or_else(|| Path::new(""));
             return Places {
-                ledger: ledger.map_or_else(|| ledger_path_for(file), Path::to_path_buf),
+                owner: owner(dir, &ledger),
+                seen: dir.join(SEEN_FILE),
+                ledger,
                 sandbox: None,
             };
         }
@@ -40,8 +49,11 @@ impl Places {
             .file_name()
             .map_or_else(|| "schedule".into(), |n| n.to_os_string());
         let in_dir = dir.join(name);
+        let ledger = ledger.map_or_else(|| ledger_path_for(&in_dir), Path::to_path_buf);
         Places {
-            ledger: ledger.map_or_else(|| ledger_path_for(&in_dir), Path::to_path_buf),
+            owner: owner(&dir, &ledger),
+            seen: dir.join(SEEN_FILE),
+            ledger,
             sandbox: Some(Sandbox {
                 sim_state: in_dir.with_extension("sim.json"),
                 dir,
@@ -107,6 +119,17 @@ fn common_folder(folders: &[&Path]) -> PathBuf {
     common.iter().collect()
 }
 
+/// `ledger` as seen from `dir`, or as given when it lies elsewhere.
+fn owner(dir: &Path, ledger: &Path) -> String {
+    let dir = dir.strip_prefix(".").unwrap_or(dir);
+    let ledger = ledger.strip_prefix(".").unwrap_or(ledger);
+    ledger
+        .strip_prefix(dir)
+        .unwrap_or(ledger)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +139,12 @@ mod tests {
         let p = Places::new(Path::new("terms/spring.yaml"), None, false);
         assert_eq!(p.ledger, Path::new("terms/spring.ledger.jsonl"));
         assert!(p.sandbox.is_none());
+        assert_eq!(p.seen, Path::new("terms/livesched.seen.jsonl"));
+        assert_eq!(p.owner, "spring.ledger.jsonl");
+        let here = Places::new(Path::new("./t.yaml"), None, false);
+        assert_eq!(here.owner, "t.ledger.jsonl");
+        let elsewhere = Places::new(Path::new("t.yaml"), Some(Path::new("/l/x.jsonl")), false);
+        assert_eq!(elsewhere.owner, "/l/x.jsonl");
     }
 
     #[test]

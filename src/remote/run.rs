@@ -7,9 +7,14 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::apply::{Executor, Gate, MediaCache, Progress, Recovery, Summary, Work, call};
-use crate::ledger::{Ledger, LedgerWriter};
+use crate::apply::{
+    Executor, Gate, Lookup, MediaCache, Progress, Recovery, Summary, Work, call, note_held,
+    reconcile,
+};
+use crate::ledger::{Ledger, LedgerState, LedgerWriter, SeenLives};
 use crate::wecom::{ApiError, Client, ErrorClass};
+
+use super::Places;
 
 /// How long the calls in flight get after the first Ctrl-C (or SIGTERM) before
 /// they are given up; a second one gives them up at once.
@@ -17,7 +22,9 @@ const GRACE: Duration = Duration::from_secs(5);
 
 /// Runs each schedule's `work.first`, then its `work.then`, one schedule after
 /// another, through one gate, client and progress bar, with Ctrl-C handling;
-/// closes and compacts each ledger that was written. One summary per schedule.
+/// before each schedule's creates, looks up in WeCom the lives it would create
+/// (`apply::reconcile`); closes and compacts each ledger that was written. One
+/// summary per schedule.
 ///
 /// Lives owned by any ledger of the run are never adopted for another session,
 /// and a picture goes up once for the whole run.
@@ -27,6 +34,7 @@ pub(super) async fn run_tasks(
     gate: Arc<Gate>,
     concurrency: u32,
     works: Vec<Work>,
+    places: &[Places],
 ) -> Result<Vec<Summary>, ApiError> {
     let mut recovery = recovery_for(&ledgers);
     let stop = Arc::new(AtomicBool::new(false));
@@ -65,16 +73,40 @@ pub(super) async fn run_tasks(
     let mut media = MediaCache::default();
     // A fatal error in one schedule stops the run: the next ones say why.
     let mut fatal = None;
+    let mut total: u64 = works.iter().map(|w| w.len() as u64).sum();
     let mut summaries = Vec::with_capacity(works.len());
-    for (ledger, work) in ledgers.into_iter().zip(works) {
-        if work.is_empty() {
-            summaries.push(work.summary);
-            continue;
+    for ((ledger, mut work), places) in ledgers.into_iter().zip(works).zip(places) {
+        let state = ledger.state().clone();
+        let writer = LedgerWriter::spawn(ledger);
+        let seen = Mutex::new(SeenLives::load(&places.seen, client.corpid()));
+        if !work.is_empty() && fatal.is_none() && !stop.load(Ordering::SeqCst) {
+            let before = work.len() as u64;
+            let lookup = look_up(
+                &client,
+                &gate,
+                &writer,
+                &seen,
+                places,
+                concurrency,
+                &state,
+                &mut work,
+                &progress,
+                &recovery,
+            );
+            let mut given_up = abandon.clone();
+            tokio::select! {
+                found = lookup => fatal = found,
+                // Given up after Ctrl-C: what the lookup recorded stays; the executor
+                // then starts nothing, as the run is stopping.
+                _ = given_up.wait_for(|given_up| *given_up) => {}
+            }
+            total = total - before + work.len() as u64;
+            progress.set_total(total);
         }
         let executor = Arc::new(Executor {
             client: client.clone(),
             gate: Arc::clone(&gate),
-            ledger: LedgerWriter::spawn(ledger),
+            ledger: writer,
             media,
             recovery,
             progress: progress.clone(),
@@ -89,7 +121,11 @@ pub(super) async fn run_tasks(
         let Ok(executor) = Arc::try_unwrap(executor) else {
             unreachable!("every task has finished");
         };
-        close_ledger(executor.ledger).await;
+        let mut seen = seen.into_inner().expect("seen lock");
+        if let Some(state) = close_ledger(executor.ledger).await {
+            note_held(&mut seen, &state, &places.owner);
+        }
+        save_seen(&seen);
         (media, recovery) = (executor.media, executor.recovery);
         progress.next_schedule(summary.failed.len());
         fatal.clone_from(&summary.fatal);
@@ -117,6 +153,59 @@ fn recovery_for(ledgers: &[Ledger]) -> Recovery {
         }
     }
     recovery
+}
+
+/// The lookup in WeCom before a schedule's creates (see `apply::reconcile`): the
+/// lives it found are claimed, what it said is printed; a fatal reason when what
+/// it found cannot be recorded (then nothing is created).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the run's parts, lent for one lookup"
+)]
+async fn look_up(
+    client: &Client,
+    gate: &Arc<Gate>,
+    writer: &LedgerWriter,
+    seen: &Mutex<SeenLives>,
+    places: &Places,
+    concurrency: u32,
+    state: &LedgerState,
+    work: &mut Work,
+    progress: &Progress,
+    recovery: &Recovery,
+) -> Option<String> {
+    let look = Lookup {
+        client,
+        gate,
+        ledger: writer,
+        seen,
+        owner: &places.owner,
+        concurrency: concurrency as usize * 2,
+    };
+    match reconcile(&look, state, work).await {
+        Ok(found) => {
+            for line in found.render().lines() {
+                progress.println(line);
+            }
+            for id in &found.claimed {
+                recovery.claim(id);
+            }
+            None
+        }
+        Err(err) => {
+            work.first.clear();
+            work.then.clear();
+            Some(format!("{err}: the ledger cannot record results"))
+        }
+    }
+}
+
+/// Saves the cache of seen lives; a cache that cannot be written costs calls
+/// later, nothing more.
+pub(super) fn save_seen(seen: &SeenLives) {
+    if let Err(err) = seen.save() {
+        eprintln!("warning: the cache of seen lives was not saved: {err}");
+    }
 }
 
 /// The first signal stops every new call, of any kind; the calls in flight get
@@ -188,14 +277,20 @@ fn listen_for_signals() -> Option<Signals> {
     Some(Signals)
 }
 
-/// Waits for the writer, then compacts the ledger (keeping it as it is if that fails).
-pub(super) async fn close_ledger(writer: LedgerWriter) {
+/// Waits for the writer, then compacts the ledger (keeping it as it is if that
+/// fails); what it holds then, unless it could not be closed.
+pub(super) async fn close_ledger(writer: LedgerWriter) -> Option<LedgerState> {
     match writer.close().await {
         Ok(ledger) => {
+            let state = ledger.state().clone();
             if let Err(err) = ledger.compact() {
                 eprintln!("warning: the ledger was kept uncompacted: {err}");
             }
+            Some(state)
         }
-        Err(err) => eprintln!("warning: {err}"),
+        Err(err) => {
+            eprintln!("warning: {err}");
+            None
+        }
     }
 }

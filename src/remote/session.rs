@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use super::Places;
 use super::places::Sandbox;
-use super::run::{close_ledger, run_tasks};
-use crate::apply::{Gate, Summary, Work};
+use super::run::{close_ledger, run_tasks, save_seen};
+use crate::apply::{Gate, Lookup, Summary, Work, note_held};
 use crate::config::{Credentials, RemoteJob};
 use crate::error::Error;
-use crate::ledger::{Ledger, LedgerState, LedgerWriter, Repair};
+use crate::ledger::{Ledger, LedgerState, LedgerWriter, Repair, SeenLives};
 use crate::sim::{self, SimConfig, SimServer};
 use crate::wecom::{Client, ClientConfig, Secret};
 
@@ -52,6 +52,24 @@ pub struct Connected {
     pub ledgers: Vec<LedgerWriter>,
     /// Tasks in flight at once.
     pub concurrency: usize,
+    /// Per schedule: the cache of seen lives its folder's ledgers share, and
+    /// its ledger's name in it.
+    pub seen: Vec<std::sync::Mutex<SeenLives>>,
+    pub owners: Vec<String>,
+}
+
+impl Connected {
+    /// What a lookup in WeCom for schedule `i` of the run needs, borrowed from the connection.
+    pub fn lookup(&self, i: usize) -> Lookup<'_> {
+        Lookup {
+            client: &self.client,
+            gate: &self.gate,
+            ledger: &self.ledgers[i],
+            seen: &self.seen[i],
+            owner: &self.owners[i],
+            concurrency: self.concurrency,
+        }
+    }
 }
 
 impl Session {
@@ -127,10 +145,12 @@ impl Session {
             gate,
             settings,
         } = self;
-        let ledgers = members.into_iter().map(|m| m.ledger).collect();
+        let (places, ledgers): (Vec<Places>, Vec<Ledger>) =
+            members.into_iter().map(|m| (m.places, m.ledger)).unzip();
         runtime.block_on(async {
             let (client, sim) = connect(&settings, sandbox.as_ref()).await?;
-            let summaries = run_tasks(client, ledgers, gate, settings.concurrency, works).await;
+            let summaries =
+                run_tasks(client, ledgers, gate, settings.concurrency, works, &places).await;
             close_sim(sim).await;
             summaries.map_err(Error::Connect)
         })
@@ -148,6 +168,13 @@ impl Session {
         runtime.block_on(async {
             let (client, sim) = connect(&settings, sandbox.as_ref()).await?;
             let connected = Connected {
+                seen: members
+                    .iter()
+                    .map(|m| {
+                        std::sync::Mutex::new(SeenLives::load(&m.places.seen, client.corpid()))
+                    })
+                    .collect(),
+                owners: members.iter().map(|m| m.places.owner.clone()).collect(),
                 client,
                 gate,
                 ledgers: members
@@ -157,8 +184,17 @@ impl Session {
                 concurrency: settings.concurrency as usize * 2,
             };
             let result = f(&connected).await;
-            for ledger in connected.ledgers {
-                close_ledger(ledger).await;
+            for ((ledger, seen), owner) in connected
+                .ledgers
+                .into_iter()
+                .zip(connected.seen)
+                .zip(&connected.owners)
+            {
+                let mut seen = seen.into_inner().expect("seen lock");
+                if let Some(state) = close_ledger(ledger).await {
+                    note_held(&mut seen, &state, owner);
+                }
+                save_seen(&seen);
             }
             close_sim(sim).await;
             Ok(result)

@@ -281,26 +281,31 @@ pub(crate) async fn user_livingids(
                 n @ 1..=LIVINGID_PAGE_MAX => n as usize,
                 _ => return Outcome::Err(INVALID_PARAMETER),
             };
-            let offset = match body.cursor.as_str() {
-                "" => 0,
+            // Newest first, cancelled and ended lives included: WeCom documents no
+            // order, so nothing may depend on one. The cursor is the position below
+            // which the next page starts, so lives created meanwhile shift nothing.
+            let below = match body.cursor.as_str() {
+                "" => world.lives.len(),
                 c => match c.parse::<usize>() {
-                    Ok(n) => n,
-                    Err(_) => return Outcome::Err(INVALID_PARAMETER),
+                    Ok(n) if n <= world.lives.len() => n,
+                    _ => return Outcome::Err(INVALID_PARAMETER),
                 },
             };
-            let ids: Vec<&str> = world
-                .lives
+            let mut mine = world.lives[..below]
                 .iter()
-                .filter(|l| l.request.anchor_userid == body.userid)
-                .map(|l| l.livingid.as_str())
+                .enumerate()
+                .rev()
+                .filter(|(_, l)| l.request.anchor_userid == body.userid);
+            let page: Vec<(usize, &str)> = mine
+                .by_ref()
+                .take(limit)
+                .map(|(at, l)| (at, l.livingid.as_str()))
                 .collect();
-            let page: Vec<&str> = ids.iter().skip(offset).take(limit).copied().collect();
-            let next = offset + page.len();
-            let next_cursor = if next < ids.len() {
-                next.to_string()
-            } else {
-                String::new()
+            let next_cursor = match (mine.next(), page.last()) {
+                (Some(_), Some((at, _))) => at.to_string(),
+                _ => String::new(),
             };
+            let page: Vec<&str> = page.into_iter().map(|(_, id)| id).collect();
             Outcome::Ok(json!({ "next_cursor": next_cursor, "livingid_list": page }))
         },
     )

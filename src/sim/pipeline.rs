@@ -39,7 +39,8 @@ where
         return sim.error_reply(api, conn, CONCURRENCY);
     }
     // A test holds business calls; the token is fetched before any of them.
-    if api != Api::GetToken {
+    let held = *sim.held_api.lock().expect("held api");
+    if api != Api::GetToken && held.is_none_or(|only| only == api.path()) {
         sim.wait_until_released().await;
     }
     let delay = sim.with_world(|world| delay(&world.faults, &mut world.rng));

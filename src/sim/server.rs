@@ -63,6 +63,7 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         world: Mutex::new(world),
         in_flight: AtomicU64::new(0),
         held: watch::Sender::new(false),
+        held_api: std::sync::Mutex::new(None),
         stopping: watch::Sender::new(false),
     });
     let router = Router::new()
@@ -185,6 +186,13 @@ impl SimServer {
     /// Makes new business calls (not `gettoken`) wait, after being counted in
     /// flight, until [`SimServer::release`].
     pub fn hold(&self) {
+        *self.sim.held_api.lock().expect("held api") = None;
+        self.sim.held.send_replace(true);
+    }
+
+    /// Like [`SimServer::hold`], for calls to one API only (e.g. `living/create`).
+    pub fn hold_only(&self, api: &'static str) {
+        *self.sim.held_api.lock().expect("held api") = Some(api);
         self.sim.held.send_replace(true);
     }
 

@@ -24,6 +24,8 @@ pub(crate) struct Sim {
     pub in_flight: AtomicU64,
     /// While true, calls wait after being counted in flight (a test hook).
     pub held: watch::Sender<bool>,
+    /// With `held`: only calls to this API wait (all business calls when `None`).
+    pub held_api: std::sync::Mutex<Option<&'static str>>,
     pub stopping: watch::Sender<bool>,
 }
 

@@ -91,6 +91,11 @@ impl Client {
         self.inner.stopped.store(true, Ordering::SeqCst);
     }
 
+    /// The corp this client calls for.
+    pub fn corpid(&self) -> &str {
+        &self.inner.corpid
+    }
+
     /// The API base every call goes to, with its trailing slash.
     pub fn api_base(&self) -> &str {
         self.inner.base.as_str()

@@ -38,6 +38,10 @@ impl SessionState {
             // Only observed, never acted on here: it exists if WeCom gave it an id.
             Event::Refreshed if k.livingid.is_some() => Self::Created,
             Event::Refreshed => Self::Planned,
+            // A second live, to be cancelled: it exists until then.
+            Event::Duplicate => Self::Created,
+            // Not ours: no session of this schedule.
+            Event::Foreign => Self::Planned,
         }
     }
 

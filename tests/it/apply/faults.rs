@@ -87,9 +87,10 @@ fn a_lost_create_reply_whose_lookup_failed_is_looked_up_next_run() {
         SimConfig {
             faults: Faults {
                 p_drop_after_commit: 1.0,
-                // Every call after the first create is refused for quota: the lookup fails.
+                // The anchor's lives are listed before anything is created (one call);
+                // every call after the first create is refused for quota: the lookup fails.
                 quota_burst: Some(QuotaBurst {
-                    after: 1,
+                    after: 2,
                     length: 1_000,
                 }),
                 ..Faults::default()

@@ -76,7 +76,7 @@ fn ctrl_c_records_the_calls_in_flight_exits_130_and_the_next_run_finishes() {
         },
     );
     // Calls wait at the simulator until released: some are surely in flight at the signal.
-    term.sim().hold();
+    term.sim().hold_only("living/create");
     let mut child = term.apply_command(&["--concurrency", "8"]).spawn();
     let stderr = child.stderr.take().unwrap();
     let (tx, lines) = std::sync::mpsc::channel();

@@ -8,3 +8,4 @@ mod interrupted;
 mod ledger;
 mod runs;
 mod term;
+mod truth;

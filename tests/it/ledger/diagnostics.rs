@@ -36,7 +36,7 @@ fn corrupt() {
 
       × line 3 of `[TEMP]/spring.ledger.jsonl` is not a valid ledger record
       ╰─▶ unknown variant `gone`, expected one of `intent`, `created`, `adopted`, `modified`,
-          `cancelled`, `failed`, `refreshed`, at column 25
+          `cancelled`, `failed`, `refreshed`, `foreign`, `duplicate`, at column 25
       help: the ledger is written by `livesched apply` only; restore it from version control or fix
             that line by hand (nothing was sent and nothing was written)
     ");

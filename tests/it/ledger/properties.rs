@@ -6,13 +6,15 @@ use proptest::prelude::*;
 
 use super::*;
 
-const KEYS: [&str; 4] = [
+const KEYS: [&str; 6] = [
     "ml-101/2027-03-01",
     "ml-101/2027-03-01#2",
     "ds-200/2027-03-02",
     "a",
+    "a~lv1",
+    "~foreign/lv2",
 ];
-const EVENTS: [Event; 7] = [
+const EVENTS: [Event; 9] = [
     Event::Intent,
     Event::Created,
     Event::Adopted,
@@ -20,6 +22,8 @@ const EVENTS: [Event; 7] = [
     Event::Cancelled,
     Event::Failed,
     Event::Refreshed,
+    Event::Foreign,
+    Event::Duplicate,
 ];
 
 fn record() -> impl Strategy<Value = Record> {
@@ -48,7 +52,8 @@ fn record() -> impl Strategy<Value = Record> {
                         record = record.with_action(["create", "modify", "cancel"][key % 3])
                     }
                     Event::Failed => record = record.with_error(errcode, "系统繁忙 \"busy\"\n"),
-                    Event::Refreshed => {
+                    // What was seen rides on the record; it is no refresh of the key.
+                    Event::Refreshed | Event::Foreign | Event::Duplicate => {
                         if let Some(status) = status {
                             record = record.with_status(status);
                         }

@@ -260,7 +260,7 @@ async fn lifecycle_follows_the_simulator_clock() {
 }
 
 #[tokio::test]
-async fn user_livingids_pages_with_string_cursors() {
+async fn user_livingids_pages_newest_first_with_string_cursors() {
     let h = Harness::start(config()).await;
     let token = h.token().await;
     let mut ids = Vec::new();
@@ -272,6 +272,14 @@ async fn user_livingids_pages_with_string_cursors() {
     }
     h.create(&token, body(json!({ "anchor_userid": "zhangsan" })))
         .await;
+    // Cancelled lives are listed too.
+    h.post(
+        "living/cancel",
+        &token,
+        json!({ "livingid": ids[1].clone() }),
+    )
+    .await;
+    ids.reverse();
 
     let list =
         |cursor: &str, limit: u32| json!({ "userid": "lisi", "cursor": cursor, "limit": limit });
@@ -279,16 +287,24 @@ async fn user_livingids_pages_with_string_cursors() {
         .post("living/get_user_all_livingid", &token, list("", 2))
         .await;
     assert_eq!(page["livingid_list"], json!(ids[0..2]));
-    assert_eq!(page["next_cursor"], "2");
+    let cursor = page["next_cursor"].as_str().unwrap().to_string();
+    assert!(!cursor.is_empty());
+    // A live created between pages neither shifts nor repeats the next one.
+    h.create(&token, body(json!({ "theme": "课 新" }))).await;
     let page = h
-        .post("living/get_user_all_livingid", &token, list("4", 2))
+        .post("living/get_user_all_livingid", &token, list(&cursor, 2))
+        .await;
+    assert_eq!(page["livingid_list"], json!(ids[2..4]));
+    let cursor = page["next_cursor"].as_str().unwrap().to_string();
+    let page = h
+        .post("living/get_user_all_livingid", &token, list(&cursor, 2))
         .await;
     assert_eq!(page["livingid_list"], json!(ids[4..5]));
     assert_eq!(page["next_cursor"], "");
     let page = h
         .post("living/get_user_all_livingid", &token, list("", 0))
         .await;
-    assert_eq!(page["livingid_list"].as_array().unwrap().len(), 5);
+    assert_eq!(page["livingid_list"].as_array().unwrap().len(), 6);
 
     let reply = h
         .post("living/get_user_all_livingid", &token, list("", 101))

@@ -78,6 +78,8 @@ async fn user_livingids_follows_cursors_across_pages() {
         .unwrap();
 
     let listed = client.user_livingids("wangwu").await.unwrap();
+    // The simulator lists newest first (WeCom documents no order).
+    created.reverse();
     assert_eq!(listed, created);
     assert_eq!(sim.stats().calls_to("living/get_user_all_livingid"), 3);
     assert!(client.user_livingids("nobody").await.unwrap().is_empty());
