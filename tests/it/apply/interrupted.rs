@@ -78,34 +78,13 @@ fn ctrl_c_records_the_calls_in_flight_exits_130_and_the_next_run_finishes() {
     // Calls wait at the simulator until released: some are surely in flight at the signal.
     term.sim().hold_only("living/create");
     let mut child = term.apply_command(&["--concurrency", "8"]).spawn();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    assert!(until(&mut child, || term.sim().stats().in_flight > 0));
-    let pid = child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let mut seen = Vec::new();
-    loop {
-        let Ok(line) = lines.recv() else {
-            panic!("the run ended without noticing Ctrl-C: {seen:#?}")
-        };
-        let heard = line.starts_with("interrupted");
-        seen.push(line);
-        if heard {
-            break;
-        }
-    }
+    let lines = stderr_lines(&mut child);
+    // Creates counted are held creates: the lookups before them were let through.
+    assert!(until(&mut child, || {
+        term.sim().stats().calls_to("living/create") > 0
+    }));
+    signal(&child, "-INT");
+    let mut seen = heard(&lines);
     term.sim().release();
     let status = child.wait().unwrap();
     seen.extend(lines.iter());
