@@ -9,6 +9,7 @@ use super::model::{Change, Class, Schedule};
 use super::node;
 use super::problem::{Problem, Problems, did_you_mean};
 use super::resolve;
+use super::roster::Rosters;
 use super::source::{Origin, Sources};
 use super::yaml::Reader;
 
@@ -41,7 +42,7 @@ pub fn load(path: &Path) -> Loaded {
     }
 }
 
-fn read_text(
+pub(super) fn read_text(
     path: &Path,
     sources: &mut Sources,
     problems: &mut Problems,
@@ -162,11 +163,12 @@ fn resolve_classes(
     written: Vec<(ClassFields, Origin)>,
     defaults: &ClassFields,
     base_dir: &Path,
-    sources: &Sources,
+    sources: &mut Sources,
     problems: &mut Problems,
 ) -> (Vec<Class>, HashMap<String, Origin>) {
     let mut ids: HashMap<String, Origin> = HashMap::new();
     let mut classes = Vec::new();
+    let mut rosters = Rosters::default();
     for (fields, origin) in written {
         if let Some(id) = &fields.id {
             if let Some(first) = ids.get(&id.value) {
@@ -184,7 +186,9 @@ fn resolve_classes(
             ids.insert(id.value.clone(), id.origin);
         }
         let fields = fields.or_defaults(defaults);
-        if let Some(class) = resolve::class(fields, origin, base_dir, sources, problems) {
+        let learners = fields.learners.clone();
+        if let Some(mut class) = resolve::class(fields, origin, base_dir, sources, problems) {
+            class.learners = rosters.learners(learners.as_ref(), base_dir, sources, problems);
             classes.push(class);
         }
     }
