@@ -3,6 +3,7 @@
 //! remote session (`remote`). Errors go back to `main`, which renders them.
 
 mod apply;
+mod attendance;
 mod completions;
 mod destroy;
 mod import;
@@ -15,7 +16,7 @@ mod validate;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::{ApplyJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
+use crate::config::{ApplyJob, AttendanceJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
 use crate::diagnostics;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
@@ -31,6 +32,7 @@ pub enum Job {
     Refresh(Box<RemoteJob>),
     Destroy(Box<RemoteJob>),
     Import(Box<RemoteJob>),
+    Attendance(Box<AttendanceJob>),
     Status(StatusJob),
     Completions(Shell),
     Man(Option<String>),
@@ -45,6 +47,7 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
         Job::Refresh(j) => refresh::run(&j),
         Job::Destroy(j) => destroy::run(&j),
         Job::Import(j) => import::run(&j),
+        Job::Attendance(j) => attendance::run(&j),
         Job::Sim(config) => sim::run(*config),
         Job::Status(j) => status::run(&j),
         Job::Completions(shell) => completions::completions(shell),

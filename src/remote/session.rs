@@ -28,6 +28,8 @@ struct Settings {
     request_timeout: std::time::Duration,
     now: jiff::Timestamp,
     concurrency: u32,
+    /// The sandbox simulator's directory, when the command names one.
+    sandbox_users: Option<Vec<String>>,
 }
 
 /// A live connection, lent to a command for reads: every call goes through `gate`,
@@ -72,8 +74,16 @@ impl Session {
                 request_timeout: job.request_timeout,
                 now: job.now,
                 concurrency: job.concurrency,
+                sandbox_users: None,
             },
         })
+    }
+
+    /// With `--sandbox`, the members of the simulated corp (its viewers are drawn
+    /// from them): `attendance` names the schedule's anchors and learners.
+    pub fn with_sandbox_users(mut self, users: Vec<String>) -> Session {
+        self.settings.sandbox_users = Some(users);
+        self
     }
 
     pub fn places(&self) -> &Places {
@@ -157,6 +167,7 @@ async fn connect(
                 corpid: credentials.corpid.clone(),
                 secret: credentials.secret.expose().to_string(),
                 now: Some(settings.now),
+                users: settings.sandbox_users.clone(),
                 state_file: Some(sandbox.sim_state.clone()),
                 ..SimConfig::default()
             })

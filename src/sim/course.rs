@@ -1,6 +1,7 @@
 //! How a live runs once the clock reaches it, and who watches it: decided per live,
-//! from the seed and the livingid alone, so the same live always has the same story
-//! (whichever order the calls come in, and across saved runs).
+//! from the seed and the session it is for (anchor, scheduled start, theme) alone, so
+//! the same session always has the same story, whichever order the lives were
+//! created in and whatever ids they got, and across saved runs.
 //!
 //! Most lives start on time (give or take a minute or two) and run about their
 //! length; some expire (the anchor never starts them); a few start late, and a few
@@ -44,7 +45,7 @@ impl Timing {
     pub fn of(live: &SimLive, course: &Course) -> Timing {
         let r = &live.request;
         Timing {
-            fate: fate(&live.livingid, r.living_duration, course),
+            fate: fate(&identity(live), r.living_duration, course),
             reserve_start: r.living_start,
             reserve_length: r.living_duration,
         }
@@ -70,6 +71,12 @@ impl Timing {
     }
 }
 
+/// What a live's story is drawn from: the session it is for, not its id.
+fn identity(live: &SimLive) -> String {
+    let r = &live.request;
+    format!("{}|{}|{}", r.anchor_userid, r.living_start, r.theme)
+}
+
 /// FNV-1a: a stable hash of a text, to seed a live's or a member's own stream.
 pub(crate) fn hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -87,8 +94,8 @@ fn between(rng: &mut SplitMix64, lo: i64, hi: i64) -> i64 {
     lo + (rng.next_f64() * (hi - lo + 1) as f64) as i64
 }
 
-fn fate(livingid: &str, length: i64, course: &Course) -> Fate {
-    let mut rng = stream(course.seed, &["fate", livingid]);
+fn fate(identity: &str, length: i64, course: &Course) -> Fate {
+    let mut rng = stream(course.seed, &["fate", identity]);
     let draw = rng.next_f64();
     let jitter_start = course.start_jitter.as_secs() as i64;
     let jitter_length = course.length_jitter.as_secs() as i64;
@@ -137,13 +144,14 @@ pub fn watchers(live: &SimLive, directory: &[String], course: &Course, now: i64)
     }
     let end = start + length;
     let elapsed = (now.min(end) - start).max(0);
+    let identity = identity(live);
     let mut users = Vec::new();
     for userid in directory
         .iter()
         .filter(|u| **u != live.request.anchor_userid)
     {
         let habit = habit(course.seed, userid);
-        let mut rng = stream(course.seed, &["watch", &live.livingid, userid]);
+        let mut rng = stream(course.seed, &["watch", &identity, userid]);
         let came = rng.chance(habit);
         let share = 0.25 + 0.75 * rng.next_f64().powf(1.0 - habit * 0.8);
         let live_seconds = if came {
@@ -170,7 +178,7 @@ pub fn watchers(live: &SimLive, directory: &[String], course: &Course, now: i64)
             is_mic: u8::from(came && rng.chance(0.08)),
         });
     }
-    let mut rng = stream(course.seed, &["outsiders", &live.livingid]);
+    let mut rng = stream(course.seed, &["outsiders", &identity]);
     let outsiders = between(&mut rng, 0, 3);
     let external_users = (0..outsiders)
         .map(|i| {
@@ -219,7 +227,7 @@ mod tests {
             livingid: id.to_owned(),
             request: CreateLiving {
                 anchor_userid: "zhangsan".into(),
-                theme: "t".into(),
+                theme: format!("t {id}"),
                 living_start: 1_800_000_000,
                 living_duration: 5400,
                 living_type: 3,
