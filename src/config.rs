@@ -142,7 +142,8 @@ pub struct AttendanceJob {
     pub fail_under: Option<f64>,
     /// CSV: one row per session × learner.
     pub detail: bool,
-    /// Lives that ended less than this long ago are read again (replays add watch time).
+    /// A live is read again until a reading taken this long after it ended is kept
+    /// (replays add watch time).
     pub reread: jiff::SignedDuration,
 }
 

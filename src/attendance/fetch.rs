@@ -25,8 +25,8 @@ pub struct Target {
 
 /// The sessions to read at `now`: each planned session whose scheduled end has
 /// passed and whose live the ledger holds, unless a final reading of that live is
-/// kept. A live that ended less than `reread` before now is read again, since
-/// replays add watch time. Sorted by key.
+/// kept. Replays add watch time for days after a live, so one that ended is read
+/// again until a reading taken at least `reread` after its end is kept. Sorted by key.
 pub fn due(
     plan: &Plan,
     ledger: &LedgerState,
@@ -56,7 +56,9 @@ pub fn due(
             let fresh = match readings.get(&l.key).filter(|r| r.livingid == livingid) {
                 None => false,
                 Some(r) if !r.is_final() => false,
-                Some(r) => r.ended_at().is_none_or(|end| now - end >= reread.as_secs()),
+                Some(r) => r
+                    .ended_at()
+                    .is_none_or(|end| r.at.as_second() - end >= reread.as_secs()),
             };
             (!fresh).then(|| Target {
                 key: l.key.clone(),

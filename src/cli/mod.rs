@@ -180,9 +180,10 @@ Examples:
   livesched attendance spring.yaml --format csv --min-minutes 45 > attendance.csv
   livesched attendance spring.yaml --format html --out attendance.html --fail-under 80%
 
-Only lives that should have ended by now are read, each once; what was read is kept in
-`NAME.attendance.jsonl` beside the ledger, so the next run reads only the lives that
-ended since, and again those that ended within `--reread-days` (replays add watch time).
+Only lives that should have ended by now are read, each once a run; what was read is kept
+in `NAME.attendance.jsonl` beside the ledger, so the next run reads only the lives that
+ended since, and again those last read less than `--reread-days` after they ended
+(replays add watch time for days).
 Exit codes: 0 done, 4 some lives could not be read, 5 `--fail-under` not met, 130 Ctrl-C.";
 
 /// Arguments of `attendance`.
@@ -214,7 +215,8 @@ pub struct AttendanceArgs {
     /// CSV: one row per session × learner instead of per class × learner.
     #[arg(long)]
     pub detail: bool,
-    /// Read again the lives that ended less than N days ago: replays add watch time.
+    /// Read a live again until a reading taken N days after it ended is kept: replays
+    /// add watch time.
     #[arg(long, value_name = "N", default_value_t = 7)]
     pub reread_days: u32,
     /// Calls per minute, all APIs together; 0 for no limit (simulators only)

@@ -377,3 +377,52 @@ pub fn is_live(k: &KeyState) -> bool {
 pub fn pending(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.action.is_pending())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Actual, Record};
+
+    /// A live created for 10:00 and refreshed with `status`, having started at `started`.
+    fn seen(status: u8, started: Option<i64>) -> KeyState {
+        let t = Timestamp::UNIX_EPOCH;
+        let body =
+            serde_json::json!({ "theme": "T", "living_start": 36_000, "living_duration": 3600 });
+        let state = LedgerState::from_records(&[
+            Record::new("k", Event::Created, t)
+                .with_livingid("L")
+                .with_request(body.clone()),
+            Record::new("k", Event::Refreshed, t)
+                .with_livingid("L")
+                .with_status(status)
+                .with_actual(started.map(|s| Actual {
+                    living_start: s,
+                    living_duration: 3000,
+                }))
+                .with_request(body),
+        ]);
+        state.get("k").unwrap().clone()
+    }
+
+    #[test]
+    fn a_live_that_ran_at_its_time_is_its_course_and_far_from_it_is_drift() {
+        let late = seen(status::ENDED, Some(36_000 + 20 * 60));
+        assert_eq!((course(&late), drift(&late)), (Some(Course::Held), None));
+        let running = seen(status::LIVE, Some(36_000));
+        assert_eq!(course(&running), Some(Course::Running));
+        let expired = seen(status::EXPIRED, None);
+        assert_eq!(
+            (course(&expired), drift(&expired)),
+            (Some(Course::Expired), None)
+        );
+        let hours_off = seen(status::ENDED, Some(36_000 + 3 * 3600));
+        assert_eq!(course(&hours_off), None);
+        assert_eq!(drift(&hours_off), Some("started off schedule"));
+        let early = seen(status::LIVE, Some(36_000 - 2 * 3600));
+        assert_eq!(drift(&early), Some("started off schedule"));
+        assert_eq!(
+            drift(&seen(status::CANCELLED, None)),
+            Some("cancelled outside")
+        );
+    }
+}
