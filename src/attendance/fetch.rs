@@ -83,6 +83,29 @@ pub struct Fetched {
     pub interrupted: bool,
 }
 
+impl Fetched {
+    /// What to tell the person: the lives that could not be read, then the count.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = self.failed.clone();
+        if self.interrupted {
+            lines.push(format!(
+                "interrupted: {} lives read and kept; run again to read the rest",
+                self.read
+            ));
+        } else if self.read + self.failed.len() > 0 {
+            let unread = match self.failed.len() {
+                0 => String::new(),
+                n => format!("; {n} could not be read and are tried again next run"),
+            };
+            lines.push(format!(
+                "read {} lives ({} pages of watch statistics){unread}",
+                self.read, self.pages
+            ));
+        }
+        lines
+    }
+}
+
 /// Where and how to read.
 pub struct Reader<'a> {
     pub client: &'a Client,
@@ -163,7 +186,6 @@ impl Reader<'_> {
         if interrupted {
             // No call leaves after Ctrl-C; the reads out are dropped, and read again next run.
             self.client.stop_sending();
-            progress.println("interrupted: what was read is kept; the next run reads the rest");
         }
         fetched.interrupted = interrupted;
         reads.shutdown().await;

@@ -51,30 +51,11 @@ pub fn run(job: &AttendanceJob) -> Result<ExitCode, Error> {
             Ok::<Fetched, Error>(fetched)
         })??
     };
-    for line in &fetched.failed {
+    for line in fetched.lines() {
         eprintln!("{line}");
     }
     if fetched.interrupted {
-        eprintln!(
-            "interrupted: {} lives read and kept; run again to read the rest",
-            fetched.read
-        );
         return Ok(ExitCode::INTERRUPTED);
-    }
-    if fetched.read + fetched.failed.len() > 0 {
-        eprintln!(
-            "read {} lives ({} pages of watch statistics){}",
-            fetched.read,
-            fetched.pages,
-            if fetched.failed.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} could not be read and are tried again next run",
-                    fetched.failed.len()
-                )
-            }
-        );
     }
     let store = store.into_inner().expect("store lock");
     let report = attendance::report(&Inputs {
@@ -92,31 +73,11 @@ pub fn run(job: &AttendanceJob) -> Result<ExitCode, Error> {
     } else {
         ExitCode::PARTIAL_FAILURE
     };
-    if let Some(bar) = job.fail_under {
-        let under = report.under(bar);
-        if !under.is_empty() {
-            let names: Vec<String> = under
-                .iter()
-                .map(|(class, l)| {
-                    format!(
-                        "{class}/{} {}",
-                        l.userid,
-                        attendance::percent(l.completion.unwrap_or(0.0))
-                    )
-                })
-                .collect();
-            eprintln!(
-                "{} below {}: {}",
-                if under.len() == 1 {
-                    "1 learner is".to_string()
-                } else {
-                    format!("{} learners are", under.len())
-                },
-                attendance::percent(bar),
-                names.join(", ")
-            );
-            code = code.merge(ExitCode::FAIL_UNDER);
-        }
+    if let Some(bar) = job.fail_under
+        && let Some(below) = render::below(&report, bar)
+    {
+        eprintln!("{below}");
+        code = code.merge(ExitCode::FAIL_UNDER);
     }
     Ok(code)
 }

@@ -11,6 +11,34 @@ pub use html::html;
 pub use table::table;
 pub use xlsx::xlsx;
 
+/// `2 learners are below 80%: ml/ghost 0%, ds/b3 50%`, when any rostered learner's
+/// completion is below `bar` (`--fail-under`).
+pub fn below(report: &super::Report, bar: f64) -> Option<String> {
+    let under = report.under(bar);
+    if under.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = under
+        .iter()
+        .map(|(class, l)| {
+            format!(
+                "{class}/{} {}",
+                l.userid,
+                super::percent(l.completion.unwrap_or(0.0))
+            )
+        })
+        .collect();
+    let who = match under.len() {
+        1 => "1 learner is".to_string(),
+        n => format!("{n} learners are"),
+    };
+    Some(format!(
+        "{who} below {}: {}",
+        super::percent(bar),
+        names.join(", ")
+    ))
+}
+
 /// The report as its stable JSON document.
 pub fn json(report: &super::Report) -> String {
     let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
