@@ -166,9 +166,12 @@ pub struct LearnerRow {
     pub completion: Option<f64>,
     pub watch_seconds: i64,
     pub watch_minutes: f64,
-    /// Seconds watched of each held session of the class, in time order.
+    /// Seconds watched of each held session of the class, in time order…
     #[serde(skip)]
     pub watched: Vec<i64>,
+    /// …and whether that was attending it.
+    #[serde(skip)]
+    pub attended_each: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -376,23 +379,27 @@ fn class_report(
         .collect();
     let mine = || session_indexes.iter().map(|n| &sessions[*n]);
     let held: Vec<&SessionReport> = mine().filter(|s| s.held).collect();
+    // Per held session: each viewer's seconds and whether they attended.
+    let seen: Vec<HashMap<&str, (i64, bool)>> = held
+        .iter()
+        .map(|s| {
+            let mut by: HashMap<&str, (i64, bool)> = HashMap::new();
+            for v in &s.viewers {
+                let e = by.entry(&v.userid).or_default();
+                e.0 += v.watch_seconds;
+                e.1 |= v.attended;
+            }
+            by
+        })
+        .collect();
     let learners = roster
         .iter()
         .map(|l| {
-            let watched: Vec<i64> = held
-                .iter()
-                .map(|s| {
-                    s.viewers
-                        .iter()
-                        .filter(|v| v.userid == l.userid)
-                        .map(|v| v.watch_seconds)
-                        .sum()
-                })
-                .collect();
-            let attended = held
-                .iter()
-                .filter(|s| s.viewers.iter().any(|v| v.userid == l.userid && v.attended))
-                .count();
+            let of = |by: &HashMap<&str, (i64, bool)>| by.get(l.userid.as_str()).copied();
+            let watched: Vec<i64> = seen.iter().map(|by| of(by).map_or(0, |v| v.0)).collect();
+            let attended_each: Vec<bool> =
+                seen.iter().map(|by| of(by).is_some_and(|v| v.1)).collect();
+            let attended = attended_each.iter().filter(|a| **a).count();
             let watch_seconds = watched.iter().sum();
             LearnerRow {
                 userid: l.userid.clone(),
@@ -404,6 +411,7 @@ fn class_report(
                 watch_seconds,
                 watch_minutes: minutes(watch_seconds),
                 watched,
+                attended_each,
             }
         })
         .collect();
