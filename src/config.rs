@@ -158,3 +158,55 @@ pub struct RemoteJob {
     /// How long the queue pauses after WeCom's quota error 45009.
     pub quota_pause: std::time::Duration,
 }
+
+/// What `attendance` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendanceFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
+    Xlsx,
+}
+
+impl AttendanceFormat {
+    /// The format a file name's extension asks for (`report.xlsx`), if any.
+    pub fn of_path(path: &std::path::Path) -> Option<AttendanceFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Self::Csv,
+            "json" => Self::Json,
+            "html" | "htm" => Self::Html,
+            "xlsx" => Self::Xlsx,
+            "txt" => Self::Table,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct AttendanceJob {
+    pub remote: RemoteJob,
+    /// When a learner counts as having attended a session.
+    pub rule: crate::attendance::Rule,
+    /// As asked; `None`: from `--out`'s extension, else a table.
+    pub format: Option<AttendanceFormat>,
+    /// Where to write it; `None`: stdout.
+    pub out: Option<PathBuf>,
+    /// Exit 5 when a rostered learner's completion is below this share.
+    pub fail_under: Option<f64>,
+    /// CSV: one row per session × learner.
+    pub detail: bool,
+    /// A live is read again until a reading taken this long after it ended is kept
+    /// (replays add watch time).
+    pub reread: jiff::SignedDuration,
+}
+
+impl AttendanceJob {
+    /// The format to write.
+    pub fn format(&self) -> AttendanceFormat {
+        self.format
+            .or_else(|| self.out.as_deref().and_then(AttendanceFormat::of_path))
+            .unwrap_or(AttendanceFormat::Table)
+    }
+}

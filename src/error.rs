@@ -46,6 +46,14 @@ pub enum Error {
     #[diagnostic(transparent)]
     Client(#[from] ConfigError),
 
+    /// The attendance readings kept beside the ledger.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Attendance(#[from] crate::attendance::StoreError),
+
+    #[error("failed to write the workbook")]
+    Workbook(#[source] rust_xlsxwriter::XlsxError),
+
     #[error(transparent)]
     #[diagnostic(transparent)]
     Sim(#[from] SimError),

@@ -15,18 +15,22 @@ impl ExitCode {
     pub const INVALID_INPUT: ExitCode = ExitCode(3);
     /// `apply` finished, but some sessions failed (see the summary or `--report`).
     pub const PARTIAL_FAILURE: ExitCode = ExitCode(4);
+    /// `attendance --fail-under P`: a rostered learner's completion is below P.
+    pub const FAIL_UNDER: ExitCode = ExitCode(5);
     /// Stopped by Ctrl-C after recording the calls in flight; the next run resumes.
     pub const INTERRUPTED: ExitCode = ExitCode(130);
 
     /// The more serious of two outcomes.
     pub fn merge(self, other: ExitCode) -> ExitCode {
+        // Incomplete data (4) outranks a completion below the bar (5), which it may explain.
         let rank = |c: ExitCode| match c.0 {
             0 => 0,
             2 => 1,
-            4 => 2,
-            3 => 3,
-            1 => 4,
-            _ => 5,
+            5 => 2,
+            4 => 3,
+            3 => 4,
+            1 => 5,
+            _ => 6,
         };
         if rank(other) > rank(self) {
             other
@@ -46,5 +50,7 @@ mod tests {
         assert_eq!(E::INVALID_INPUT.merge(E::CHANGES_PENDING), E::INVALID_INPUT);
         assert_eq!(E::ERROR.merge(E::INTERRUPTED), E::INTERRUPTED);
         assert_eq!(E::CHANGES_PENDING.merge(E::SUCCESS), E::CHANGES_PENDING);
+        assert_eq!(E::FAIL_UNDER.merge(E::SUCCESS), E::FAIL_UNDER);
+        assert_eq!(E::FAIL_UNDER.merge(E::PARTIAL_FAILURE), E::PARTIAL_FAILURE);
     }
 }

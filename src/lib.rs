@@ -4,6 +4,7 @@
 //! `ledger` → `apply` through the `wecom` client. `sim` is a stand-in for WeCom.
 
 pub mod apply;
+pub mod attendance;
 pub mod calendar;
 pub mod cli;
 pub mod commands;

@@ -23,7 +23,7 @@ pub use executor::{Executor, Task};
 pub use gate::Gate;
 pub use media::MediaCache;
 pub use progress::Progress;
-pub use readback::{ReadBack, Target, read_back};
+pub use readback::{Coursed, ReadBack, Target, actual, read_back};
 pub use reconcile::{Reconciled, reconcile};
 pub use recover::{Match, Recovery, observed_body, seen_state};
 pub use summary::{Failure, Summary};

@@ -21,10 +21,17 @@ pub struct Progress {
     failed_before: Arc<AtomicUsize>,
     total: Arc<AtomicU64>,
     started: Instant,
+    /// What the plain lines say is under way: `apply`, `attendance`.
+    label: &'static str,
 }
 
 impl Progress {
     pub fn new(total: u64) -> Progress {
+        Progress::labelled(total, "apply")
+    }
+
+    /// A progress whose plain lines begin with `label`.
+    pub fn labelled(total: u64, label: &'static str) -> Progress {
         let terminal = std::io::stderr().is_terminal();
         let bar = if terminal {
             ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
@@ -55,6 +62,7 @@ impl Progress {
             failed_before: Arc::new(AtomicUsize::new(0)),
             total: Arc::new(AtomicU64::new(total)),
             started: Instant::now(),
+            label,
         }
     }
 
@@ -103,7 +111,8 @@ impl Progress {
                 let done = me.done.load(Ordering::Relaxed);
                 let secs = me.started.elapsed().as_secs_f64().max(0.001);
                 eprintln!(
-                    "apply: {done}/{} done, {} failed, {:.1}/s",
+                    "{}: {done}/{} done, {} failed, {:.1}/s",
+                    me.label,
                     me.total.load(Ordering::Relaxed),
                     me.failed.load(Ordering::Relaxed),
                     done as f64 / secs

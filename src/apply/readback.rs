@@ -1,5 +1,6 @@
 //! Reading lives back from WeCom (`refresh`): each read recorded in the ledger
-//! as `refreshed`, and what a person changed there counted as drift.
+//! as `refreshed`; lives that ran (or expired) at their time told apart from
+//! what a person changed there (drift).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,8 +11,8 @@ use serde_json::Value;
 use super::call::call;
 use super::gate::Gate;
 use super::recover::observed_body;
-use crate::ledger::{Event, LedgerWriter, Record};
-use crate::plan::changes;
+use crate::ledger::{Actual, Event, LedgerWriter, Record};
+use crate::plan::changes::{self, Course};
 use crate::wecom::types::status;
 use crate::wecom::{Client, ErrorClass, LivingInfo};
 
@@ -58,6 +59,7 @@ pub async fn read_back(
         let record = Record::new(&key, Event::Refreshed, Timestamp::now())
             .with_livingid(&id)
             .with_status(info.status)
+            .with_actual(actual(&info))
             .with_request(observed_body(&info));
         if let Err(err) = ledger.append(record).await {
             eprintln!("error: {err}");
@@ -70,11 +72,22 @@ pub async fn read_back(
     report
 }
 
+/// When a live actually started and how long it ran, once it has started.
+pub fn actual(info: &LivingInfo) -> Option<Actual> {
+    matches!(info.status, status::LIVE | status::ENDED).then_some(Actual {
+        living_start: info.living_start,
+        living_duration: info.living_duration,
+    })
+}
+
 /// What a read-back found.
 #[derive(Debug, Default)]
 pub struct ReadBack {
-    /// Lives as the ledger recorded them.
+    /// Lives as the ledger recorded them, not started yet.
     pub same: usize,
+    /// Lives that ran their normal course: started at their time (and maybe
+    /// ended), or expired; with when they actually ran.
+    pub courses: Vec<Coursed>,
     pub drifted: usize,
     /// Reads that failed (or whose task panicked).
     pub failed: usize,
@@ -84,13 +97,40 @@ pub struct ReadBack {
     pub statuses: HashMap<String, u8>,
 }
 
+/// A live that ran (or is running, or expired) at its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coursed {
+    pub key: String,
+    pub livingid: String,
+    pub course: Course,
+    pub actual: Option<Actual>,
+}
+
 impl ReadBack {
     fn note(&mut self, key: &str, id: &str, info: &LivingInfo, recorded: Option<&Value>) {
+        let course = Course::of_status(info.status);
+        let scheduled = if info.reserve_start != 0 {
+            info.reserve_start
+        } else {
+            info.living_start
+        };
+        let off = course.is_some_and(|c| c != Course::Expired)
+            && changes::off_schedule(info.living_start, scheduled);
+        if let (Some(course), false) = (course, off) {
+            self.courses.push(Coursed {
+                key: key.to_string(),
+                livingid: id.to_string(),
+                course,
+                actual: actual(info),
+            });
+            return;
+        }
         let what = match info.status {
             status::CANCELLED => Some("cancelled in WeCom".to_string()),
-            status::LIVE => Some("live now".to_string()),
-            status::ENDED => Some("ended".to_string()),
-            status::EXPIRED => Some("expired".to_string()),
+            status::LIVE | status::ENDED => Some(format!(
+                "started off schedule ({} min from its time)",
+                (info.living_start - scheduled) / 60
+            )),
             _ => {
                 let seen = observed_body(info);
                 let differs: Vec<&str> = recorded

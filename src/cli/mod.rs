@@ -9,8 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::Job;
 use crate::config::{
-    ApplyJob, Credentials, Input, Inputs, OutputFormat, PlanJob, RemoteJob, Shell, StatusFormat,
-    StatusJob, ValidateJob, parse_now,
+    ApplyJob, AttendanceFormat, AttendanceJob, Credentials, Input, Inputs, OutputFormat, PlanJob,
+    RemoteJob, Shell, StatusFormat, StatusJob, ValidateJob, parse_now,
 };
 
 pub use sim::SimArgs;
@@ -60,6 +60,10 @@ pub enum Command {
         after_help = "Examples:\n  livesched import spring.yaml --yes && livesched apply spring.yaml --yes\n  livesched import schedules/ --yes"
     )]
     Import(Box<RemoteArgs>),
+    /// Who came: read WeCom's watch statistics of the lives that ended and report
+    /// per class and learner.
+    #[command(after_help = ATTENDANCE_EXAMPLES)]
+    Attendance(Box<AttendanceArgs>),
     /// Run the WeCom simulator on a loopback address.
     Sim(Box<SimArgs>),
     /// Count what the ledger holds against the plan, and show the sessions coming up next.
@@ -217,6 +221,107 @@ pub struct RemoteArgs {
     pub request_timeout: String,
 }
 
+const ATTENDANCE_EXAMPLES: &str = "\
+Examples:
+  livesched attendance spring.yaml                          # a table per class
+  livesched attendance spring.yaml --out attendance.xlsx    # the format from the extension
+  livesched attendance spring.yaml --format csv --min-minutes 45 > attendance.csv
+  livesched attendance spring.yaml --format html --out attendance.html --fail-under 80%
+
+Only lives that should have ended by now are read, each once a run; what was read is kept
+in `NAME.attendance.jsonl` beside the ledger, so the next run reads only the lives that
+ended since, and again those last read less than `--reread-days` after they ended
+(replays add watch time for days).
+Exit codes: 0 done, 4 some lives could not be read, 5 `--fail-under` not met, 130 Ctrl-C.";
+
+/// Arguments of `attendance`.
+#[derive(Debug, clap::Args)]
+pub struct AttendanceArgs {
+    /// The schedule file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// What "now" is (RFC 3339); lives scheduled to end after it are not read yet.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// A learner attended a session by watching this share of its scheduled length.
+    #[arg(long, value_name = "SHARE", default_value = "50%", value_parser = crate::attendance::parse_share, conflicts_with = "min_minutes")]
+    pub threshold: f64,
+    /// A learner attended a session by watching at least this many minutes of it.
+    #[arg(long, value_name = "N")]
+    pub min_minutes: Option<u32>,
+    /// Output format [default: from `--out`'s extension, else table].
+    #[arg(long, value_enum)]
+    pub format: Option<AttendanceFormat>,
+    /// Write to PATH instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Exit 5 when any rostered learner's completion is below SHARE, e.g. `80%`.
+    #[arg(long, value_name = "SHARE", value_parser = crate::attendance::parse_share)]
+    pub fail_under: Option<f64>,
+    /// CSV: one row per session × learner instead of per class × learner.
+    #[arg(long)]
+    pub detail: bool,
+    /// Read a live again until a reading taken N days after it ended is kept: replays
+    /// add watch time.
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    pub reread_days: u32,
+    /// Calls per minute, all APIs together; 0 for no limit (simulators only)
+    /// [default: 1000, or 6000 with --sandbox].
+    #[arg(long, value_name = "N")]
+    pub rate: Option<u32>,
+    /// Calls in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+    /// The WeCom API base.
+    #[arg(long, value_name = "URL", env = "WECOM_API_BASE", default_value = crate::wecom::DEFAULT_API_BASE)]
+    pub api_base: String,
+    /// Read from the built-in simulator that `apply --sandbox` used, its corp made of
+    /// the schedule's anchors and learners; no account needed.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// How long a call may take before its reply counts as lost (tests shorten it).
+    #[arg(long, value_name = "DURATION", default_value = "30s", hide = true)]
+    pub request_timeout: String,
+    /// How long the queue pauses after WeCom's quota error 45009 (tests shorten it).
+    #[arg(long, value_name = "DURATION", default_value = QUOTA_PAUSE, hide = true)]
+    pub quota_pause: String,
+}
+
+impl AttendanceArgs {
+    fn into_job(self) -> Result<AttendanceJob, String> {
+        let remote = RemoteArgs {
+            files: vec![self.file],
+            input: self.input,
+            skip_invalid: false,
+            ledger: self.ledger,
+            yes: false,
+            now: self.now,
+            rate: self.rate,
+            concurrency: self.concurrency,
+            api_base: self.api_base,
+            sandbox: self.sandbox,
+            report: None,
+            request_timeout: self.request_timeout,
+        };
+        Ok(AttendanceJob {
+            remote: remote_job(remote, false, &self.quota_pause, "60s")?,
+            rule: match self.min_minutes {
+                Some(m) => crate::attendance::Rule::MinMinutes(m),
+                None => crate::attendance::Rule::Threshold(self.threshold),
+            },
+            format: self.format,
+            out: self.out,
+            fail_under: self.fail_under,
+            detail: self.detail,
+            reread: jiff::SignedDuration::from_hours(24 * i64::from(self.reread_days)),
+        })
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
     /// Schedule files (YAML; CSV class files are checked through `classes_from`),
@@ -296,6 +401,7 @@ impl Cli {
             Command::Refresh(a) => Job::Refresh(Box::new(reading_job(*a)?)),
             Command::Destroy(a) => Job::Destroy(Box::new(reading_job(*a)?)),
             Command::Import(a) => Job::Import(Box::new(reading_job(*a)?)),
+            Command::Attendance(a) => Job::Attendance(Box::new(a.into_job()?)),
             Command::Sim(a) => Job::Sim(Box::new(a.into_config().map_err(|e| e.to_string())?)),
         })
     }

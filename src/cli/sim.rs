@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::sim::{Faults, InvalidSimConfig, QuotaBurst, SimConfig};
+use crate::sim::{Course, Faults, InvalidSimConfig, QuotaBurst, SimConfig};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -18,7 +18,11 @@ Examples:
   kill %1   # SIGTERM or Ctrl-C saves the state file
 
   # Counters (calls, rejections, duplicates, peak rates) while it runs
-  curl http://127.0.0.1:8099/__sim/stats";
+  curl http://127.0.0.1:8099/__sim/stats
+
+  # Time passes: lives start, end or expire, and viewers come; then read attendance
+  curl -X POST http://127.0.0.1:8099/__sim/clock -d '{\"advance\": \"30d\"}'
+  curl http://127.0.0.1:8099/__sim/clock";
 
 /// Options of the WeCom simulator.
 #[derive(Debug, Clone, clap::Args)]
@@ -100,9 +104,31 @@ pub struct SimArgs {
     #[arg(long, value_name = "AFTER:LENGTH", value_parser = parse_quota_burst)]
     pub quota_burst: Option<QuotaBurst>,
 
-    /// Seed of the fault RNG: the same seed and calls give the same faults.
+    /// Seed of the fault RNG, and of how each live runs and who watches it: the same
+    /// seed and calls give the same faults, lives and viewers.
     #[arg(long, value_name = "N", default_value_t = 0x5EED)]
     pub seed: u64,
+
+    /// Simulated seconds per real second: `3600` runs an hour a second, so lives start
+    /// and end while you watch. Move the clock at once with `POST /__sim/clock`.
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = parse_rate)]
+    pub clock_rate: f64,
+
+    /// Share of lives the anchor never starts, which expire at their reserved end.
+    #[arg(long, value_name = "P", default_value_t = Course::default().p_expire, value_parser = parse_probability)]
+    pub expired: f64,
+
+    /// Share of lives that start 8 to 25 minutes late.
+    #[arg(long, value_name = "P", default_value_t = Course::default().p_late, value_parser = parse_probability)]
+    pub late: f64,
+
+    /// Share of lives that end early, after 45% to 85% of their length.
+    #[arg(long, value_name = "P", default_value_t = Course::default().p_short, value_parser = parse_probability)]
+    pub short: f64,
+
+    /// Viewers per page of `living/get_watch_stat`.
+    #[arg(long, value_name = "N", default_value_t = Course::default().watch_page)]
+    pub watch_page: usize,
 }
 
 impl SimArgs {
@@ -130,6 +156,15 @@ impl SimArgs {
                 quota_burst: self.quota_burst,
                 seed: self.seed,
             },
+            course: Course {
+                p_expire: self.expired,
+                p_late: self.late,
+                p_short: self.short,
+                watch_page: self.watch_page,
+                seed: self.seed,
+                ..Course::default()
+            },
+            clock_rate: self.clock_rate,
             state_file: self.state,
         };
         config.validate()?;
@@ -149,6 +184,13 @@ fn parse_probability(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
         _ => Err("expected a probability from 0 to 1, e.g. `0.05`".to_owned()),
+    }
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err("expected a number above 0, e.g. `60` for a minute a second".to_owned()),
     }
 }
 

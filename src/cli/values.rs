@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 
-use crate::config::{OutputFormat, Shell, StatusFormat};
+use crate::config::{AttendanceFormat, OutputFormat, Shell, StatusFormat};
 
 impl ValueEnum for OutputFormat {
     fn value_variants<'a>() -> &'a [Self] {
@@ -50,5 +50,26 @@ impl ValueEnum for Shell {
             Shell::Zsh => "zsh",
             Shell::Fish => "fish",
         }))
+    }
+}
+
+impl ValueEnum for AttendanceFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        use AttendanceFormat::*;
+        &[Table, Csv, Json, Html, Xlsx]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        use AttendanceFormat::*;
+        Some(match self {
+            Table => PossibleValue::new("table").help("Per class and learner, for a person"),
+            Csv => PossibleValue::new("csv")
+                .help("One row per class × learner, UTF-8 with BOM for Excel"),
+            Json => PossibleValue::new("json").help("The stable document"),
+            Html => PossibleValue::new("html")
+                .help("A self-contained page: learners × sessions per class"),
+            Xlsx => PossibleValue::new("xlsx")
+                .help("An Excel workbook: a summary, then a sheet per class"),
+        })
     }
 }

@@ -8,6 +8,7 @@
 //! command over schedules (`attendance`, say) starts from `schedules::find`.
 
 mod apply;
+mod attendance;
 mod completions;
 mod destroy;
 mod import;
@@ -22,7 +23,7 @@ mod validate;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::{ApplyJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
+use crate::config::{ApplyJob, AttendanceJob, PlanJob, RemoteJob, Shell, StatusJob, ValidateJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
 
@@ -35,6 +36,7 @@ pub enum Job {
     Refresh(Box<RemoteJob>),
     Destroy(Box<RemoteJob>),
     Import(Box<RemoteJob>),
+    Attendance(Box<AttendanceJob>),
     Status(StatusJob),
     Completions(Shell),
     Man(Option<String>),
@@ -49,6 +51,7 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
         Job::Refresh(j) => refresh::run(&j),
         Job::Destroy(j) => destroy::run(&j),
         Job::Import(j) => import::run(&j),
+        Job::Attendance(j) => attendance::run(&j),
         Job::Sim(config) => sim::run(*config),
         Job::Status(j) => status::run(&j),
         Job::Completions(shell) => completions::completions(shell),

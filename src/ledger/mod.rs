@@ -21,7 +21,7 @@ mod writer;
 pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;
-pub use record::{Event, Record, foreign_key};
+pub use record::{Actual, Event, Record, foreign_key};
 pub use seen::{SEEN_FILE, SeenLive, SeenLives, read_seen};
 pub use state::{KeyState, LedgerState};
 pub use writer::LedgerWriter;

@@ -70,6 +70,16 @@ impl fmt::Display for Event {
     }
 }
 
+/// When a live actually started and how long it ran (or has run so far), as
+/// `get_living_info` said; its schedule is in the record's `request`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actual {
+    /// Unix seconds.
+    pub living_start: i64,
+    /// Seconds.
+    pub living_duration: i64,
+}
+
 /// One ledger line. Unset fields are left out of the line; fields this version
 /// does not know are tolerated on read so that an older binary can read a newer ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +99,9 @@ pub struct Record {
     pub errcode: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `refreshed`: when the live actually started and how long it ran, once it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Actual>,
     /// When the record was made.
     pub at: Timestamp,
     /// The exact body sent to `living/create` or `living/modify`. Last, because it is long.
@@ -106,6 +119,7 @@ impl Record {
             status: None,
             errcode: None,
             error: None,
+            actual: None,
             at,
             request: None,
         }
@@ -135,6 +149,11 @@ impl Record {
 
     pub fn with_status(mut self, status: u8) -> Record {
         self.status = Some(status);
+        self
+    }
+
+    pub fn with_actual(mut self, actual: Option<Actual>) -> Record {
+        self.actual = actual;
         self
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::record::{Event, Record};
+use super::record::{Actual, Event, Record};
 
 /// What the ledger knows about one session.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,8 @@ pub struct KeyState {
     /// WeCom's status for the live, from the last `refreshed` record.
     pub status: Option<u8>,
     pub refreshed_at: Option<Timestamp>,
+    /// When the live actually started and how long it ran, from the last `refreshed` record.
+    pub actual: Option<Actual>,
     /// The live as the last `refreshed` record that carried a body saw it
     /// (theme, start, … in create-body form), to tell a live edited outside.
     pub observed: Option<Value>,
@@ -46,7 +48,7 @@ pub struct KeyState {
 pub(crate) enum Role {
     /// `last`, `last_record`, `pending_intent`.
     Lifecycle,
-    /// `status`, `refreshed_at`, and `last` while there is no lifecycle record.
+    /// `status`, `refreshed_at`, `actual`, and `last` while there is no lifecycle record.
     Refresh,
     Livingid,
     Request,
@@ -85,6 +87,7 @@ impl KeyState {
             pending_intent: None,
             status: None,
             refreshed_at: None,
+            actual: None,
             observed: None,
         };
         state.push(record);
@@ -101,6 +104,7 @@ impl KeyState {
         if Role::Refresh.matches(record) {
             self.status = record.status;
             self.refreshed_at = Some(record.at);
+            self.actual = record.actual;
         }
         if Role::Livingid.matches(record) {
             self.livingid.clone_from(&record.livingid);

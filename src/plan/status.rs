@@ -7,14 +7,13 @@ use std::path::Path;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::changes::drift;
-use super::changes::{self, Action};
+use super::changes::{self, Action, course, drift};
 use super::render::{SessionState, display_width, pad};
 use super::{Plan, PlannedLive};
 use crate::ledger::LedgerState;
 use crate::schedule::Term;
 
-/// How many upcoming sessions the summary lists.
+/// How many upcoming sessions the summary lists, and how many past ones.
 const NEXT: usize = 5;
 
 /// Where one planned session stands. Every session is in exactly one.
@@ -83,6 +82,36 @@ struct Next {
     drift: Option<&'static str>,
 }
 
+/// What became of the past sessions, as the last `refresh` (or `attendance`) saw them.
+#[derive(Debug, Default, Serialize)]
+struct Ran {
+    held: usize,
+    running: usize,
+    expired: usize,
+}
+
+/// One of the last sessions before now, with what WeCom said happened.
+#[derive(Debug, Serialize)]
+struct Last {
+    key: String,
+    class: String,
+    start: String,
+    #[serde(skip)]
+    local: String,
+    theme: String,
+    /// `held`, `running`, `expired`, or `past` when no refresh has seen it run.
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    livingid: Option<String>,
+    /// When it actually started (RFC 3339), and for how many minutes it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actual_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actual_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drift: Option<&'static str>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Status {
     schedule: String,
@@ -91,9 +120,13 @@ pub struct Status {
     #[serde(skip)]
     now_local: String,
     counts: Counts,
+    /// Of the past sessions, those WeCom said were held, running or expired.
+    ran: Ran,
     /// What `apply` would call now.
     apply: Calls,
     next: Vec<Next>,
+    /// The last sessions before now, latest first.
+    last: Vec<Last>,
     /// Why the ledger looks lost or stale, if it does.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
@@ -130,6 +163,15 @@ pub fn status(
         };
         *n += 1;
     }
+    let mut ran = Ran::default();
+    for l in plan.lives.iter().filter(|l| l.start.timestamp() < now) {
+        match ledger.get(&l.key).and_then(course) {
+            Some(changes::Course::Held) => ran.held += 1,
+            Some(changes::Course::Running) => ran.running += 1,
+            Some(changes::Course::Expired) => ran.expired += 1,
+            None => {}
+        }
+    }
     let mut apply = Calls::default();
     for c in changes::changes(plan, ledger, now) {
         match c.action {
@@ -163,6 +205,37 @@ pub fn status(
             }
         })
         .collect();
+    let mut before: Vec<&PlannedLive> = plan
+        .lives
+        .iter()
+        .filter(|l| l.start.timestamp() < now)
+        .collect();
+    before.sort_by(|a, b| (b.start.timestamp(), &b.key).cmp(&(a.start.timestamp(), &a.key)));
+    let last = before
+        .into_iter()
+        .take(NEXT)
+        .map(|l| {
+            let held = ledger.get(&l.key);
+            let actual = held
+                .and_then(|k| k.actual)
+                .filter(|_| held.and_then(course).is_some());
+            let actual_start = actual
+                .and_then(|a| Timestamp::from_second(a.living_start).ok())
+                .map(|t| t.to_zoned_datetime(term.tz.clone()));
+            Last {
+                key: l.key.clone(),
+                class: l.class.clone(),
+                start: rfc3339(&l.start),
+                local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
+                theme: l.theme.clone(),
+                state: held.and_then(course).map_or("past", changes::Course::name),
+                livingid: held.and_then(|k| k.livingid.clone()),
+                actual_start: actual_start.as_ref().map(rfc3339),
+                actual_minutes: actual.map(|a| a.living_duration / 60),
+                drift: held.and_then(drift),
+            }
+        })
+        .collect();
     Status {
         schedule: schedule.display().to_string(),
         ledger: ledger_path.display().to_string(),
@@ -172,8 +245,10 @@ pub fn status(
             .strftime("%Y-%m-%d %H:%M %:z")
             .to_string(),
         counts,
+        ran,
         apply,
         next,
+        last,
         warnings: Vec::new(),
     }
 }
@@ -203,11 +278,21 @@ pub fn table(s: &Status) -> String {
         (
             "drifted",
             c.drifted,
-            "refresh saw it cancelled, edited, started or ended in WeCom",
+            "refresh saw it cancelled, edited or started off schedule in WeCom",
         ),
         ("past", c.past, "started before now"),
     ];
+    let r = &s.ran;
+    let past_note = if r.held + r.running + r.expired > 0 {
+        format!(
+            "started before now: {} held, {} running, {} expired, as WeCom said",
+            r.held, r.running, r.expired
+        )
+    } else {
+        "started before now".to_string()
+    };
     for (name, n, what) in rows {
+        let what = if name == "past" { &past_note } else { what };
         let _ = writeln!(out, "  {name:<8} {n:>5}  {what}");
     }
     let _ = writeln!(out, "  {:<8} {:>5}", "sessions", c.sessions);
@@ -217,6 +302,24 @@ pub fn table(s: &Status) -> String {
         "\napply would create {}, modify {}, cancel {}",
         a.create, a.modify, a.cancel
     );
+    if s.ran.held + s.ran.running + s.ran.expired > 0 {
+        let _ = writeln!(out, "\nlast {}:", s.last.len());
+        let rows = s.last.iter().map(|l| {
+            let mut state = l.state.to_string();
+            match (l.actual_start.as_deref(), l.actual_minutes) {
+                (Some(at), Some(minutes)) if l.state == "held" => {
+                    state = format!("{state} (started {}, {minutes} min)", clock(at));
+                }
+                (Some(at), _) => state = format!("{state} (since {})", clock(at)),
+                _ => {}
+            }
+            if let Some(d) = l.drift {
+                state = format!("{state} (WeCom: {d})");
+            }
+            [l.key.clone(), l.local.clone(), state, l.theme.clone()]
+        });
+        listing(&mut out, rows.collect());
+    }
     for w in &s.warnings {
         let _ = writeln!(out, "\nwarning: {w}\n  help: {}", super::health::HELP);
     }
@@ -225,17 +328,24 @@ pub fn table(s: &Status) -> String {
         return out;
     }
     let _ = writeln!(out, "\nnext {}:", s.next.len());
-    let cells: Vec<[String; 4]> = s
-        .next
-        .iter()
-        .map(|n| {
-            let mut state = n.state.to_string();
-            if let Some(d) = n.drift {
-                state = format!("{state} (WeCom: {d})");
-            }
-            [n.key.clone(), n.local.clone(), state, n.theme.clone()]
-        })
-        .collect();
+    let rows = s.next.iter().map(|n| {
+        let mut state = n.state.to_string();
+        if let Some(d) = n.drift {
+            state = format!("{state} (WeCom: {d})");
+        }
+        [n.key.clone(), n.local.clone(), state, n.theme.clone()]
+    });
+    listing(&mut out, rows.collect());
+    out
+}
+
+/// `HH:MM` of an RFC 3339 time.
+fn clock(rfc3339: &str) -> &str {
+    rfc3339.get(11..16).unwrap_or(rfc3339)
+}
+
+/// Sessions as aligned columns: key, start, state, theme.
+fn listing(out: &mut String, cells: Vec<[String; 4]>) {
     let header = ["KEY", "START", "STATE", "THEME"];
     let mut widths = header.map(display_width);
     for row in &cells {
@@ -256,5 +366,4 @@ pub fn table(s: &Status) -> String {
     for row in &cells {
         line([&row[0], &row[1], &row[2], &row[3]]);
     }
-    out
 }

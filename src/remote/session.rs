@@ -41,6 +41,8 @@ struct Settings {
     request_timeout: std::time::Duration,
     now: jiff::Timestamp,
     concurrency: u32,
+    /// The sandbox simulator's directory, when the command names one.
+    sandbox_users: Option<Vec<String>>,
 }
 
 /// A live connection, lent to a command for reads: every call goes through `gate`,
@@ -119,6 +121,7 @@ impl Session {
                 request_timeout: job.request_timeout,
                 now: job.now,
                 concurrency: job.concurrency,
+                sandbox_users: None,
             },
         })
     }
@@ -126,6 +129,13 @@ impl Session {
     /// What each schedule's ledger held when the session opened, in the run's order.
     pub fn states(&self) -> impl ExactSizeIterator<Item = &LedgerState> {
         self.members.iter().map(|m| m.ledger.state())
+    }
+
+    /// With `--sandbox`, the members of the simulated corp (its viewers are drawn
+    /// from them): `attendance` names the schedule's anchors and learners.
+    pub fn with_sandbox_users(mut self, users: Vec<String>) -> Session {
+        self.settings.sandbox_users = Some(users);
+        self
     }
 
     /// What opening each ledger repaired, if anything, in the run's order.
@@ -245,6 +255,7 @@ async fn connect(
                 corpid: credentials.corpid.clone(),
                 secret: credentials.secret.expose().to_string(),
                 now: Some(settings.now),
+                users: settings.sandbox_users.clone(),
                 state_file: Some(sandbox.sim_state.clone()),
                 ..SimConfig::default()
             })

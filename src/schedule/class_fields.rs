@@ -194,6 +194,16 @@ pub const FIELDS: &[FieldSpec] = &[
         store: |w, c| put(&mut c.skip, w.list(values::date)),
     },
     FieldSpec {
+        name: "learners",
+        column: Some("learners"),
+        aliases: &[],
+        list: true,
+        help: Some(
+            "who should attend, for `attendance`: userids (`learners: [zhangsan, lisi]`) or a roster CSV with a `userid` column (`learners: rosters/ml-101.csv`)",
+        ),
+        store: |w, c| put(&mut c.learners, w.spans(learner)),
+    },
+    FieldSpec {
         name: "activity.cover",
         column: Some("cover"),
         aliases: &["封面"],
@@ -466,6 +476,24 @@ fn class_id(s: &str) -> Result<String, Expected> {
     } else {
         Err("letters, digits, `-`, `_` or `.`".to_string())
     }
+}
+
+/// A learner: a WeCom userid, or a roster file naming learners.
+fn learner(s: &str) -> Result<String, Expected> {
+    let item = s.trim();
+    if is_roster(item) || values::userid(item).is_ok() {
+        Ok(item.to_string())
+    } else {
+        Err(
+            "a WeCom userid (letters, digits, `_`, `-`, `@`, `.`) or a roster `.csv` file"
+                .to_string(),
+        )
+    }
+}
+
+/// Whether a `learners` item names a roster file rather than a userid.
+pub fn is_roster(item: &str) -> bool {
+    item.to_ascii_lowercase().ends_with(".csv")
 }
 
 /// A session lasts more than nothing and at most a day.

@@ -53,6 +53,8 @@ pub struct ClassFields {
     pub until: Option<Sp<Date>>,
     pub count: Option<Sp<u32>>,
     pub skip: Option<Sp<Vec<Date>>>,
+    /// Userids and roster files, each where it was written.
+    pub learners: Option<Sp<Vec<Sp<String>>>>,
     /// Fields that were written but invalid (already reported), so that they
     /// are not reported again as missing.
     pub invalid: Vec<&'static str>,
@@ -95,6 +97,7 @@ impl ClassFields {
             until: or(self.until, &d.until),
             count: or(self.count, &d.count),
             skip: or(self.skip, &d.skip),
+            learners: or(self.learners, &d.learners),
             invalid: self.invalid,
             blank: self.blank,
         }

@@ -11,6 +11,7 @@ use super::node;
 use super::problem::{Problem, Problems, did_you_mean};
 use super::reach::{Reach, read_bounded};
 use super::resolve;
+use super::roster::Rosters;
 use super::source::{Origin, Sources};
 use super::yaml::{Reader, TermFields, is_calendar, resolve_term};
 
@@ -241,11 +242,12 @@ fn resolve_classes(
     written: Vec<(ClassFields, Origin)>,
     defaults: &ClassFields,
     files: &resolve::Files<'_>,
-    sources: &Sources,
+    sources: &mut Sources,
     problems: &mut Problems,
 ) -> (Vec<Class>, HashMap<String, Origin>) {
     let mut ids: HashMap<String, Origin> = HashMap::new();
     let mut classes = Vec::new();
+    let mut rosters = Rosters::default();
     for (fields, origin) in written {
         if let Some(id) = &fields.id {
             if let Some(first) = ids.get(&id.value) {
@@ -263,7 +265,9 @@ fn resolve_classes(
             ids.insert(id.value.clone(), id.origin);
         }
         let fields = fields.or_defaults(defaults);
-        if let Some(class) = resolve::class(fields, origin, files, sources, problems) {
+        let learners = fields.learners.clone();
+        if let Some(mut class) = resolve::class(fields, origin, files, sources, problems) {
+            class.learners = rosters.learners(learners.as_ref(), files, sources, problems);
             classes.push(class);
         }
     }

@@ -12,6 +12,7 @@ mod node;
 mod problem;
 mod reach;
 mod resolve;
+mod roster;
 mod source;
 pub mod values;
 mod yaml;

@@ -92,8 +92,19 @@ pub struct Class {
     pub agentid: Option<i64>,
     pub recurrence: Recurrence,
     pub bounds: Bounds,
+    /// Who should attend (`learners`), in the order written; empty when nobody is named.
+    pub learners: Vec<Learner>,
     /// Where the class is defined (its `id`), for problems about the class as a whole.
     pub origin: Origin,
+}
+
+/// Someone who should attend a class: a WeCom userid, and from a roster their name
+/// and department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learner {
+    pub userid: String,
+    pub name: Option<String>,
+    pub department: Option<String>,
 }
 
 /// When a class meets.

@@ -50,6 +50,8 @@ pub fn class(
         agentid: fields.agentid.map(|a| a.value),
         recurrence: recurrence?,
         bounds,
+        // Filled from `fields.learners` by the loader, which reads the rosters.
+        learners: Vec::new(),
         origin: id.origin,
     })
 }

@@ -206,6 +206,21 @@ pub fn split_list(s: &str) -> Vec<(usize, &str)> {
     items
 }
 
+/// A WeCom userid: 1 to 64 bytes of letters, digits, `_`, `-`, `@` and `.`,
+/// beginning with a letter or a digit.
+pub fn userid(s: &str) -> Result<String, Expected> {
+    let id = s.trim();
+    let first_ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'));
+    if first_ok && rest_ok && id.len() <= 64 {
+        Ok(id.to_string())
+    } else {
+        Err("a WeCom userid: letters, digits, `_`, `-`, `@` or `.`, at most 64".to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

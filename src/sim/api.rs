@@ -10,6 +10,7 @@ pub(crate) enum Api {
     Cancel,
     LivingInfo,
     UserLivingIds,
+    WatchStat,
     Upload,
 }
 
@@ -22,6 +23,7 @@ impl Api {
             Api::Cancel => "living/cancel",
             Api::LivingInfo => "living/get_living_info",
             Api::UserLivingIds => "living/get_user_all_livingid",
+            Api::WatchStat => "living/get_watch_stat",
             Api::Upload => "media/upload",
         }
     }
@@ -38,6 +40,11 @@ impl Api {
             Api::Create => json!({ "livingid": "" }),
             Api::UserLivingIds => json!({ "next_cursor": "", "livingid_list": [] }),
             Api::Upload => json!({ "type": "", "media_id": "", "created_at": "" }),
+            Api::WatchStat => json!({
+                "ending": 0,
+                "next_key": "",
+                "stat_info": { "users": [], "external_users": [] }
+            }),
             Api::Modify | Api::Cancel | Api::LivingInfo => json!({}),
         }
     }

@@ -23,6 +23,8 @@ pub struct SimConfig {
     pub token_ttl: Duration,
     /// The simulator clock starts here and advances with real time; `None` is the real time.
     pub now: Option<Timestamp>,
+    /// Simulated seconds per real second.
+    pub clock_rate: f64,
     /// Calls per API per minute before 45009.
     pub per_minute_limit: u32,
     /// Lives created per day (UTC+8) before 45009.
@@ -30,6 +32,8 @@ pub struct SimConfig {
     /// Calls in flight at once before 45033.
     pub max_concurrent: Option<u32>,
     pub faults: Faults,
+    /// How lives run once their time comes, and who watches them.
+    pub course: Course,
     /// Lives are loaded from and saved to this JSON file.
     pub state_file: Option<PathBuf>,
 }
@@ -43,10 +47,12 @@ impl Default for SimConfig {
             users: None,
             token_ttl: Duration::from_secs(7200),
             now: None,
+            clock_rate: 1.0,
             per_minute_limit: limits::CALLS_PER_MINUTE,
             creates_per_day: limits::CREATES_PER_DAY,
             max_concurrent: None,
             faults: Faults::default(),
+            course: Course::default(),
             state_file: None,
         }
     }
@@ -69,6 +75,11 @@ impl SimConfig {
                 what: "token lifetime in seconds",
             });
         }
+        if !(self.clock_rate > 0.0 && self.clock_rate.is_finite()) {
+            return Err(InvalidSimConfig::ClockRate {
+                rate: self.clock_rate,
+            });
+        }
         if self.users.iter().flatten().any(|u| u.trim().is_empty()) {
             return Err(InvalidSimConfig::EmptyUser);
         }
@@ -86,7 +97,34 @@ impl SimConfig {
                 return Err(InvalidSimConfig::Probability { fault, value });
             }
         }
+        let c = &self.course;
+        for (fault, value) in [
+            ("expired", c.p_expire),
+            ("late", c.p_late),
+            ("short", c.p_short),
+            ("expired, late or short", c.p_expire + c.p_late + c.p_short),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(InvalidSimConfig::Probability { fault, value });
+            }
+        }
+        if c.watch_page == 0 {
+            return Err(InvalidSimConfig::Zero {
+                what: "watch statistics page size",
+            });
+        }
         Ok(())
+    }
+
+    /// The members viewers are drawn from: `users`, or the simulator's own directory.
+    pub fn directory(&self) -> Vec<String> {
+        match &self.users {
+            Some(users) => users.clone(),
+            None => super::course::DEFAULT_DIRECTORY
+                .iter()
+                .map(|u| u.to_string())
+                .collect(),
+        }
     }
 }
 
@@ -99,10 +137,12 @@ impl fmt::Debug for SimConfig {
             .field("users", &self.users)
             .field("token_ttl", &self.token_ttl)
             .field("now", &self.now)
+            .field("clock_rate", &self.clock_rate)
             .field("per_minute_limit", &self.per_minute_limit)
             .field("creates_per_day", &self.creates_per_day)
             .field("max_concurrent", &self.max_concurrent)
             .field("faults", &self.faults)
+            .field("course", &self.course)
             .field("state_file", &self.state_file)
             .finish()
     }
@@ -157,4 +197,51 @@ impl Default for Faults {
 pub struct QuotaBurst {
     pub after: u32,
     pub length: u32,
+}
+
+/// How lives run once the clock reaches them, and how many viewers a page of
+/// `get_watch_stat` holds. Each live's story is drawn from `seed` and its livingid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Course {
+    /// Share of lives the anchor never starts (they expire).
+    pub p_expire: f64,
+    /// Share that start 8 to 25 minutes late.
+    pub p_late: f64,
+    /// Share that end early, after 45% to 85% of their length.
+    pub p_short: f64,
+    /// The others start up to this late…
+    pub start_jitter: Duration,
+    /// …and run this much shorter or longer than reserved.
+    pub length_jitter: Duration,
+    /// Viewers per page of `get_watch_stat`.
+    pub watch_page: usize,
+    pub seed: u64,
+}
+
+impl Default for Course {
+    fn default() -> Self {
+        Self {
+            p_expire: 0.06,
+            p_late: 0.04,
+            p_short: 0.04,
+            start_jitter: Duration::from_secs(120),
+            length_jitter: Duration::from_secs(300),
+            watch_page: 100,
+            seed: 0x5EED,
+        }
+    }
+}
+
+impl Course {
+    /// Every live starts on the second and runs exactly its length.
+    pub fn punctual() -> Self {
+        Self {
+            p_expire: 0.0,
+            p_late: 0.0,
+            p_short: 0.0,
+            start_jitter: Duration::ZERO,
+            length_jitter: Duration::ZERO,
+            ..Self::default()
+        }
+    }
 }

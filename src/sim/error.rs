@@ -42,6 +42,9 @@ pub enum InvalidSimConfig {
     #[error("the corp id and the secret must not be empty")]
     EmptyCredentials,
 
+    #[error("the clock rate is `{rate}`; it must be a number above 0")]
+    ClockRate { rate: f64 },
+
     #[error("the probability of `{fault}` is `{value}`, outside 0 to 1")]
     Probability { fault: &'static str, value: f64 },
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::api::Api;
+use super::course::{Timing, watchers};
 use super::listener::Conn;
 use super::pipeline::pipeline;
 use super::quota::beijing_day;
@@ -22,12 +23,66 @@ use super::stats::SimStats;
 use super::validate;
 use crate::wecom::errcode::*;
 use crate::wecom::limits::{IMAGE_MAX_BYTES, LIVINGID_PAGE_MAX};
-use crate::wecom::types::{CreateLiving, LivingInfo, UserLivingIdsRequest, status};
+use crate::wecom::types::{
+    CreateLiving, LivingInfo, UserLivingIdsRequest, WatchStatInfo, WatchStatPage, WatchStatRequest,
+    status,
+};
 
 type Params = Query<HashMap<String, String>>;
 
 pub(crate) async fn stats(State(sim): State<Arc<Sim>>) -> Json<SimStats> {
     Json(sim.stats())
+}
+
+/// `GET /__sim/clock`: the simulator's now.
+pub(crate) async fn clock(State(sim): State<Arc<Sim>>) -> Json<serde_json::Value> {
+    Json(json!({ "now": sim.clock.now().to_string() }))
+}
+
+/// `POST /__sim/clock` with `{"now": "2027-04-01T12:00:00+08:00"}` or
+/// `{"advance": "30d"}`: moves the clock forward (never back: what has happened, has).
+pub(crate) async fn move_clock(State(sim): State<Arc<Sim>>, body: Bytes) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Move {
+        now: Option<String>,
+        advance: Option<String>,
+    }
+    let refuse =
+        |why: String| (StatusCode::BAD_REQUEST, Json(json!({ "error": why }))).into_response();
+    let current = sim.clock.now();
+    let target = match serde_json::from_slice::<Move>(&body) {
+        Ok(Move {
+            now: Some(now),
+            advance: None,
+        }) => now
+            .parse::<jiff::Timestamp>()
+            .map_err(|e| format!("`now` is not an RFC 3339 time: {e}")),
+        Ok(Move {
+            now: None,
+            advance: Some(span),
+        }) => span
+            .parse::<jiff::SignedDuration>()
+            .or_else(|_| {
+                span.parse::<jiff::Span>()
+                    .and_then(|s| s.to_duration(jiff::SpanRelativeTo::days_are_24_hours()))
+            })
+            .map_err(|e| format!("`advance` is not a duration such as `90m` or `30d`: {e}"))
+            .and_then(|d| current.checked_add(d).map_err(|e| e.to_string())),
+        _ => Err("expected `{\"now\": RFC3339}` or `{\"advance\": DURATION}`".to_owned()),
+    };
+    match target {
+        Ok(t) if t < current => refuse(format!(
+            "the clock only moves forward: it is `{current}`, not before"
+        )),
+        Ok(t) => {
+            sim.set_now(t);
+            Json(json!({ "now": t.to_string() })).into_response()
+        }
+        Err(why) => refuse(why),
+    }
 }
 
 pub(crate) async fn gettoken(
@@ -133,14 +188,14 @@ pub(crate) async fn modify(
         Api::Modify,
         &conn,
         q.get("access_token"),
-        |world, _, now| {
+        |world, sim, now| {
             let Ok(body) = parsed else {
                 return Outcome::Err(DATA_FORMAT);
             };
             let Some(live) = world.live(&body.livingid) else {
                 return Outcome::Err(INVALID_PARAMETER);
             };
-            if live.status_at(now) != status::SCHEDULED {
+            if live.status_at(now, &sim.config.course) != status::SCHEDULED {
                 return Outcome::Err(NOT_SCHEDULED);
             }
             let was = &live.request;
@@ -196,14 +251,14 @@ pub(crate) async fn cancel(
         Api::Cancel,
         &conn,
         q.get("access_token"),
-        |world, _, now| {
+        |world, sim, now| {
             let Ok(body) = parsed else {
                 return Outcome::Err(DATA_FORMAT);
             };
             let Some(live) = world.live_mut(&body.livingid) else {
                 return Outcome::Err(INVALID_PARAMETER);
             };
-            if live.status_at(now) != status::SCHEDULED {
+            if live.status_at(now, &sim.config.course) != status::SCHEDULED {
                 return Outcome::Err(NOT_SCHEDULED);
             }
             live.status = status::CANCELLED;
@@ -224,37 +279,130 @@ pub(crate) async fn living_info(
         Api::LivingInfo,
         &conn,
         q.get("access_token"),
-        |world, _, now| {
+        |world, sim, now| {
             let livingid = q.get("livingid").map(String::as_str).unwrap_or_default();
             let Some(live) = world.live(livingid) else {
                 return Outcome::Err(INVALID_PARAMETER);
             };
-            let r = &live.request;
-            let description = r
-                .description
-                .clone()
-                .or_else(|| r.activity_detail.as_ref()?.description.clone())
-                .unwrap_or_default();
-            let info = LivingInfo {
-                theme: r.theme.clone(),
-                living_start: r.living_start,
-                living_duration: r.living_duration,
-                status: live.status_at(now),
-                reserve_start: r.living_start,
-                reserve_living_duration: r.living_duration,
-                description,
-                anchor_userid: r.anchor_userid.clone(),
-                main_department: 1,
-                living_type: r.living_type,
-                remind_time: r.remind_time,
-                viewer_num: 0,
-                online_count: 0,
-                subscribe_count: 0,
-            };
+            let info = living_info_at(live, sim, now);
             Outcome::Ok(json!({ "living_info": info }))
         },
     )
     .await
+}
+
+/// A live as `get_living_info` describes it at `now`: `living_start` and
+/// `living_duration` are the actual ones once it has run, `reserve_*` what was scheduled.
+pub(crate) fn living_info_at(live: &SimLive, sim: &Sim, now: i64) -> LivingInfo {
+    let r = &live.request;
+    let description = r
+        .description
+        .clone()
+        .or_else(|| r.activity_detail.as_ref()?.description.clone())
+        .unwrap_or_default();
+    let course = &sim.config.course;
+    let status = live.status_at(now, course);
+    let (living_start, living_duration) = match Timing::of(live, course).ran() {
+        Some(ran) if matches!(status, status::LIVE | status::ENDED) => ran,
+        _ => (r.living_start, r.living_duration),
+    };
+    let viewers = if matches!(status, status::LIVE | status::ENDED) {
+        let seen = watchers(live, &sim.config.directory(), course, now);
+        (seen.users.len() + seen.external_users.len()) as i64
+    } else {
+        0
+    };
+    LivingInfo {
+        theme: r.theme.clone(),
+        living_start,
+        living_duration,
+        status,
+        reserve_start: r.living_start,
+        reserve_living_duration: r.living_duration,
+        description,
+        anchor_userid: r.anchor_userid.clone(),
+        main_department: 1,
+        living_type: r.living_type,
+        remind_time: r.remind_time,
+        viewer_num: viewers,
+        online_count: 0,
+        subscribe_count: 0,
+    }
+}
+
+pub(crate) async fn watch_stat(
+    State(sim): State<Arc<Sim>>,
+    ConnectInfo(conn): ConnectInfo<Conn>,
+    Query(q): Params,
+    body: Bytes,
+) -> Response {
+    let parsed = serde_json::from_slice::<WatchStatRequest>(&body);
+    pipeline(
+        &sim,
+        Api::WatchStat,
+        &conn,
+        q.get("access_token"),
+        |world, sim, now| {
+            let Ok(body) = parsed else {
+                return Outcome::Err(DATA_FORMAT);
+            };
+            let Some(live) = world.live(&body.livingid) else {
+                return Outcome::Err(INVALID_PARAMETER);
+            };
+            let seen = watchers(live, &sim.config.directory(), &sim.config.course, now);
+            match watch_page(
+                &seen,
+                &body.livingid,
+                &body.next_key,
+                sim.config.course.watch_page,
+            ) {
+                Some(page) => Outcome::Ok(serde_json::to_value(page).unwrap_or_default()),
+                None => Outcome::Err(INVALID_PARAMETER),
+            }
+        },
+    )
+    .await
+}
+
+/// One page of `seen` after `next_key` (`""` or `"0"`: the first), members first.
+///
+/// As documented, only `ending` ends the pages: a full page says 0 even when
+/// nothing is left (an empty last page follows), and the last page's `next_key`
+/// is empty for some lives and the last key for others. `None` for a key this
+/// live never handed out.
+pub(crate) fn watch_page(
+    seen: &WatchStatInfo,
+    livingid: &str,
+    next_key: &str,
+    size: usize,
+) -> Option<WatchStatPage> {
+    let served = match next_key {
+        "" | "0" => 0,
+        key => key.strip_prefix("k")?.parse::<usize>().ok()?,
+    };
+    let members = seen.users.len();
+    let total = members + seen.external_users.len();
+    if served > total {
+        return None;
+    }
+    let end = (served + size).min(total);
+    let users = seen.users[served.min(members)..end.min(members)].to_vec();
+    let external_users =
+        seen.external_users[served.max(members) - members..end.max(members) - members].to_vec();
+    let ending = end - served < size;
+    let empty_last_key = (super::course::hash(livingid) >> 29).is_multiple_of(2);
+    Some(WatchStatPage {
+        ending: u8::from(ending),
+        next_key: if ending && empty_last_key {
+            String::new()
+        } else {
+            format!("k{end}")
+        },
+        stat_info: WatchStatInfo {
+            users,
+            external_users,
+        },
+    })
 }
 
 pub(crate) async fn user_livingids(

@@ -3,6 +3,7 @@
 mod api;
 mod clock;
 mod config;
+mod course;
 mod error;
 mod handlers;
 mod listener;
@@ -17,7 +18,7 @@ mod state;
 mod stats;
 mod validate;
 
-pub use config::{Faults, QuotaBurst, SimConfig};
+pub use config::{Course, Faults, QuotaBurst, SimConfig};
 pub use error::{InvalidSimConfig, SimError};
 pub use server::{SimServer, run, start};
 pub use state::SimLive;

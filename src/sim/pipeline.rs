@@ -62,6 +62,9 @@ where
             Err(Early::Errcode(code)) => Outcome::Err(code),
         };
         let (mut drop_reply, mut slow_reply) = (false, false);
+        if matches!(outcome, Outcome::Ok(_)) {
+            *world.stats.ok.entry(api.path().to_owned()).or_default() += 1;
+        }
         match &outcome {
             Outcome::Ok(_) if api.mutates() => {
                 drop_reply = world.rng.chance(world.faults.p_drop_after_commit);

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use super::clock::SimClock;
 use super::config::{Faults, SimConfig};
+use super::course::watchers;
 use super::error::SimError;
 use super::handlers;
 use super::listener::{Conn, CuttableListener};
@@ -23,6 +24,7 @@ use super::shared::Sim;
 use super::state::{SimLive, World};
 use super::stats::SimStats;
 use crate::wecom::limits::IMAGE_MAX_BYTES;
+use crate::wecom::types::{LivingInfo, WatchStatInfo};
 
 /// How often changed lives are written to the state file.
 const SAVE_EVERY: Duration = Duration::from_millis(500);
@@ -58,7 +60,7 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         source,
     })?;
     let sim = Arc::new(Sim {
-        clock: SimClock::new(config.now),
+        clock: SimClock::new(config.now, config.clock_rate),
         config,
         world: Mutex::new(world),
         in_flight: AtomicU64::new(0),
@@ -79,8 +81,13 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
             "/cgi-bin/living/get_user_all_livingid",
             post(handlers::user_livingids),
         )
+        .route("/cgi-bin/living/get_watch_stat", post(handlers::watch_stat))
         .route("/cgi-bin/media/upload", post(handlers::upload))
         .route("/__sim/stats", get(handlers::stats))
+        .route(
+            "/__sim/clock",
+            get(handlers::clock).post(handlers::move_clock),
+        )
         // Well over the image limit, so that too-big images get WeCom's errcode, not a 413.
         .layer(DefaultBodyLimit::max(4 * IMAGE_MAX_BYTES))
         .with_state(sim.clone());
@@ -135,7 +142,28 @@ impl SimServer {
     /// Every live, with its status as of the simulator clock.
     pub fn lives(&self) -> Vec<SimLive> {
         let now = self.sim.clock.now().as_second();
-        self.sim.with_world(|w| w.lives_at(now))
+        self.sim
+            .with_world(|w| w.lives_at(now, &self.sim.config.course))
+    }
+
+    /// A live as `get_living_info` would describe it now.
+    pub fn living_info(&self, livingid: &str) -> Option<LivingInfo> {
+        let now = self.sim.clock.now().as_second();
+        self.sim.with_world(|w| {
+            let live = w.live(livingid)?;
+            Some(handlers::living_info_at(live, &self.sim, now))
+        })
+    }
+
+    /// Everyone who watched a live, as all pages of `get_watch_stat` would give them now:
+    /// the simulator's own record, for tests to check a client's sums against.
+    pub fn watch_stat(&self, livingid: &str) -> Option<WatchStatInfo> {
+        let now = self.sim.clock.now().as_second();
+        let directory = self.sim.config.directory();
+        self.sim.with_world(|w| {
+            let live = w.live(livingid)?;
+            Some(watchers(live, &directory, &self.sim.config.course, now))
+        })
     }
 
     /// Every access token handed out so far, for tests that prove none leaks.
@@ -149,13 +177,7 @@ impl SimServer {
 
     /// Moves the simulator clock; it keeps advancing with real time from there.
     pub fn set_now(&self, now: Timestamp) {
-        self.sim.clock.set(now);
-        self.sim.with_world(|w| {
-            // Windows measured on the old clock would be meaningless on the new one.
-            w.per_api.values_mut().for_each(|window| window.clear());
-            w.last_second.clear();
-            w.last_minute.clear();
-        });
+        self.sim.set_now(now);
     }
 
     /// Replaces the faults and reseeds the RNG from `faults.seed`.

@@ -91,10 +91,21 @@ impl Sim {
         }
     }
 
+    /// Moves the clock; it keeps advancing with real time from there.
+    pub fn set_now(&self, now: jiff::Timestamp) {
+        self.clock.set(now);
+        self.with_world(|w| {
+            // Windows measured on the old clock would be meaningless on the new one.
+            w.per_api.values_mut().for_each(|window| window.clear());
+            w.last_second.clear();
+            w.last_minute.clear();
+        });
+    }
+
     pub fn stats(&self) -> SimStats {
         let now = self.clock.now().as_second();
         let in_flight = self.in_flight.load(Ordering::SeqCst);
-        self.with_world(|w| w.snapshot(now, in_flight))
+        self.with_world(|w| w.snapshot(now, in_flight, &self.config.course))
     }
 
     pub fn save(&self) -> Result<(), SimError> {

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::api::Api;
-use super::config::Faults;
+use super::config::{Course, Faults};
+use super::course::Timing;
 use super::quota::Window;
 use super::rng::SplitMix64;
 use super::stats::SimStats;
@@ -17,27 +18,19 @@ pub struct SimLive {
     pub livingid: String,
     /// The `living/create` body as accepted (images cut to five), with later modifies applied.
     pub request: CreateLiving,
-    /// 0 (scheduled) or 4 (cancelled) as stored; 1 and 2 follow from the clock.
+    /// 0 (scheduled) or 4 (cancelled) as stored; 1, 2 and 3 follow from the clock.
     pub status: LivingStatus,
     /// Unix seconds, simulator clock.
     pub created_at: i64,
 }
 
 impl SimLive {
-    /// The status WeCom would report at `now` (unix seconds).
-    pub fn status_at(&self, now: i64) -> LivingStatus {
-        let CreateLiving {
-            living_start: start,
-            living_duration: duration,
-            ..
-        } = self.request;
-        if self.status != status::SCHEDULED || now < start {
-            self.status
-        } else if now < start + duration {
-            status::LIVE
-        } else {
-            status::ENDED
+    /// The status WeCom would report at `now` (unix seconds), as `course` runs it.
+    pub fn status_at(&self, now: i64, course: &Course) -> LivingStatus {
+        if self.status != status::SCHEDULED {
+            return self.status;
         }
+        Timing::of(self, course).status_at(now)
     }
 }
 
@@ -135,7 +128,7 @@ impl World {
         *self.stats.rejections.entry(errcode).or_default() += 1;
     }
 
-    pub fn snapshot(&self, now: i64, in_flight: u64) -> SimStats {
+    pub fn snapshot(&self, now: i64, in_flight: u64, course: &Course) -> SimStats {
         let mut stats = self.stats.clone();
         stats.in_flight = in_flight;
         stats.lives_total = self.lives.len() as u64;
@@ -147,7 +140,7 @@ impl World {
         stats.lives_scheduled = self
             .lives
             .iter()
-            .filter(|l| l.status_at(now) == status::SCHEDULED)
+            .filter(|l| l.status_at(now, course) == status::SCHEDULED)
             .count() as u64;
         let mut groups: BTreeMap<(&str, &str, i64), u64> = BTreeMap::new();
         for live in self.lives.iter().filter(|l| l.status != status::CANCELLED) {
@@ -161,11 +154,11 @@ impl World {
     }
 
     /// Lives with their status as of `now`.
-    pub fn lives_at(&self, now: i64) -> Vec<SimLive> {
+    pub fn lives_at(&self, now: i64, course: &Course) -> Vec<SimLive> {
         self.lives
             .iter()
             .map(|l| SimLive {
-                status: l.status_at(now),
+                status: l.status_at(now, course),
                 ..l.clone()
             })
             .collect()

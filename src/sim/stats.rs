@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct SimStats {
     /// Calls per API path (`gettoken`, `living/create` …), rejected ones included.
     pub calls: BTreeMap<String, u64>,
+    /// Successful replies per API path (a reply cut after the work is done included).
+    #[serde(default)]
+    pub ok: BTreeMap<String, u64>,
     /// Error replies per errcode, injected faults included.
     pub rejections: BTreeMap<i64, u64>,
     pub http_502: u64,
@@ -32,6 +35,11 @@ impl SimStats {
     /// Calls to one API path, 0 if never called.
     pub fn calls_to(&self, path: &str) -> u64 {
         self.calls.get(path).copied().unwrap_or(0)
+    }
+
+    /// Successful replies of one API path, 0 if none.
+    pub fn ok_from(&self, path: &str) -> u64 {
+        self.ok.get(path).copied().unwrap_or(0)
     }
 
     /// Error replies with one errcode.

@@ -14,7 +14,9 @@ use super::config::parse_base;
 use super::error::{is_bad_credentials, is_token_rejection};
 use super::limits;
 use super::token::{Fetched, Lease, TokenCache};
-use super::types::{CancelLiving, UserLivingIds, UserLivingIdsRequest};
+use super::types::{
+    CancelLiving, UserLivingIds, UserLivingIdsRequest, WatchStatPage, WatchStatRequest,
+};
 use super::{
     ApiError, ClientConfig, ConfigError, CreateLiving, LivingInfo, MediaUpload, ModifyLiving,
     Secret,
@@ -150,6 +152,27 @@ impl Client {
             )
             .await?;
         Ok(reply.living_info)
+    }
+
+    /// One page of `POST living/get_watch_stat`: `next_key` is `""` for the first page,
+    /// then the `next_key` of the page before. Following the pages (until `ending` is 1)
+    /// is the caller's, so that each page goes through its gate.
+    pub async fn watch_stat_page(
+        &self,
+        livingid: &str,
+        next_key: &str,
+    ) -> Result<WatchStatPage, ApiError> {
+        let request = WatchStatRequest {
+            livingid: livingid.to_owned(),
+            // WeCom's own example starts from "0".
+            next_key: if next_key.is_empty() { "0" } else { next_key }.to_owned(),
+        };
+        self.call(
+            "living/get_watch_stat",
+            &[],
+            Payload::Json(to_json(&request)),
+        )
+        .await
     }
 
     /// Every livingid this app created for `userid`, following `next_cursor` to the end.

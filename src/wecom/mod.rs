@@ -16,5 +16,6 @@ pub use error::{ApiError, ErrorClass};
 pub use secret::Secret;
 pub use types::{
     ActivityDetail, CancelLiving, CreateLiving, LivingInfo, LivingStatus, LivingType, MediaUpload,
-    ModifyLiving, UserLivingIds, UserLivingIdsRequest, status,
+    ModifyLiving, UserLivingIds, UserLivingIdsRequest, WatchStatInfo, WatchStatPage,
+    WatchStatRequest, WatchingExternalUser, WatchingUser, status,
 };

@@ -134,6 +134,68 @@ pub struct UserLivingIds {
     pub livingid_list: Vec<String>,
 }
 
+/// `POST living/get_watch_stat` request: one page of a live's watch statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchStatRequest {
+    pub livingid: String,
+    /// The `next_key` of the page before; `"0"` (or nothing) for the first page.
+    #[serde(default)]
+    pub next_key: String,
+}
+
+/// `POST living/get_watch_stat` reply: one page. Only `ending` says whether more
+/// follow (1: this was the last); the last page's `next_key` may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchStatPage {
+    #[serde(default)]
+    pub ending: u8,
+    #[serde(default)]
+    pub next_key: String,
+    #[serde(default)]
+    pub stat_info: WatchStatInfo,
+}
+
+/// `stat_info` of a watch statistics page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchStatInfo {
+    /// Members of the corp who watched.
+    #[serde(default)]
+    pub users: Vec<WatchingUser>,
+    /// Viewers from outside the corp: WeChat users (type 1) and other corps' WeCom users (type 2).
+    #[serde(default)]
+    pub external_users: Vec<WatchingExternalUser>,
+}
+
+/// A member of the corp in `stat_info.users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchingUser {
+    pub userid: String,
+    /// Seconds watched, live and replay together.
+    #[serde(default)]
+    pub watch_time: i64,
+    #[serde(default)]
+    pub is_comment: u8,
+    #[serde(default)]
+    pub is_mic: u8,
+}
+
+/// A viewer from outside the corp in `stat_info.external_users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchingExternalUser {
+    pub external_userid: String,
+    /// 1: a WeChat user; 2: a WeCom user of another corp.
+    #[serde(rename = "type", default)]
+    pub user_type: u8,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub watch_time: i64,
+    #[serde(default)]
+    pub is_comment: u8,
+    #[serde(default)]
+    pub is_mic: u8,
+}
+
 /// `POST living/cancel` request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelLiving {

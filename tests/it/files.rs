@@ -515,6 +515,7 @@ fn the_schedules_folder_applies_as_one_run_in_the_sandbox() {
     let t = faculties()
         .copy("schedules/spring-2027.yaml", "schedules/spring-2027.yaml")
         .copy("schedules/images", "schedules/images")
+        .copy("schedules/rosters", "schedules/rosters")
         .now("2027-01-04T09:00:00+08:00");
     let out = t.run(&["apply", "schedules", "--sandbox", "--report", "r.json"]);
     out.assert_code(0);

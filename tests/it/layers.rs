@@ -45,6 +45,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "exit_codes",
         ],
     ),
+    // Attendance reads lives through the executor's gate and lays what it read over the
+    // plan and the classes' learners.
+    (
+        "attendance",
+        &["apply", "plan", "ledger", "schedule", "wecom"],
+    ),
     // The simulator speaks the API from the other side: shapes, errcodes, limits.
     ("sim", &["wecom::types", "wecom::errcode", "wecom::limits"]),
     // A run against WeCom: the ledger, the executor, the client, the sandbox's simulator.
@@ -53,7 +59,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["apply", "ledger", "wecom", "sim", "config", "error"],
     ),
     // The one error type of a command, and the one place that renders errors and problems.
-    ("error", &["ledger", "sim", "wecom", "exit_codes"]),
+    (
+        "error",
+        &["ledger", "sim", "wecom", "exit_codes", "attendance"],
+    ),
     (
         "diagnostics",
         &["schedule", "error", "exit_codes", "logging"],

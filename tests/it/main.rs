@@ -1,6 +1,7 @@
 //! The integration test binary: drives the built `livesched` against real files and the simulator.
 
 mod apply;
+mod attendance;
 mod converge;
 mod exit_codes;
 mod fields;

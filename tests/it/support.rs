@@ -213,9 +213,10 @@ impl Test {
         self.command_at(self.now.as_deref(), args)
     }
 
-    /// Every run: no colour, no terminal, no log filter, and no WeCom settings but the
-    /// simulator's.
-    fn command_at(&self, now: Option<&str>, args: &[&str]) -> Run {
+    /// A run at another now (the simulator's clock is left where it is), not started
+    /// yet. Every run: no colour, no terminal, no log filter, and no WeCom settings but
+    /// the simulator's.
+    pub fn command_at(&self, now: Option<&str>, args: &[&str]) -> Run {
         let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         args.extend(now.map(|now| format!("--now={now}")));
         let mut command = Command::new(env!("CARGO_BIN_EXE_livesched"));

@@ -61,7 +61,7 @@ impl SessionState {
 mod tests {
     use super::*;
     use crate::ledger::Record;
-    use crate::plan::changes::drift;
+    use crate::plan::changes::{Course, course, drift};
     use jiff::Timestamp;
 
     fn state(records: &[Record]) -> LedgerState {
@@ -87,7 +87,9 @@ mod tests {
         assert_eq!(SessionState::of("c", &l), SessionState::Failed);
         assert_eq!(SessionState::of("d", &l), SessionState::Created);
         assert_eq!(SessionState::of("z", &l), SessionState::Planned);
-        assert_eq!(drift(l.get("d").unwrap()), Some("ended"));
+        // Ended at its time: held, its normal course, not drift.
+        assert_eq!(drift(l.get("d").unwrap()), None);
+        assert_eq!(course(l.get("d").unwrap()), Some(Course::Held));
         assert_eq!(drift(l.get("a").unwrap()), None);
     }
 }

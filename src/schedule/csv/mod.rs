@@ -4,3 +4,4 @@ mod classes;
 mod rows;
 
 pub use classes::read;
+pub(super) use rows::{Cell, split_rows};

@@ -125,6 +125,7 @@ fn sandbox_applies_the_example_term_once_then_has_nothing_to_do() {
     let t = Test::new()
         .copy("schedules/spring-2027.yaml", "spring-2027.yaml")
         .copy("schedules/images", "images")
+        .copy("schedules/rosters", "rosters")
         .now("2027-01-04T09:00:00+08:00");
     let args = [
         "apply",

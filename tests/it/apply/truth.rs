@@ -461,6 +461,7 @@ fn the_example_terms_lookups_cost_what_the_readme_says() {
     let t = Test::new()
         .copy("schedules/spring-2027.yaml", "spring-2027.yaml")
         .copy("schedules/images", "images")
+        .copy("schedules/rosters", "rosters")
         .file("autumn-2027.yaml", AUTUMN)
         .now("2027-02-01T09:00:00+08:00")
         .simulator(SimConfig::default());

@@ -6,3 +6,4 @@ mod harness;
 mod quotas;
 mod rules;
 mod state;
+mod watching;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use livesched::sim::SimConfig;
+use livesched::sim::{Course, SimConfig};
 use serde_json::json;
 
 use super::harness::{DAY, Harness, PNG, at, body, config, errcode, t0};
@@ -185,7 +185,12 @@ async fn media_is_checked_expires_after_three_days_and_images_are_cut_to_five() 
 
 #[tokio::test]
 async fn lifecycle_follows_the_simulator_clock() {
-    let h = Harness::start(config()).await;
+    // Every live on time, so that this one is live at its start and ended at its end.
+    let h = Harness::start(SimConfig {
+        course: Course::punctual(),
+        ..config()
+    })
+    .await;
     let token = h.token().await;
     let id = h.create(&token, body(json!({}))).await["livingid"]
         .as_str()

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::{Page, WEEKDAYS, day_name, esc, label, short};
 use crate::calendar::{DayKind, RunsAs};
-use crate::plan::changes::{Action, drift};
+use crate::plan::changes::{Action, Course, course, drift};
 use crate::plan::render::state::SessionState;
 use crate::plan::{PlannedLive, SkipReason, Skipped};
 
@@ -162,6 +162,27 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
             flags.push("<span class=\"flag modify\">to create</span>".to_string());
         }
         _ => {}
+    }
+    if let Some(ran) = held.and_then(course) {
+        let actual = held.and_then(|k| k.actual).and_then(|a| {
+            let start = jiff::Timestamp::from_second(a.living_start).ok()?;
+            Some((
+                start.to_zoned_datetime(l.start.time_zone().clone()),
+                a.living_duration / 60,
+            ))
+        });
+        let text = match (ran, actual) {
+            (Course::Held, Some((at, minutes))) => {
+                format!("held {} · {minutes} min", at.strftime("%H:%M"))
+            }
+            (Course::Running, Some((at, _))) => format!("running since {}", at.strftime("%H:%M")),
+            (ran, _) => ran.name().to_string(),
+        };
+        flags.push(format!(
+            "<span class=\"flag {}\">{}</span>",
+            ran.name(),
+            esc(&text)
+        ));
     }
     if let Some(word) = held.and_then(drift) {
         flags.push(format!("<span class=\"flag drift\">WeCom: {word}</span>"));
