@@ -9,7 +9,7 @@ use super::fields::{ClassFields, Sp};
 use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
 use super::problem::{Problem, Problems};
 use super::source::{Origin, Sources, value_offset};
-use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule};
+use crate::calendar::rrule::{RRuleError, parse_ical};
 
 /// One class from its written fields, `defaults` already applied; `fallback` is
 /// where to point when it has no `id`.
@@ -249,18 +249,8 @@ fn rule(
         }
         problems.push(p);
     };
-    let pasted = text.value.contains("DTSTART") || text.value.trim().contains('\n');
-    let parsed = if pasted {
-        parse_ical(&text.value)
-    } else {
-        parse_rrule(&text.value).map(|rule| RecurrenceSpec {
-            dtstart: None,
-            tzid: None,
-            rule: Some(rule),
-            rdates: Vec::new(),
-            exdates: Vec::new(),
-        })
-    };
+    // A bare rule is a block of one line: both read the same way.
+    let parsed = parse_ical(&text.value);
     let mut spec = match parsed {
         Ok(spec) => spec,
         Err(err) => {

@@ -15,10 +15,13 @@ mod parse;
 mod period;
 mod rule;
 mod set;
+mod steps;
 mod value;
 
+pub use check::PRODUCES_NOTHING;
 pub use error::RRuleError;
 pub use expand::Occurrences;
-pub use ical::{RecurrenceSpec, parse_ical};
+pub use ical::{RdatePlace, RecurrenceSpec, SpecPlaces, parse_ical};
 pub use parse::parse_rrule;
 pub use rule::{Frequency, RRule, Until, WeekdayNum};
+pub use set::SetOccurrences;

@@ -68,10 +68,11 @@ impl Case {
         let epoch = date(2000, 1, 3); // a Monday
         let days = epoch.until(d).unwrap().get_days() as i64;
         match self.freq {
-            Frequency::Daily => days,
             Frequency::Weekly => (days - self.wkst as i64).div_euclid(7),
             Frequency::Monthly => i64::from(d.year()) * 12 + i64::from(d.month()),
             Frequency::Yearly => i64::from(d.year()),
+            // The cases are DAILY or coarser; finer rules have an oracle of their own.
+            _ => days,
         }
     }
 
@@ -91,7 +92,7 @@ impl Case {
                     day == self.dtstart.day()
                         && (!self.months.is_empty() || d.month() == self.dtstart.month())
                 }
-                Frequency::Daily => true,
+                _ => true,
             };
         }
         if !self.weekdays.is_empty() || !self.nth.is_empty() {
