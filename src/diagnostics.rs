@@ -85,7 +85,13 @@ impl Diagnostic for Rendered<'_> {
         let origin = self.problem.origin?;
         self.source.as_ref()?;
         let span = LabeledSpan::new(self.problem.label.clone(), origin.offset, origin.len);
-        Some(Box::new(std::iter::once(span)))
+        let also = self
+            .problem
+            .also
+            .iter()
+            .filter(move |o| o.file == origin.file)
+            .map(|o| LabeledSpan::new(None, o.offset, o.len));
+        Some(Box::new(std::iter::once(span).chain(also)))
     }
 }
 
