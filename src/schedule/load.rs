@@ -122,7 +122,12 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
     for csv_path in &doc.classes_from {
         written.extend(csv_classes(&base_dir, csv_path, sources, problems));
     }
-    let (classes, ids) = resolve_classes(written, &doc.defaults, &base_dir, sources, problems);
+    let cx = resolve::Context {
+        term: doc.term.as_ref(),
+        base_dir: &base_dir,
+        sources,
+    };
+    let (classes, ids) = resolve_classes(written, &doc.defaults, &cx, problems);
     for change in &doc.changes {
         check_change(change, &ids, problems);
     }
@@ -161,10 +166,10 @@ fn csv_classes(
 fn resolve_classes(
     written: Vec<(ClassFields, Origin)>,
     defaults: &ClassFields,
-    base_dir: &Path,
-    sources: &Sources,
+    cx: &resolve::Context<'_>,
     problems: &mut Problems,
 ) -> (Vec<Class>, HashMap<String, Origin>) {
+    let sources = cx.sources;
     let mut ids: HashMap<String, Origin> = HashMap::new();
     let mut classes = Vec::new();
     for (fields, origin) in written {
@@ -184,7 +189,7 @@ fn resolve_classes(
             ids.insert(id.value.clone(), id.origin);
         }
         let fields = fields.or_defaults(defaults);
-        if let Some(class) = resolve::class(fields, origin, base_dir, sources, problems) {
+        if let Some(class) = resolve::class(fields, origin, cx, problems) {
             classes.push(class);
         }
     }

@@ -9,6 +9,7 @@ mod model;
 mod node;
 mod problem;
 mod resolve;
+mod rule_value;
 mod source;
 pub mod values;
 mod yaml;

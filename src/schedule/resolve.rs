@@ -6,43 +6,63 @@ use std::path::Path;
 
 use super::class_fields;
 use super::fields::{ClassFields, Sp};
-use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
+use super::model::{Activity, Bounds, Class, LivingKind, Media, Places, Recurrence, Term, Weekly};
 use super::problem::{Problem, Problems};
-use super::source::{Origin, Sources, value_offset};
-use crate::calendar::rrule::{RRuleError, parse_ical};
+use super::rule_value;
+use super::source::{Origin, Sources};
+
+/// What a class is resolved against: the term (its zone, for rules), the schedule's
+/// folder (for pictures) and the files read (for places inside values).
+pub struct Context<'a> {
+    pub term: Option<&'a Term>,
+    pub base_dir: &'a Path,
+    pub sources: &'a Sources,
+}
 
 /// One class from its written fields, `defaults` already applied; `fallback` is
 /// where to point when it has no `id`.
 pub fn class(
     fields: ClassFields,
     fallback: Origin,
-    base_dir: &Path,
-    sources: &Sources,
+    cx: &Context<'_>,
     problems: &mut Problems,
 ) -> Option<Class> {
     let id = class_id(&fields, fallback, problems)?;
     let theme = required(&fields.theme, "theme", &id, &fields, problems);
     let anchor = required(&fields.anchor, "anchor", &id, &fields, problems);
     let duration = required(&fields.duration, "duration", &id, &fields, problems);
-    let recurrence = recurrence(&id, &fields, sources, problems);
+    let recurrence = recurrence(&id, &fields, cx, problems);
     let activity = fields
         .activity
         .as_ref()
-        .map(|a| activity(&a.value, base_dir, problems));
+        .map(|a| activity(&a.value, cx.base_dir, problems));
     let bounds = bounds(&id, &fields, problems);
+    let (recurrence, when) = recurrence?;
+    let (theme, anchor) = (theme?, anchor?);
+    let written = fields.activity.as_ref().map(|a| &a.value);
+    let places = Places {
+        theme: theme.origin,
+        anchor: anchor.origin,
+        description: fields.description.as_ref().map(|d| d.origin),
+        when,
+        activity: fields.activity.as_ref().map(|a| a.origin),
+        activity_description: written.and_then(|a| a.description.as_ref().map(|d| d.origin)),
+        images: written.and_then(|a| a.images.as_ref().map(|i| i.origin)),
+    };
     Some(Class {
         id: id.value.clone(),
-        theme: theme?,
-        anchor: anchor?,
+        theme: theme.value,
+        anchor: anchor.value,
         kind: fields.kind.map_or(LivingKind::General, |k| k.value),
-        duration: duration?,
+        duration: duration?.value,
         remind: fields.remind.map(|r| r.value),
         description: fields.description.map(|d| d.value),
         activity,
         agentid: fields.agentid.map(|a| a.value),
-        recurrence: recurrence?,
+        recurrence,
         bounds,
         origin: id.origin,
+        places,
     })
 }
 
@@ -66,7 +86,7 @@ fn required<T: Clone>(
     id: &Sp<String>,
     fields: &ClassFields,
     problems: &mut Problems,
-) -> Option<T> {
+) -> Option<Sp<T>> {
     if value.is_none() && !fields.invalid.contains(&name) {
         let (origin, label) = match fields.blank_at(name) {
             Some(blank) => (blank, format!("`{name}` is empty")),
@@ -77,7 +97,7 @@ fn required<T: Clone>(
             class_fields::spec(name).explain(Problem::error(message, Some(origin)).label(label)),
         );
     }
-    value.as_ref().map(|v| v.value.clone())
+    value.clone()
 }
 
 fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bounds {
@@ -104,12 +124,13 @@ fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bou
     }
 }
 
+/// How the class recurs, and where that was written.
 fn recurrence(
     id: &Sp<String>,
     f: &ClassFields,
-    sources: &Sources,
+    cx: &Context<'_>,
     problems: &mut Problems,
-) -> Option<Recurrence> {
+) -> Option<(Recurrence, Origin)> {
     let mut ways: Vec<(&str, Origin)> = Vec::new();
     if let Some(o) = f.weekly {
         ways.push(("weekly", o));
@@ -133,7 +154,7 @@ fn recurrence(
             );
             None
         }
-        [(way, _)] => match *way {
+        [(way, when)] => match *way {
             "weekly" => {
                 let times = f.times.as_ref()?;
                 let mut sorted = times.value.clone();
@@ -152,17 +173,26 @@ fn recurrence(
                     );
                     return None;
                 }
-                Some(Recurrence::Weekly(Weekly {
+                let weekly = Weekly {
                     days: f.days.as_ref()?.value.clone(),
                     at: f.times.as_ref()?.value.clone(),
                     every: f.every.as_ref().map_or(1, |e| e.value),
                     weeks: f.weeks.as_ref().map(|w| w.value.clone()),
-                }))
+                };
+                Some((Recurrence::Weekly(weekly), *when))
             }
-            "rrule" => rule(id, f.rrule.as_ref()?, f.start.as_ref(), sources, problems)
-                .map(|r| Recurrence::Rule(Box::new(r))),
-            "at" => Some(Recurrence::Dates(vec![f.at.as_ref()?.value])),
-            _ => Some(Recurrence::Dates(f.dates.as_ref()?.value.clone())),
+            "rrule" => rule_value::rule(
+                id,
+                f.rrule.as_ref()?,
+                f.start.as_ref(),
+                cx.term,
+                f.duration.as_ref().map(|d| d.value),
+                cx.sources,
+                problems,
+            )
+            .map(|r| (Recurrence::Rule(Box::new(r)), *when)),
+            "at" => Some((Recurrence::Dates(vec![f.at.as_ref()?.value]), *when)),
+            _ => Some((Recurrence::Dates(f.dates.as_ref()?.value.clone()), *when)),
         },
         [(first, _), rest @ ..] => {
             for (way, origin) in rest {
@@ -224,76 +254,4 @@ fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Med
             None
         }
     }
-}
-
-/// An `rrule` value: a bare rule with `start`, or pasted iCalendar lines that carry
-/// their own `DTSTART` (and maybe `RDATE`/`EXDATE`). Errors point inside the value.
-fn rule(
-    id: &Sp<String>,
-    text: &Sp<String>,
-    start: Option<&Sp<jiff::civil::DateTime>>,
-    sources: &Sources,
-    problems: &mut Problems,
-) -> Option<RuleSpec> {
-    let file_text = &sources.get(text.origin.file).text;
-    let report = |err: RRuleError, problems: &mut Problems| {
-        let from = value_offset(file_text, text.origin, &text.value, err.span.start);
-        let to = value_offset(file_text, text.origin, &text.value, err.span.end);
-        let mut p = Problem::error(
-            format!("invalid `rrule` of class `{}`: {}", id.value, err.message),
-            Some(Origin::new(text.origin.file, from, to.saturating_sub(from))),
-        )
-        .label(err.message.clone());
-        if let Some(h) = err.help {
-            p = p.help(h);
-        }
-        problems.push(p);
-    };
-    // A bare rule is a block of one line: both read the same way.
-    let parsed = parse_ical(&text.value);
-    let mut spec = match parsed {
-        Ok(spec) => spec,
-        Err(err) => {
-            report(err, problems);
-            return None;
-        }
-    };
-    if let Some(rule) = &spec.rule
-        && let Err(err) = rule.check_satisfiable()
-    {
-        report(err, problems);
-        return None;
-    }
-    match (spec.dtstart, start) {
-        (Some(_), Some(s)) => {
-            problems.push(
-                Problem::error(
-                    format!(
-                        "class `{}` gives its start twice: in `rrule` (DTSTART) and in `start`",
-                        id.value
-                    ),
-                    Some(s.origin),
-                )
-                .label("remove this, or the DTSTART line"),
-            );
-            return None;
-        }
-        (None, Some(s)) => spec.dtstart = Some(s.value),
-        (Some(_), None) => {}
-        (None, None) => {
-            problems.push(
-                Problem::error(
-                    format!("class `{}` has an `rrule` but no `start`", id.value),
-                    Some(text.origin),
-                )
-                .label("the rule needs its first date and time")
-                .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
-            );
-            return None;
-        }
-    }
-    Some(RuleSpec {
-        spec,
-        origin: text.origin,
-    })
 }

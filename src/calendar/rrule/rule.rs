@@ -223,6 +223,27 @@ impl RRule {
     pub fn wkst(&self) -> Weekday {
         self.wkst
     }
+
+    /// Where part `name` (`FREQ`, `BYSECOND`, …) was written in the parsed text, as
+    /// `NAME=VALUE`; `None` if it was not.
+    pub fn part_span(&self, name: &str) -> Option<Range<usize>> {
+        let s = &self.spans;
+        match name {
+            "FREQ" => s.freq.clone(),
+            "INTERVAL" => s.interval.clone(),
+            "UNTIL" => s.until.clone(),
+            "BYDAY" => s.by_day.clone(),
+            "BYMONTHDAY" => s.by_month_day.clone(),
+            "BYMONTH" => s.by_month.clone(),
+            "BYYEARDAY" => s.by_year_day.clone(),
+            "BYWEEKNO" => s.by_week_no.clone(),
+            "BYSETPOS" => s.by_set_pos.clone(),
+            "BYHOUR" => s.by_hour.clone(),
+            "BYMINUTE" => s.by_minute.clone(),
+            "BYSECOND" => s.by_second.clone(),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) fn weekday_code(weekday: Weekday) -> &'static str {
