@@ -84,7 +84,11 @@ impl Diagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let origin = self.problem.origin?;
         self.source.as_ref()?;
-        let span = LabeledSpan::new(self.problem.label.clone(), origin.offset, origin.len);
+        // Primary, so the header names its place even when an `also` comes first.
+        let span = LabeledSpan::new_primary_with_span(
+            self.problem.label.clone(),
+            (origin.offset, origin.len),
+        );
         let also = self
             .problem
             .also

@@ -52,7 +52,8 @@ fn read_text(
         Err(err) => {
             problems.push(
                 Problem::error(format!("cannot read `{}`: {err}", path.display()), from)
-                    .label("this file"),
+                    .label("expected a file that can be read")
+                    .help("paths are relative to the schedule file"),
             );
             return None;
         }
@@ -93,6 +94,7 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
                 "a CSV file holds classes only, not a term",
                 Some(Origin::new(file, 0, 0)),
             )
+            .label("expected a YAML schedule")
             .help("name it from a YAML term: `classes_from: [courses.csv]`"),
         );
         return None;
@@ -101,7 +103,9 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
         Ok(root) => root,
         Err((message, origin)) => {
             problems.push(
-                Problem::error(format!("invalid YAML: {message}"), Some(origin)).label(message),
+                Problem::error(format!("invalid YAML: {message}"), Some(origin))
+                    .label(format!("expected valid YAML here: {message}"))
+                    .help("check the indentation and the quotes around this place; a value holding `: ` or ` #` needs quotes"),
             );
             return None;
         }
@@ -205,9 +209,10 @@ fn check_change(change: &Change, ids: &HashMap<String, Origin>, problems: &mut P
         format!("change names unknown class `{}`", change.class),
         Some(change.origin),
     )
-    .label("no class has this id");
-    if let Some(s) = did_you_mean(&change.class, &known) {
-        p = p.help(format!("did you mean `{s}`?"));
-    }
+    .label("expected the `id` of a class");
+    p = match did_you_mean(&change.class, &known) {
+        Some(s) => p.help(format!("did you mean `{s}`?")),
+        None => p.help("a change names its class by `id`"),
+    };
     problems.push(p);
 }

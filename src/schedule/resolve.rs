@@ -70,10 +70,9 @@ pub fn class(
 fn class_id(fields: &ClassFields, fallback: Origin, problems: &mut Problems) -> Option<Sp<String>> {
     if fields.id.is_none() && !fields.invalid.contains(&"id") {
         let at = fields.blank_at("id").unwrap_or(fallback);
-        problems.push(
-            class_fields::spec("id")
-                .explain(Problem::error("a class has no `id`", Some(at)).label("this class")),
-        );
+        problems.push(class_fields::spec("id").explain(
+            Problem::error("a class has no `id`", Some(at)).label("expected an `id` in this class"),
+        ));
     }
     fields.id.clone()
 }
@@ -89,8 +88,11 @@ fn required<T: Clone>(
 ) -> Option<Sp<T>> {
     if value.is_none() && !fields.invalid.contains(&name) {
         let (origin, label) = match fields.blank_at(name) {
-            Some(blank) => (blank, format!("`{name}` is empty")),
-            None => (id.origin, format!("`{name}` missing")),
+            Some(blank) => (blank, format!("expected a value: `{name}` is empty")),
+            None => (
+                id.origin,
+                format!("expected `{name}` in this class or `defaults`"),
+            ),
         };
         let message = format!("class `{}` has no `{name}`", id.value);
         problems.push(
@@ -149,7 +151,7 @@ fn recurrence(
         [] => {
             problems.push(
                 Problem::error(format!("class `{}` never meets", id.value), Some(id.origin))
-                    .label("no `weekly`, `rrule`, `at` or `dates`")
+                    .label("expected `weekly`, `rrule`, `at` or `dates`")
                     .help("add e.g. `weekly: { days: [mon], at: \"19:00\" }` or `at: 2027-03-01T19:00`"),
             );
             None
@@ -169,7 +171,8 @@ fn recurrence(
                             ),
                             Some(times.origin),
                         )
-                        .label("a time given twice"),
+                        .label("expected each time once")
+                        .help("a class meeting twice a day lists two different times, as in `[\"08:00\", \"14:00\"]`"),
                     );
                     return None;
                 }
@@ -201,7 +204,7 @@ fn recurrence(
                         format!("class `{}` gives both `{first}` and `{way}`", id.value),
                         Some(*origin),
                     )
-                    .label("a second way of recurring")
+                    .label("expected one way of recurring")
                     .help("a class recurs one way: `weekly`, `rrule`, `at` or `dates`; split it into two classes"),
                 );
             }
@@ -239,7 +242,10 @@ fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Med
         Ok(meta) if meta.len() > IMAGE_MAX_BYTES as u64 => {
             problems.push(
                 Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
-                    .label(format!("{} bytes", meta.len()))
+                    .label(format!(
+                        "expected at most 2 MB; this is {} bytes",
+                        meta.len()
+                    ))
                     .help("WeCom accepts JPG or PNG images under 2 MB"),
             );
             None
@@ -248,7 +254,7 @@ fn media(s: &Sp<String>, base_dir: &Path, problems: &mut Problems) -> Option<Med
         Err(_) => {
             problems.push(
                 Problem::error(format!("image `{}` not found", s.value), Some(s.origin))
-                    .label(format!("looked for `{}`", path.display()))
+                    .label(format!("expected a picture file; looked for `{}`", path.display()))
                     .help("paths are relative to the schedule file; a WeCom media_id has no file extension"),
             );
             None

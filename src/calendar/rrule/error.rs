@@ -70,7 +70,7 @@ impl miette::Diagnostic for RRuleError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let label = self.expected.as_ref().map(|e| format!("expected {e}"));
-        let first = miette::LabeledSpan::new_with_span(label, self.span.clone());
+        let first = miette::LabeledSpan::new_primary_with_span(label, self.span.clone());
         let rest = self
             .also
             .iter()

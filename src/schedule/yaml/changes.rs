@@ -42,11 +42,13 @@ impl Reader<'_> {
                         item.origin,
                     )
                     .help = Some("keep either `cancel: true` or `move_to`/`anchor`".into());
+                    self.last().label = Some("expected a cancel or an edit, not both".into());
                     continue;
                 }
                 (false, None, None) => {
                     self.error(format!("`{path}` changes nothing"), item.origin)
                         .help = Some("give `move_to`, `anchor` or `cancel: true`".into());
+                    self.last().label = Some("expected `move_to`, `anchor` or `cancel`".into());
                     continue;
                 }
                 (false, move_to, anchor) => ChangeAction::Edit {
@@ -71,6 +73,7 @@ impl Reader<'_> {
                     .help = Some(format!(
                         "it is changed at {other} too; give one entry per session"
                     ));
+                    self.last().label = Some("expected one change per session".into());
                     continue;
                 }
                 out.push(Change {

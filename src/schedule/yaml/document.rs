@@ -38,20 +38,24 @@ impl Reader<'_> {
                 format!("unsupported `version`: `{}`", n.text().unwrap_or("?")),
                 n.origin,
             )
-            .label = Some("expected `1`".into());
+            .help = Some("write `version: 1`, or leave it out".into());
+            self.last().label = Some("expected `1`".into());
         }
         match f.get("term") {
             Some(n) => doc.term = self.term(n),
             None => {
                 self.error("the schedule has no `term`", root.origin).help =
                     Some("add `term:` with at least `start:` and `end:` dates".into());
+                self.last().label = Some("expected a `term` in this file".into());
             }
         }
         if let Some(n) = f.get("defaults")
             && let Some(d) = self.class_fields(n, "defaults", "`defaults`")
         {
             if let Some(id) = &d.id {
-                self.error("`defaults` cannot give an `id`", id.origin);
+                self.error("`defaults` cannot give an `id`", id.origin).help =
+                    Some("an `id` names one class; write it in each class".into());
+                self.last().label = Some("expected fields classes share".into());
             }
             doc.defaults = d;
         }

@@ -58,6 +58,7 @@ impl Reader<'_> {
                 end.origin,
             )
             .label = Some("expected a date on or after `term.start`".into());
+            self.last().help = Some("`term.end` is the term's last day; `start` its first".into());
             return None;
         }
         Some(Term {
@@ -85,9 +86,12 @@ impl Reader<'_> {
                 let other = self.place(*first);
                 self.error(format!("the make-up day `{date}` is listed twice"), *at)
                     .help = Some(format!("it is also listed at {other}; keep one"));
+                self.last().label = Some("expected each make-up day once".into());
+                self.last().also.push(*first);
             } else if !(start..=end).contains(&date) {
                 self.error(format!("the make-up day `{date}` is outside the term"), *at)
                     .help = Some(format!("the term runs from `{start}` to `{end}`"));
+                self.last().label = Some("expected a day within the term".into());
             } else if let Some((h, hat)) = holidays
                 .iter()
                 .find(|(h, _)| (h.from..=h.to).contains(&date))
@@ -105,6 +109,7 @@ impl Reader<'_> {
                 .help = Some(format!(
                     "the holiday is at {other}; a day is one or the other"
                 ));
+                self.last().label = Some("expected a day that is not a holiday".into());
             }
         }
     }
@@ -144,7 +149,10 @@ impl Reader<'_> {
                     continue;
                 };
                 if to.value < from.value {
-                    self.error(format!("holiday `{path}` ends before it starts"), to.origin);
+                    self.error(format!("holiday `{path}` ends before it starts"), to.origin)
+                        .label = Some("expected a date on or after `from`".into());
+                    self.last().help =
+                        Some("`from` and `to` are the first and last days off".into());
                     continue;
                 }
                 out.push((
