@@ -34,16 +34,19 @@ impl RRule {
             let (span, expected) = if let Some(span) = &self.spans.by_month_day {
                 (
                     span.clone(),
-                    "days that some month the rule allows has, on the weekdays in `BYDAY`",
+                    "days of the month found in the months (and on the weekdays) the rule allows",
                 )
             } else if let Some(span) = &self.spans.by_year_day {
-                (span.clone(), "days of the year the other parts allow")
+                (
+                    span.clone(),
+                    "days of the year within the months or weeks the rule allows",
+                )
             } else if let Some(span) = &self.spans.by_week_no {
-                (span.clone(), "weeks the other parts allow")
+                (span.clone(), "weeks holding a day the other parts allow")
             } else if let Some(span) = &self.spans.by_day {
                 (
                     span.clone(),
-                    "weekdays some month the rule allows has: a month has at most 5 of each",
+                    "weekdays a period holds: a month has at most 5 of each, a year 53",
                 )
             } else {
                 (self.spans.whole.clone(), "parts that some day satisfies")

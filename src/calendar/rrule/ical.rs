@@ -80,8 +80,12 @@ impl Eq for SpecPlaces {}
 pub fn parse_ical(text: &str) -> Result<RecurrenceSpec, RRuleError> {
     let mut raw = Raw::default();
     for line in unfold(text) {
-        raw.line(&line)
-            .map_err(|err| err.remap(|span| line.origin_of(span)))?;
+        if let Err(err) = raw.line(&line) {
+            let mut err = err.remap(|span| line.origin_of(span));
+            // The first of two lines is elsewhere in the text, already placed.
+            err.also.extend(raw.earlier.take());
+            return Err(err);
+        }
     }
     raw.resolve()
 }
@@ -194,6 +198,8 @@ struct Raw {
     tzid: Option<Range<usize>>,
     rule: Option<(RRule, Range<usize>)>,
     exrules: Vec<RRule>,
+    /// For a line given twice, where the first one is in the pasted text.
+    earlier: Option<Range<usize>>,
     rdates: Vec<Zoned>,
     exdates: Vec<Zoned>,
 }
@@ -471,10 +477,10 @@ impl Raw {
         match upper.as_str() {
             "DTSTART" => {
                 if let Some(first) = &self.dtstart_line {
+                    self.earlier = Some(first.clone());
                     return Err(RRuleError::new("`DTSTART` is given twice", span)
                         .expected("one DTSTART line")
-                        .with_help("keep one DTSTART; list more dates with RDATE")
-                        .also([first.clone()]));
+                        .with_help("keep one DTSTART; list more dates with RDATE"));
                 }
                 if values.len() != 1 {
                     return Err(RRuleError::new(
@@ -502,10 +508,10 @@ impl Raw {
         logical: &Logical,
     ) -> Result<(), RRuleError> {
         if let Some((_, first)) = &self.rule {
+            self.earlier = Some(first.clone());
             return Err(RRuleError::new("`RRULE` is given twice", line)
                 .expected("one RRULE line")
-                .with_help("RFC 5545 allows one RRULE: combine the rules into one, list extra dates with RDATE, or write a second class")
-                .also([first.clone()]));
+                .with_help("RFC 5545 allows one RRULE: combine the rules into one, list extra dates with RDATE, or write a second class"));
         }
         let mut rule = parse_rrule_at(text, start)?;
         rule.spans.remap(|s| logical.origin_of(s));
