@@ -110,7 +110,7 @@ fn not_on_a_minute(schedule: &Schedule, class: &Class, live: &PlannedLive) -> Pr
             && matches!(&c.action, ChangeAction::Edit { move_to: Some(to), .. } if *to == at)
     });
     let place = match (&class.recurrence, moved) {
-        (_, Some(change)) => change.origin,
+        (_, Some(change)) => change.move_to_at.unwrap_or(change.origin),
         (Recurrence::Rule(rule), None) => rule
             .rdates
             .iter()

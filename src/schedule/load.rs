@@ -70,7 +70,7 @@ fn read_text(
                     format!("`{}` is neither UTF-8 nor GB18030 text", path.display()),
                     Some(Origin::new(id, bad.offset, 1)),
                 )
-                .label("this byte cannot be decoded")
+                .label("expected UTF-8 or GB18030 text: this byte cannot be decoded")
                 .help("save the file as UTF-8 (in Excel: Save As → CSV UTF-8)"),
             );
             None
@@ -118,8 +118,8 @@ fn load_into(path: &Path, sources: &mut Sources, problems: &mut Problems) -> Opt
     let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut written: Vec<(ClassFields, Origin)> = std::mem::take(&mut doc.classes)
         .into_iter()
-        .map(|c| {
-            let origin = c.id.as_ref().map_or(root.origin, |i| i.origin);
+        .map(|(c, at)| {
+            let origin = c.id.as_ref().map_or(at, |i| i.origin);
             (c, origin)
         })
         .collect();
@@ -182,7 +182,7 @@ fn resolve_classes(
                 let (line, _) = first.line_col(sources);
                 problems.push(
                     Problem::error(format!("duplicate class id `{}`", id.value), Some(id.origin))
-                        .label("used again here")
+                        .label("expected a unique id: used again here")
                         .help(format!(
                             "first used in `{}` line {line}; ids must be unique, they key every session",
                             sources.path(first.file).display()

@@ -181,6 +181,8 @@ pub struct Change {
     pub date: Date,
     pub action: ChangeAction,
     pub origin: Origin,
+    /// Where `move_to` was written, for a problem with the time it moves to.
+    pub move_to_at: Option<Origin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

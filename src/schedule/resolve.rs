@@ -111,7 +111,8 @@ fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bou
                 format!("class `{}` ends before it starts", id.value),
                 Some(until.origin),
             )
-            .label("expected a date on or after `from`"),
+            .label("expected a date on or after `from`")
+            .help("`from` and `until` bound the class's sessions, both days included"),
         );
     }
     Bounds {

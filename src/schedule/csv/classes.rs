@@ -22,12 +22,15 @@ pub fn read(file: FileId, text: &str, problems: &mut Problems) -> Vec<ClassField
     let rows = split_rows(file, text);
     let Some((header, body)) = rows.split_first() else {
         problems.push(
-            Problem::error("the CSV file is empty", Some(Origin::new(file, 0, 0)))
-                .label("expected a header row, then one row per class")
-                .help(format!(
-                    "the first row names the columns: {}",
-                    class_fields::columns().join(",")
-                )),
+            Problem::error(
+                "the CSV file is empty; expected a header row, then one row per class",
+                Some(Origin::new(file, 0, 0)),
+            )
+            .label("expected a header row, then one row per class")
+            .help(format!(
+                "the first row names the columns: {}",
+                class_fields::columns().join(",")
+            )),
         );
         return Vec::new();
     };
@@ -199,7 +202,12 @@ fn cell_value<T>(
                 origin: cell.origin,
                 path: column.to_string(),
             };
-            problems.push(refused_value(&item, &expected));
+            let help = if column == "date" {
+                "a date such as `2027-03-01`, with its time of day in `at`"
+            } else {
+                "a time of day such as `19:00`, beside the row's `date`"
+            };
+            problems.push(refused_value(&item, &expected).help(help));
         })
         .ok()
 }

@@ -34,6 +34,7 @@ impl Reader<'_> {
             let anchor = f
                 .get("anchor")
                 .and_then(|n| self.text(n, &format!("{path}.anchor")));
+            let move_to_at = move_to.as_ref().map(|m| m.origin);
             let action = match (cancel, move_to, anchor) {
                 (true, None, None) => ChangeAction::Cancel,
                 (true, _, _) => {
@@ -81,6 +82,7 @@ impl Reader<'_> {
                     date: date.value,
                     action,
                     origin: class.origin,
+                    move_to_at,
                 });
             }
         }

@@ -4,13 +4,15 @@ use super::reader::Reader;
 use crate::schedule::fields::{ClassFields, Sp};
 use crate::schedule::model::{Change, Term};
 use crate::schedule::node::{Kind, Node};
+use crate::schedule::source::Origin;
 
 /// A YAML schedule file, read but not yet resolved.
 #[derive(Debug, Default)]
 pub struct YamlSchedule {
     pub term: Option<Term>,
     pub defaults: ClassFields,
-    pub classes: Vec<ClassFields>,
+    /// Each class's fields, and where the class is written (for one without an `id`).
+    pub classes: Vec<(ClassFields, Origin)>,
     pub classes_from: Vec<Sp<String>>,
     pub changes: Vec<Change>,
 }
@@ -66,7 +68,7 @@ impl Reader<'_> {
                         if let Some(c) =
                             self.class_fields(item, &format!("classes[{i}]"), "a class")
                         {
-                            doc.classes.push(c);
+                            doc.classes.push((c, item.origin));
                         }
                     }
                 }

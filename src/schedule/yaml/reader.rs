@@ -68,7 +68,7 @@ impl Reader<'_> {
                 None => format!("known fields: {}", allowed.join(", ")),
             };
             let p = self.error(format!("unknown field `{key}` in {what}"), k.origin);
-            p.label = Some(format!("not a field of {what}"));
+            p.label = Some(format!("expected a field of {what}"));
             p.help = Some(help);
         }
         Some(Fields {
