@@ -129,7 +129,7 @@ impl<'s> Changes<'s> {
                             plan.problems.push(
                                 Problem::error(
                                     format!("`{key}` is moved to {to}, outside the term"),
-                                    Some(change.origin),
+                                    Some(change.move_to_at.unwrap_or(change.origin)),
                                 )
                                 .label("expected a time within the term")
                                 .help(
