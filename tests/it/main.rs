@@ -2,6 +2,7 @@
 
 mod apply;
 mod converge;
+mod diagnostics;
 mod exit_codes;
 mod fields;
 mod hostile;
