@@ -140,6 +140,8 @@ pub(crate) struct Filter {
     week_nos: Vec<i8>,
     /// WKST, 0 is Monday: where the numbered weeks start.
     wkst: u8,
+    /// BYYEARDAY or BYWEEKNO is given.
+    by_year: bool,
 }
 
 impl Filter {
@@ -156,6 +158,7 @@ impl Filter {
             year_days: rule.by_year_day.clone(),
             week_nos: rule.by_week_no.clone(),
             wkst: rule.wkst.to_monday_zero_offset().unsigned_abs(),
+            by_year: !rule.by_year_day.is_empty() || !rule.by_week_no.is_empty(),
         };
         for day in &rule.by_day {
             let weekday = day.weekday.to_monday_zero_offset().unsigned_abs();
@@ -214,13 +217,15 @@ impl Filter {
                 return false;
             }
         }
-        if !self.year_days.is_empty() {
-            let back = d.yday - d.days_in_year - 1;
-            if !self.year_days.iter().any(|&n| n == d.yday || n == back) {
-                return false;
-            }
-        }
-        self.week_nos.is_empty() || self.week_matches(d)
+        // Days of the year and week numbers are rare: one test keeps the common path short.
+        !self.by_year || self.year_matches(d)
+    }
+
+    #[cold]
+    fn year_matches(&self, d: &Day) -> bool {
+        let back = d.yday - d.days_in_year - 1;
+        (self.year_days.is_empty() || self.year_days.iter().any(|&n| n == d.yday || n == back))
+            && (self.week_nos.is_empty() || self.week_matches(d))
     }
 
     /// Whether `d` lies in one of the BYWEEKNO weeks. Week 1 of a year is the first
