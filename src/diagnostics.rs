@@ -84,8 +84,18 @@ impl Diagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let origin = self.problem.origin?;
         self.source.as_ref()?;
-        let span = LabeledSpan::new(self.problem.label.clone(), origin.offset, origin.len);
-        Some(Box::new(std::iter::once(span)))
+        // Primary, so the header names its place even when an `also` comes first.
+        let span = LabeledSpan::new_primary_with_span(
+            self.problem.label.clone(),
+            (origin.offset, origin.len),
+        );
+        let also = self
+            .problem
+            .also
+            .iter()
+            .filter(move |o| o.file == origin.file)
+            .map(|o| LabeledSpan::new(None, o.offset, o.len));
+        Some(Box::new(std::iter::once(span).chain(also)))
     }
 }
 
@@ -134,7 +144,12 @@ const MAX_SNIPPET_LINE: usize = 400;
 fn too_long_to_show(text: &str, origin: crate::schedule::Origin) -> bool {
     let bytes = text.as_bytes();
     let at = origin.offset.min(bytes.len());
+    // The line of the place and the one on each side of it, as the snippet shows them.
     let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let before = bytes[..start.saturating_sub(1)]
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
@@ -142,7 +157,15 @@ fn too_long_to_show(text: &str, origin: crate::schedule::Origin) -> bool {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(bytes.len(), |i| at + i);
-    end - start > MAX_SNIPPET_LINE || origin.len > MAX_SNIPPET_LINE
+    let after = bytes[(end + 1).min(bytes.len())..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| end + 1 + i);
+    let longest = [start - before, end - start, after.saturating_sub(end + 1)]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    longest > MAX_SNIPPET_LINE || origin.len > MAX_SNIPPET_LINE
 }
 
 /// The problem with its place in words instead of a snippet.

@@ -103,7 +103,7 @@ fn expand_class(
                 format!("class `{}` has no session", class.id),
                 Some(class.origin),
             )
-            .label("expands to nothing")
+            .label("expected a class with at least one session in the term")
             .help("check its days, weeks, from/until and the term's dates"),
         );
     }
@@ -162,9 +162,9 @@ impl<'s> Changes<'s> {
                             plan.problems.push(
                                 Problem::error(
                                     format!("`{key}` is moved to {to}, outside the term"),
-                                    Some(change.origin),
+                                    Some(change.move_to_at.unwrap_or(change.origin)),
                                 )
-                                .label("this change")
+                                .label("expected a time within the term")
                                 .help(
                                     "move it within `term.start` … `term.end`, or widen the term",
                                 ),
@@ -199,7 +199,7 @@ impl<'s> Changes<'s> {
                         ),
                         Some(change.origin),
                     )
-                    .label("this change matches nothing")
+                    .label("expected the original date of one of its sessions")
                     .help("a change names a session by its original date"),
                 );
             }
@@ -340,9 +340,9 @@ fn dated(
                             "a session of `{}` on {date} is outside the term and is left out",
                             class.id
                         ),
-                        Some(class.origin),
+                        Some(class.places.when),
                     )
-                    .label("this class")
+                    .label("expected dates within the term")
                     .help("widen `term.start`/`term.end` if it belongs to the term"),
                 );
             }
@@ -372,9 +372,9 @@ fn dated(
                                 .map(|n| format!(" ({n})"))
                                 .unwrap_or_default()
                         ),
-                        Some(class.origin),
+                        Some(class.places.when),
                     )
-                    .label("this class")
+                    .label("expected teaching days")
                     .help("use `changes` with `move_to` to hold it on another day"),
                 );
             }

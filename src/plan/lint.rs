@@ -1,10 +1,12 @@
 //! Checks over the expanded plan: what WeCom would reject (errors) and what a
-//! person would want to know (warnings).
+//! person would want to know (warnings). A problem with a session points at the
+//! field that produced the offending value (the `theme`, the `dates`, a change),
+//! wherever it was written, `defaults` included.
 
 use std::collections::BTreeMap;
 
 use super::live::{Plan, PlannedLive};
-use crate::schedule::{Class, LivingKind, Problem, Schedule};
+use crate::schedule::{ChangeAction, Class, LivingKind, Origin, Problem, Recurrence, Schedule};
 use crate::wecom::limits::{
     ACTIVITY_MAX_IMAGES, CREATES_PER_DAY, DESCRIPTION_MAX_BYTES, DESCRIPTION_MAX_CHARS,
     THEME_MAX_BYTES, THEME_MAX_CHARS,
@@ -15,14 +17,21 @@ const MAX_OVERLAPS_SHOWN: usize = 10;
 
 /// Adds the plan's problems, class by class in schedule order, then the overlaps.
 pub fn lint(schedule: &Schedule, plan: &mut Plan) {
-    let long_themes = first_long_theme(plan);
+    let long_themes = first_session(plan, |l| {
+        too_long(&l.theme, THEME_MAX_CHARS, THEME_MAX_BYTES)
+    });
+    let off_minute = first_session(plan, |l| l.start.second() != 0);
     for class in &schedule.classes {
         let theme = long_themes
             .get(&class.id)
             .map(|&i| long_theme(class, &plan.lives[i]));
+        let seconds = off_minute
+            .get(&class.id)
+            .map(|&i| not_on_a_minute(schedule, class, &plan.lives[i]));
         let found = theme
             .into_iter()
             .chain(long_description(class))
+            .chain(seconds)
             .chain(activity_description(class))
             .chain(activity_section(class));
         for problem in found {
@@ -36,14 +45,14 @@ fn too_long(text: &str, max_chars: usize, max_bytes: usize) -> bool {
     text.chars().count() > max_chars || text.len() > max_bytes
 }
 
-/// The first session of each class whose filled-in theme is too long, by class id.
+/// The first session of each class that `is_bad`, by class id.
 ///
 /// A template's placeholders grow with `{n}` and `{date}`, so one session in the
 /// middle of the term may be the first to overflow; one problem per class is enough.
-fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
+fn first_session(plan: &Plan, is_bad: impl Fn(&PlannedLive) -> bool) -> BTreeMap<String, usize> {
     let mut first = BTreeMap::new();
     for (i, l) in plan.lives.iter().enumerate() {
-        if too_long(&l.theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
+        if is_bad(l) {
             first.entry(l.class.clone()).or_insert(i);
         }
     }
@@ -52,47 +61,77 @@ fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
 
 fn long_theme(class: &Class, long: &PlannedLive) -> Problem {
     Problem::error(
-        format!(
-            "theme of `{}` is too long: `{}` has {} characters, {} bytes",
-            long.key,
-            long.theme,
-            long.theme.chars().count(),
-            long.theme.len()
-        ),
-        Some(class.origin),
+        format!("theme of `{}` is too long once filled in", long.key),
+        Some(class.places.theme),
     )
-    .label("in this class")
+    .label(format!(
+        "expected at most {THEME_MAX_CHARS} characters and {THEME_MAX_BYTES} bytes; filled in, `{}` has {} characters, {} bytes",
+        long.theme,
+        long.theme.chars().count(),
+        long.theme.len()
+    ))
     .help(format!(
-        "WeCom rejects themes over {THEME_MAX_CHARS} characters or {THEME_MAX_BYTES} bytes (after `{{n}}`, `{{week}}`, `{{date}}` are filled)"
+        "WeCom rejects longer themes; `{{n}}`, `{{week}}` and `{{date}}` grow as the term goes on, so shorten the fixed text of `theme` (class `{}`)",
+        class.id
     ))
 }
 
 /// Checks the description that is sent: an activity live's own, else the class's.
 fn long_description(class: &Class) -> Option<Problem> {
-    let description = if class.kind == LivingKind::Activity {
-        class
-            .activity
-            .as_ref()
-            .and_then(|a| a.description.as_ref())
-            .or(class.description.as_ref())
-    } else {
-        class.description.as_ref()
-    }?;
+    let own = (class.kind == LivingKind::Activity)
+        .then(|| class.activity.as_ref().and_then(|a| a.description.as_ref()))
+        .flatten();
+    let (description, place) = match own {
+        Some(d) => (d, class.places.activity_description),
+        None => (class.description.as_ref()?, class.places.description),
+    };
     too_long(description, DESCRIPTION_MAX_CHARS, DESCRIPTION_MAX_BYTES).then(|| {
         Problem::error(
-            format!(
-                "description of `{}` is too long: {} characters, {} bytes",
-                class.id,
-                description.chars().count(),
-                description.len()
-            ),
-            Some(class.origin),
+            format!("description of `{}` is too long", class.id),
+            Some(place.unwrap_or(class.origin)),
         )
-        .label("in this class")
-        .help(format!(
-            "WeCom rejects descriptions over {DESCRIPTION_MAX_CHARS} characters or {DESCRIPTION_MAX_BYTES} bytes"
+        .label(format!(
+            "expected at most {DESCRIPTION_MAX_CHARS} characters and {DESCRIPTION_MAX_BYTES} bytes; this has {} characters, {} bytes",
+            description.chars().count(),
+            description.len()
         ))
+        .help("WeCom rejects longer descriptions; shorten it")
     })
+}
+
+/// A session that does not start on a whole minute: WeCom takes it, but a live at
+/// 09:00:10 is a slip. Points at what gave the seconds: a change that moved the
+/// session, an RDATE, the rule's BYSECOND or FREQ, its start, or the dates listed.
+fn not_on_a_minute(schedule: &Schedule, class: &Class, live: &PlannedLive) -> Problem {
+    let at = live.start.datetime();
+    let moved = schedule.changes.iter().find(|c| {
+        c.class == class.id
+            && c.date == live.original_date
+            && matches!(&c.action, ChangeAction::Edit { move_to: Some(to), .. } if *to == at)
+    });
+    let place = match (&class.recurrence, moved) {
+        (_, Some(change)) => change.move_to_at.unwrap_or(change.origin),
+        (Recurrence::Rule(rule), None) => rule
+            .rdates
+            .iter()
+            .find(|(dt, _)| *dt == at)
+            .map(|(_, origin)| *origin)
+            .or(rule.seconds_at)
+            .unwrap_or(rule.origin),
+        _ => class.places.when,
+    };
+    Problem::warning(
+        format!(
+            "session `{}` starts at {}, not on a whole minute",
+            live.key,
+            at.strftime("%H:%M:%S")
+        ),
+        Some(place),
+    )
+    .label("expected a start on a whole minute")
+    .help(
+        "WeCom takes any second, but a live at 09:00:10 is almost surely a slip; drop the seconds",
+    )
 }
 
 /// WeCom ignores `description` on an activity live, so say where the text went.
@@ -111,9 +150,9 @@ fn activity_description(class: &Class) -> Option<Problem> {
             } else {
                 format!("`description` of activity `{}` is sent as `activity_detail.description`", class.id)
             },
-            Some(class.origin),
+            Some(class.places.description.unwrap_or(class.origin)),
         )
-        .label("an activity live (type 4)")
+        .label("expected `activity.description` on an activity live (type 4)")
         .help("write it as `activity: { description: … }`"),
     )
 }
@@ -132,9 +171,10 @@ fn activity_section(class: &Class) -> Vec<Problem> {
                     class.id,
                     a.images.len()
                 ),
-                Some(class.origin),
+                Some(class.places.images.unwrap_or(class.origin)),
             )
-            .label("in this class"),
+            .label(format!("expected at most {ACTIVITY_MAX_IMAGES} images"))
+            .help("the images after the fifth are not sent; keep the five that matter"),
         );
     }
     if class.kind != LivingKind::Activity {
@@ -144,12 +184,30 @@ fn activity_section(class: &Class) -> Vec<Problem> {
                     "`activity` of `{}` is ignored: it is not an activity live",
                     class.id
                 ),
-                Some(class.origin),
+                Some(class.places.activity.unwrap_or(class.origin)),
             )
+            .label("expected on an activity live only")
             .help("set `type: activity` to send the cover, share image and details"),
         );
     }
     problems
+}
+
+/// Where a session's time and anchor were last set: a change that moved or
+/// re-anchored it, or the class's recurrence.
+fn set_at(schedule: &Schedule, live: &PlannedLive) -> Option<Origin> {
+    let changed = schedule.changes.iter().find(|c| {
+        c.class == live.class
+            && c.date == live.original_date
+            && matches!(c.action, ChangeAction::Edit { .. })
+    });
+    changed.map(|c| c.origin).or_else(|| {
+        schedule
+            .classes
+            .iter()
+            .find(|c| c.id == live.class)
+            .map(|c| c.places.when)
+    })
 }
 
 /// Two sessions of one anchor at the same time cannot both be given.
@@ -179,11 +237,8 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
     let total = found.len();
     for &(a, b) in found.iter().take(MAX_OVERLAPS_SHOWN) {
         let (a, b) = (&plan.lives[a], &plan.lives[b]);
-        let origin = schedule
-            .classes
-            .iter()
-            .find(|c| c.id == b.class)
-            .map(|c| c.origin);
+        let origin = set_at(schedule, b);
+        let other = set_at(schedule, a).filter(|o| Some(*o) != origin);
         plan.problems.push(
             Problem::warning(
                 format!(
@@ -195,7 +250,12 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
                 ),
                 origin,
             )
-            .label("overlaps another session of the same anchor"),
+            .label(format!(
+                "expected one session at a time for `{}`: this one starts before `{}` ends",
+                a.anchor, a.key
+            ))
+            .help("move one of them, or give one another anchor with `changes`")
+            .also(other),
         );
     }
     if total > MAX_OVERLAPS_SHOWN {

@@ -34,7 +34,8 @@ pub(super) fn read(
         .calendar(&root),
         Err((message, origin)) => {
             found.push(
-                Problem::error(format!("invalid YAML: {message}"), Some(origin)).label(message),
+                Problem::error(format!("invalid YAML: {message}"), Some(origin))
+                    .label(format!("expected valid YAML: {message}")),
             );
             None
         }

@@ -60,7 +60,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("type"),
         aliases: &["类型"],
         list: false,
-        help: None,
+        help: Some("`type: training` (企业培训); left out, a live is `general`"),
         store: |w, c| put(&mut c.kind, w.one(values::living_kind)),
     },
     FieldSpec {
@@ -76,7 +76,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("remind"),
         aliases: &["提醒"],
         list: false,
-        help: None,
+        help: Some("how long before the start WeCom reminds the audience, e.g. `remind: 15m`"),
         store: |w, c| put(&mut c.remind, w.one(reminder)),
     },
     FieldSpec {
@@ -84,7 +84,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("description"),
         aliases: &["描述", "简介"],
         list: false,
-        help: None,
+        help: Some("a text shown with the live, e.g. `description: 第一章 绪论`"),
         store: |w, c| put(&mut c.description, w.one(text)),
     },
     FieldSpec {
@@ -92,7 +92,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("agentid"),
         aliases: &["应用ID"],
         list: false,
-        help: None,
+        help: Some("only for old third-party suites: the app's agentid, e.g. `agentid: 1000002`"),
         store: |w, c| put(&mut c.agentid, w.one(|s| values::whole_from(s, 0))),
     },
     FieldSpec {
@@ -100,7 +100,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("days"),
         aliases: &["星期"],
         list: true,
-        help: None,
+        help: Some("weekdays such as `days: [mon, wed]` or `days: 周一、周三`"),
         store: |w, c| put(&mut c.days, w.list(values::weekday)),
     },
     FieldSpec {
@@ -108,7 +108,9 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("at"),
         aliases: &["时间"],
         list: true,
-        help: None,
+        help: Some(
+            "times of day on a 24-hour clock, e.g. `at: \"19:00\"` or `at: [\"08:00\", \"14:00\"]`",
+        ),
         store: |w, c| put(&mut c.times, w.list(values::time)),
     },
     FieldSpec {
@@ -116,7 +118,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("every"),
         aliases: &["间隔"],
         list: false,
-        help: None,
+        help: Some("`every: 2` meets every other teaching week, counted from the class's first"),
         store: |w, c| put(&mut c.every, w.one(|s| values::whole(s, 1, 52))),
     },
     FieldSpec {
@@ -124,7 +126,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("weeks"),
         aliases: &["周次"],
         list: false,
-        help: None,
+        help: Some("teaching weeks such as `1-8,10-16`, `odd` or `even` (`单周`, `双周`)"),
         store: |w, c| put(&mut c.weeks, w.one(values::weeks)),
     },
     FieldSpec {
@@ -132,7 +134,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("at"),
         aliases: &["时间"],
         list: false,
-        help: None,
+        help: Some("one session's local date and time, e.g. `at: 2027-03-01T19:00`"),
         store: |w, c| put(&mut c.at, w.one(values::datetime)),
     },
     // A CSV row gives one of these as a `date` cell with its time in `at`.
@@ -141,7 +143,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("date"),
         aliases: &["日期"],
         list: true,
-        help: None,
+        help: Some("local dates and times, e.g. `dates: [2027-03-11T16:00, 2027-03-18T16:00]`"),
         store: |w, c| put(&mut c.dates, w.list(values::datetime)),
     },
     FieldSpec {
@@ -149,7 +151,9 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("rrule"),
         aliases: &["重复规则"],
         list: false,
-        help: None,
+        help: Some(
+            "an RFC 5545 rule such as `rrule: FREQ=WEEKLY;BYDAY=MO` with `start`, or pasted iCalendar lines",
+        ),
         // Untrimmed: the rule's own errors point at offsets inside the text as written.
         store: |w, c| put(&mut c.rrule, w.one(|s| Ok(s.to_string()))),
     },
@@ -158,7 +162,9 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("start"),
         aliases: &["开始"],
         list: false,
-        help: None,
+        help: Some(
+            "the rule's first date and time, local to the term, e.g. `start: 2027-03-05T15:00`",
+        ),
         store: |w, c| put(&mut c.start, w.one(values::datetime)),
     },
     FieldSpec {
@@ -166,7 +172,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("from"),
         aliases: &["起始日期"],
         list: false,
-        help: None,
+        help: Some("the first day the class may meet, e.g. `from: 2027-03-01`"),
         store: |w, c| put(&mut c.from, w.one(values::date)),
     },
     FieldSpec {
@@ -174,7 +180,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("until"),
         aliases: &["截止日期"],
         list: false,
-        help: None,
+        help: Some("the last day the class may meet, e.g. `until: 2027-06-30`"),
         store: |w, c| put(&mut c.until, w.one(values::date)),
     },
     FieldSpec {
@@ -182,7 +188,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("count"),
         aliases: &["次数"],
         list: false,
-        help: None,
+        help: Some("at most this many sessions, e.g. `count: 12`"),
         store: |w, c| put(&mut c.count, w.one(|s| values::whole(s, 1, 100_000))),
     },
     FieldSpec {
@@ -190,7 +196,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("skip"),
         aliases: &["跳过"],
         list: true,
-        help: None,
+        help: Some("dates without a session, e.g. `skip: [2027-03-15]`"),
         store: |w, c| put(&mut c.skip, w.list(values::date)),
     },
     FieldSpec {
@@ -208,7 +214,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("cover"),
         aliases: &["封面"],
         list: false,
-        help: None,
+        help: Some("a `.png` or `.jpg` file beside the schedule (under 2 MB), or a WeCom media_id"),
         store: |w, c| put(&mut activity(c, w.origin).cover, w.one(text)),
     },
     FieldSpec {
@@ -216,7 +222,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("share"),
         aliases: &["分享图"],
         list: false,
-        help: None,
+        help: Some("a `.png` or `.jpg` file beside the schedule (under 2 MB), or a WeCom media_id"),
         store: |w, c| put(&mut activity(c, w.origin).share, w.one(text)),
     },
     FieldSpec {
@@ -224,7 +230,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("activity_description"),
         aliases: &["活动描述"],
         list: false,
-        help: None,
+        help: Some("the activity live's own text, e.g. `activity: { description: 报名须知 }`"),
         store: |w, c| put(&mut activity(c, w.origin).description, w.one(text)),
     },
     FieldSpec {
@@ -232,7 +238,7 @@ pub const FIELDS: &[FieldSpec] = &[
         column: Some("images"),
         aliases: &["图片"],
         list: true,
-        help: None,
+        help: Some("up to 5 pictures: `.png`/`.jpg` files beside the schedule, or media_ids"),
         store: |w, c| put(&mut activity(c, w.origin).images, w.spans(text)),
     },
 ];

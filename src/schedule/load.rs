@@ -63,7 +63,7 @@ pub(super) fn read_text(
     let cannot = |why: String, problems: &mut Problems| {
         problems.push(
             Problem::error(format!("cannot read `{}`: {why}", path.display()), from)
-                .label("this file")
+                .label("expected a file that can be read")
                 .help("a schedule may name files inside the folder the run was started in; `--allow-outside` lifts that"),
         );
     };
@@ -82,14 +82,16 @@ pub(super) fn read_text(
     };
     match encoding::decode(&bytes) {
         Ok(text) if text.contains('\0') => {
-            let id = sources.add_hidden(path, text.as_str());
-            let at = text.find('\0').unwrap_or(0);
+            // Shown only around the NUL (drawn as `␀`), and only if its lines are short.
+            let shown = text.replace('\0', "␀");
+            let at = shown.find('␀').unwrap_or(0);
+            let id = sources.add(path, shown.as_str());
             problems.push(
                 Problem::error(
                     format!("`{}` is not a text file", path.display()),
-                    Some(Origin::new(id, at, 1)),
+                    Some(Origin::new(id, at, '␀'.len_utf8())),
                 )
-                .label("a NUL byte")
+                .label("expected text, not a NUL byte")
                 .help("name a YAML or CSV file"),
             );
             None
@@ -99,13 +101,14 @@ pub(super) fn read_text(
             Some((id, text))
         }
         Err(bad) => {
-            let id = sources.add_hidden(path, bad.lossy.as_str());
+            // Shown only around the bad byte, and only if its lines are short.
+            let id = sources.add(path, bad.lossy.as_str());
             problems.push(
                 Problem::error(
                     format!("`{}` is neither UTF-8 nor GB18030 text", path.display()),
                     Some(Origin::new(id, bad.offset, 1)),
                 )
-                .label("this byte cannot be decoded")
+                .label("expected UTF-8 or GB18030 text: this byte cannot be decoded")
                 .help("save the file as UTF-8 (in Excel: Save As → CSV UTF-8)"),
             );
             None
@@ -134,6 +137,7 @@ fn load_into(
                 "a CSV file holds classes only, not a term",
                 Some(Origin::new(file, 0, 0)),
             )
+            .label("expected a YAML schedule")
             .help("name it from a YAML term: `classes_from: [courses.csv]`"),
         );
         return None;
@@ -142,7 +146,9 @@ fn load_into(
         Ok(root) => root,
         Err((message, origin)) => {
             problems.push(
-                Problem::error(format!("invalid YAML: {message}"), Some(origin)).label(message),
+                Problem::error(format!("invalid YAML: {message}"), Some(origin))
+                    .label(format!("expected valid YAML here: {message}"))
+                    .help("check the indentation and the quotes around this place; a value holding `: ` or ` #` needs quotes"),
             );
             return None;
         }
@@ -169,19 +175,30 @@ fn load_into(
         .and_then(|own| term(own, &base_dir, reach, path, sources, problems));
     let mut written: Vec<(ClassFields, Origin)> = std::mem::take(&mut doc.classes)
         .into_iter()
-        .map(|c| {
-            let origin = c.id.as_ref().map_or(root.origin, |i| i.origin);
+        .map(|(c, at)| {
+            let origin = c.id.as_ref().map_or(at, |i| i.origin);
             (c, origin)
         })
         .collect();
     for csv_path in &doc.classes_from {
         written.extend(csv_classes(&base_dir, reach, csv_path, sources, problems));
     }
+    let cx = resolve::Context {
+        term: term.as_ref(),
+        base_dir: &base_dir,
+        reach,
+        sources,
+    };
+    let (mut classes, ids, learners) = resolve_classes(written, &doc.defaults, &cx, problems);
+    // Rosters are read once the classes are: reading adds to `sources`.
     let files = resolve::Files {
         dir: &base_dir,
         reach,
     };
-    let (classes, ids) = resolve_classes(written, &doc.defaults, &files, sources, problems);
+    let mut rosters = Rosters::default();
+    for (class, written) in classes.iter_mut().zip(learners) {
+        class.learners = rosters.learners(written.as_ref(), &files, sources, problems);
+    }
     for change in &doc.changes {
         check_change(change, &ids, problems);
     }
@@ -241,20 +258,20 @@ fn csv_classes(
 fn resolve_classes(
     written: Vec<(ClassFields, Origin)>,
     defaults: &ClassFields,
-    files: &resolve::Files<'_>,
-    sources: &mut Sources,
+    cx: &resolve::Context<'_>,
     problems: &mut Problems,
-) -> (Vec<Class>, HashMap<String, Origin>) {
+) -> (Vec<Class>, HashMap<String, Origin>, Vec<Option<Learners>>) {
+    let sources = cx.sources;
     let mut ids: HashMap<String, Origin> = HashMap::new();
     let mut classes = Vec::new();
-    let mut rosters = Rosters::default();
+    let mut written_learners = Vec::new();
     for (fields, origin) in written {
         if let Some(id) = &fields.id {
             if let Some(first) = ids.get(&id.value) {
                 let (line, _) = first.line_col(sources);
                 problems.push(
                     Problem::error(format!("duplicate class id `{}`", id.value), Some(id.origin))
-                        .label("used again here")
+                        .label("expected a unique id: used again here")
                         .help(format!(
                             "first used in `{}` line {line}; ids must be unique, they key every session",
                             sources.path(first.file).display()
@@ -266,13 +283,16 @@ fn resolve_classes(
         }
         let fields = fields.or_defaults(defaults);
         let learners = fields.learners.clone();
-        if let Some(mut class) = resolve::class(fields, origin, files, sources, problems) {
-            class.learners = rosters.learners(learners.as_ref(), files, sources, problems);
+        if let Some(class) = resolve::class(fields, origin, cx, problems) {
+            written_learners.push(learners);
             classes.push(class);
         }
     }
-    (classes, ids)
+    (classes, ids, written_learners)
 }
+
+/// `learners` as written: userids and rosters, each where it was written.
+type Learners = Sp<Vec<Sp<String>>>;
 
 fn check_change(change: &Change, ids: &HashMap<String, Origin>, problems: &mut Problems) {
     if ids.contains_key(&change.class) {
@@ -283,9 +303,10 @@ fn check_change(change: &Change, ids: &HashMap<String, Origin>, problems: &mut P
         format!("change names unknown class `{}`", change.class),
         Some(change.origin),
     )
-    .label("no class has this id");
-    if let Some(s) = did_you_mean(&change.class, &known) {
-        p = p.help(format!("did you mean `{s}`?"));
-    }
+    .label("expected the `id` of a class");
+    p = match did_you_mean(&change.class, &known) {
+        Some(s) => p.help(format!("did you mean `{s}`?")),
+        None => p.help("a change names its class by `id`"),
+    };
     problems.push(p);
 }

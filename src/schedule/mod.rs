@@ -13,6 +13,7 @@ mod problem;
 mod reach;
 mod resolve;
 mod roster;
+mod rule_value;
 mod source;
 pub mod values;
 mod yaml;

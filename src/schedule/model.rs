@@ -96,6 +96,23 @@ pub struct Class {
     pub learners: Vec<Learner>,
     /// Where the class is defined (its `id`), for problems about the class as a whole.
     pub origin: Origin,
+    /// Where the fields that shape its sessions were written, for problems about a session.
+    pub places: Places,
+}
+
+/// Where the fields that shape each session were written (in the class, or in
+/// `defaults`), so that a problem found in one session points at the field that
+/// produced it rather than at the class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Places {
+    pub theme: Origin,
+    pub anchor: Origin,
+    pub description: Option<Origin>,
+    /// The `weekly`, `at`, `dates` or `rrule` value: when the sessions are.
+    pub when: Origin,
+    pub activity: Option<Origin>,
+    pub activity_description: Option<Origin>,
+    pub images: Option<Origin>,
 }
 
 /// Someone who should attend a class: a WeCom userid, and from a roster their name
@@ -132,6 +149,11 @@ pub struct RuleSpec {
     /// `dtstart` is always set.
     pub spec: crate::calendar::rrule::RecurrenceSpec,
     pub origin: Origin,
+    /// What gives its sessions seconds past the minute, if anything does: the
+    /// `BYSECOND` or `FREQ=SECONDLY` part, or a DTSTART (or `start`) with seconds.
+    pub seconds_at: Option<Origin>,
+    /// Each RDATE (in the term's wall-clock time) and where it was written.
+    pub rdates: Vec<(DateTime, Origin)>,
 }
 
 /// Which teaching weeks a class meets in.
@@ -170,6 +192,8 @@ pub struct Change {
     pub date: Date,
     pub action: ChangeAction,
     pub origin: Origin,
+    /// Where `move_to` was written, for a problem with the time it moves to.
+    pub move_to_at: Option<Origin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

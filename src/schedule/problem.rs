@@ -18,6 +18,9 @@ pub struct Problem {
     /// Shown under the caret: what was expected there.
     pub label: Option<String>,
     pub help: Option<String>,
+    /// More places with the same fault in the same file (every bad item of a list),
+    /// marked beside the first.
+    pub also: Vec<Origin>,
 }
 
 /// The most characters of a message, a label or a help line: a value echoed in
@@ -46,6 +49,7 @@ impl Problem {
             origin,
             label: None,
             help: None,
+            also: Vec::new(),
         }
     }
 
@@ -63,6 +67,11 @@ impl Problem {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(shorten(help.into(), MAX_ECHO_CHARS));
+        self
+    }
+
+    pub fn also(mut self, places: impl IntoIterator<Item = Origin>) -> Self {
+        self.also.extend(places);
         self
     }
 }

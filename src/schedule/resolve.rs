@@ -1,19 +1,27 @@
 //! From written fields to a class: defaults applied, required fields checked,
 //! exactly one way of recurring, media told apart from files.
 
-use super::reach::{Reach, is_picture};
 use crate::wecom::limits::IMAGE_MAX_BYTES;
 use std::path::Path;
 
 use super::class_fields;
 use super::fields::{ClassFields, Sp};
-use super::model::{Activity, Bounds, Class, LivingKind, Media, Recurrence, RuleSpec, Weekly};
+use super::model::{Activity, Bounds, Class, LivingKind, Media, Places, Recurrence, Term, Weekly};
 use super::problem::{Problem, Problems};
-use super::source::{Origin, Sources, value_offset};
-use crate::calendar::rrule::{RRuleError, RecurrenceSpec, parse_ical, parse_rrule};
+use super::reach::{Reach, is_picture};
+use super::rule_value;
+use super::source::{Origin, Sources};
 
-/// One class from its written fields, `defaults` already applied; `fallback` is
-/// where to point when it has no `id`.
+/// What a class is resolved against: the term (its zone, for rules), the schedule's
+/// folder (for pictures) and the files read (for places inside values).
+pub struct Context<'a> {
+    pub term: Option<&'a Term>,
+    pub base_dir: &'a Path,
+    /// How far the files a class names may be.
+    pub reach: &'a Reach,
+    pub sources: &'a Sources,
+}
+
 /// Where the files a class names are looked for, and how far they may reach.
 pub struct Files<'a> {
     /// The schedule's folder: paths are relative to it.
@@ -21,38 +29,52 @@ pub struct Files<'a> {
     pub reach: &'a Reach,
 }
 
+/// One class from its written fields, `defaults` already applied; `fallback` is
+/// where to point when it has no `id`.
 pub fn class(
     fields: ClassFields,
     fallback: Origin,
-    files: &Files<'_>,
-    sources: &Sources,
+    cx: &Context<'_>,
     problems: &mut Problems,
 ) -> Option<Class> {
     let id = class_id(&fields, fallback, problems)?;
     let theme = required(&fields.theme, "theme", &id, &fields, problems);
     let anchor = required(&fields.anchor, "anchor", &id, &fields, problems);
     let duration = required(&fields.duration, "duration", &id, &fields, problems);
-    let recurrence = recurrence(&id, &fields, sources, problems);
+    let recurrence = recurrence(&id, &fields, cx, problems);
     let activity = fields
         .activity
         .as_ref()
-        .map(|a| activity(&a.value, files, problems));
+        .map(|a| activity(&a.value, cx, problems));
     let bounds = bounds(&id, &fields, problems);
+    let (recurrence, when) = recurrence?;
+    let (theme, anchor) = (theme?, anchor?);
+    let written = fields.activity.as_ref().map(|a| &a.value);
+    let places = Places {
+        theme: theme.origin,
+        anchor: anchor.origin,
+        description: fields.description.as_ref().map(|d| d.origin),
+        when,
+        activity: fields.activity.as_ref().map(|a| a.origin),
+        activity_description: written.and_then(|a| a.description.as_ref().map(|d| d.origin)),
+        images: written.and_then(|a| a.images.as_ref().map(|i| i.origin)),
+    };
     Some(Class {
         id: id.value.clone(),
-        theme: theme?,
-        anchor: anchor?,
+        theme: theme.value,
+        anchor: anchor.value,
         kind: fields.kind.map_or(LivingKind::General, |k| k.value),
-        duration: duration?,
+        duration: duration?.value,
         remind: fields.remind.map(|r| r.value),
         description: fields.description.map(|d| d.value),
         activity,
         agentid: fields.agentid.map(|a| a.value),
-        recurrence: recurrence?,
+        recurrence,
         bounds,
-        // Filled from `fields.learners` by the loader, which reads the rosters.
-        learners: Vec::new(),
         origin: id.origin,
+        places,
+        // Read after the classes (rosters add to the sources): see `load`.
+        learners: Vec::new(),
     })
 }
 
@@ -60,10 +82,9 @@ pub fn class(
 fn class_id(fields: &ClassFields, fallback: Origin, problems: &mut Problems) -> Option<Sp<String>> {
     if fields.id.is_none() && !fields.invalid.contains(&"id") {
         let at = fields.blank_at("id").unwrap_or(fallback);
-        problems.push(
-            class_fields::spec("id")
-                .explain(Problem::error("a class has no `id`", Some(at)).label("this class")),
-        );
+        problems.push(class_fields::spec("id").explain(
+            Problem::error("a class has no `id`", Some(at)).label("expected an `id` in this class"),
+        ));
     }
     fields.id.clone()
 }
@@ -76,18 +97,21 @@ fn required<T: Clone>(
     id: &Sp<String>,
     fields: &ClassFields,
     problems: &mut Problems,
-) -> Option<T> {
+) -> Option<Sp<T>> {
     if value.is_none() && !fields.invalid.contains(&name) {
         let (origin, label) = match fields.blank_at(name) {
-            Some(blank) => (blank, format!("`{name}` is empty")),
-            None => (id.origin, format!("`{name}` missing")),
+            Some(blank) => (blank, format!("expected a value: `{name}` is empty")),
+            None => (
+                id.origin,
+                format!("expected `{name}` in this class or `defaults`"),
+            ),
         };
         let message = format!("class `{}` has no `{name}`", id.value);
         problems.push(
             class_fields::spec(name).explain(Problem::error(message, Some(origin)).label(label)),
         );
     }
-    value.as_ref().map(|v| v.value.clone())
+    value.clone()
 }
 
 fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bounds {
@@ -99,7 +123,8 @@ fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bou
                 format!("class `{}` ends before it starts", id.value),
                 Some(until.origin),
             )
-            .label("expected a date on or after `from`"),
+            .label("expected a date on or after `from`")
+            .help("`from` and `until` bound the class's sessions, both days included"),
         );
     }
     Bounds {
@@ -114,12 +139,13 @@ fn bounds(id: &Sp<String>, fields: &ClassFields, problems: &mut Problems) -> Bou
     }
 }
 
+/// How the class recurs, and where that was written.
 fn recurrence(
     id: &Sp<String>,
     f: &ClassFields,
-    sources: &Sources,
+    cx: &Context<'_>,
     problems: &mut Problems,
-) -> Option<Recurrence> {
+) -> Option<(Recurrence, Origin)> {
     let mut ways: Vec<(&str, Origin)> = Vec::new();
     if let Some(o) = f.weekly {
         ways.push(("weekly", o));
@@ -138,12 +164,12 @@ fn recurrence(
         [] => {
             problems.push(
                 Problem::error(format!("class `{}` never meets", id.value), Some(id.origin))
-                    .label("no `weekly`, `rrule`, `at` or `dates`")
+                    .label("expected `weekly`, `rrule`, `at` or `dates`")
                     .help("add e.g. `weekly: { days: [mon], at: \"19:00\" }` or `at: 2027-03-01T19:00`"),
             );
             None
         }
-        [(way, _)] => match *way {
+        [(way, when)] => match *way {
             "weekly" => {
                 let times = f.times.as_ref()?;
                 let mut sorted = times.value.clone();
@@ -158,21 +184,31 @@ fn recurrence(
                             ),
                             Some(times.origin),
                         )
-                        .label("a time given twice"),
+                        .label("expected each time once")
+                        .help("a class meeting twice a day lists two different times, as in `[\"08:00\", \"14:00\"]`"),
                     );
                     return None;
                 }
-                Some(Recurrence::Weekly(Weekly {
+                let weekly = Weekly {
                     days: f.days.as_ref()?.value.clone(),
                     at: f.times.as_ref()?.value.clone(),
                     every: f.every.as_ref().map_or(1, |e| e.value),
                     weeks: f.weeks.as_ref().map(|w| w.value.clone()),
-                }))
+                };
+                Some((Recurrence::Weekly(weekly), *when))
             }
-            "rrule" => rule(id, f.rrule.as_ref()?, f.start.as_ref(), sources, problems)
-                .map(|r| Recurrence::Rule(Box::new(r))),
-            "at" => Some(Recurrence::Dates(vec![f.at.as_ref()?.value])),
-            _ => Some(Recurrence::Dates(f.dates.as_ref()?.value.clone())),
+            "rrule" => rule_value::rule(
+                id,
+                f.rrule.as_ref()?,
+                f.start.as_ref(),
+                cx.term,
+                f.duration.as_ref().map(|d| d.value),
+                cx.sources,
+                problems,
+            )
+            .map(|r| (Recurrence::Rule(Box::new(r)), *when)),
+            "at" => Some((Recurrence::Dates(vec![f.at.as_ref()?.value]), *when)),
+            _ => Some((Recurrence::Dates(f.dates.as_ref()?.value.clone()), *when)),
         },
         [(first, _), rest @ ..] => {
             for (way, origin) in rest {
@@ -181,7 +217,7 @@ fn recurrence(
                         format!("class `{}` gives both `{first}` and `{way}`", id.value),
                         Some(*origin),
                     )
-                    .label("a second way of recurring")
+                    .label("expected one way of recurring")
                     .help("a class recurs one way: `weekly`, `rrule`, `at` or `dates`; split it into two classes"),
                 );
             }
@@ -192,10 +228,14 @@ fn recurrence(
 
 fn activity(
     a: &super::fields::ActivityFields,
-    files: &Files<'_>,
+    cx: &Context<'_>,
     problems: &mut Problems,
 ) -> Activity {
-    let mut media = |s: &Sp<String>| media(s, files, problems);
+    let files = Files {
+        dir: cx.base_dir,
+        reach: cx.reach,
+    };
+    let mut media = |s: &Sp<String>| media(s, &files, problems);
     Activity {
         cover: a.cover.as_ref().and_then(&mut media),
         share: a.share.as_ref().and_then(&mut media),
@@ -208,7 +248,6 @@ fn activity(
     }
 }
 
-/// A picture is a file when it names one (`.png`, `.jpg`, `.jpeg`); else a `media_id`.
 /// A picture: a WeCom `media_id`, or a local PNG or JPEG (by its bytes) under
 /// 2 MB inside the files' reach.
 fn media(s: &Sp<String>, files: &Files<'_>, problems: &mut Problems) -> Option<Media> {
@@ -228,7 +267,7 @@ fn media(s: &Sp<String>, files: &Files<'_>, problems: &mut Problems) -> Option<M
     if !path.exists() {
         return refuse(
             "not found".into(),
-            format!("looked for `{}`", path.display()),
+            format!("expected a picture file; looked for `{}`", path.display()),
             problems,
         );
     }
@@ -237,7 +276,7 @@ fn media(s: &Sp<String>, files: &Files<'_>, problems: &mut Problems) -> Option<M
         Err(why) => {
             return refuse(
                 format!("cannot be read: {why}"),
-                "this file".into(),
+                "expected a picture inside the folder the run was started in".into(),
                 problems,
             );
         }
@@ -252,107 +291,28 @@ fn media(s: &Sp<String>, files: &Files<'_>, problems: &mut Problems) -> Option<M
         (Err(err), _) | (_, Err(err)) => {
             return refuse(
                 format!("cannot be read: {err}"),
-                "this file".into(),
+                "expected a picture file that can be read".into(),
                 problems,
             );
         }
     };
-    if !is_picture(&head[..n]) {
-        return refuse(
-            "is not a PNG or JPEG".into(),
-            "its bytes are not a picture's, whatever its name".into(),
-            problems,
-        );
-    }
     if meta.len() > IMAGE_MAX_BYTES as u64 {
         problems.push(
             Problem::error(format!("image `{}` is over 2 MB", s.value), Some(s.origin))
-                .label(format!("{} bytes", meta.len()))
+                .label(format!(
+                    "expected at most 2 MB; this is {} bytes",
+                    meta.len()
+                ))
                 .help("WeCom accepts JPG or PNG images under 2 MB"),
         );
         return None;
     }
+    if !is_picture(&head[..n]) {
+        return refuse(
+            "is not a PNG or JPEG".into(),
+            "expected a picture: its bytes are not a PNG's or a JPEG's, whatever its name".into(),
+            problems,
+        );
+    }
     Some(Media::File(path))
-}
-
-/// An `rrule` value: a bare rule with `start`, or pasted iCalendar lines that carry
-/// their own `DTSTART` (and maybe `RDATE`/`EXDATE`). Errors point inside the value.
-fn rule(
-    id: &Sp<String>,
-    text: &Sp<String>,
-    start: Option<&Sp<jiff::civil::DateTime>>,
-    sources: &Sources,
-    problems: &mut Problems,
-) -> Option<RuleSpec> {
-    let file_text = &sources.get(text.origin.file).text;
-    let report = |err: RRuleError, problems: &mut Problems| {
-        let from = value_offset(file_text, text.origin, &text.value, err.span.start);
-        let to = value_offset(file_text, text.origin, &text.value, err.span.end);
-        let mut p = Problem::error(
-            format!("invalid `rrule` of class `{}`: {}", id.value, err.message),
-            Some(Origin::new(text.origin.file, from, to.saturating_sub(from))),
-        )
-        .label(err.message.clone());
-        if let Some(h) = err.help {
-            p = p.help(h);
-        }
-        problems.push(p);
-    };
-    let pasted = text.value.contains("DTSTART") || text.value.trim().contains('\n');
-    let parsed = if pasted {
-        parse_ical(&text.value)
-    } else {
-        parse_rrule(&text.value).map(|rule| RecurrenceSpec {
-            dtstart: None,
-            tzid: None,
-            rule: Some(rule),
-            rdates: Vec::new(),
-            exdates: Vec::new(),
-        })
-    };
-    let mut spec = match parsed {
-        Ok(spec) => spec,
-        Err(err) => {
-            report(err, problems);
-            return None;
-        }
-    };
-    if let Some(rule) = &spec.rule
-        && let Err(err) = rule.check_satisfiable()
-    {
-        report(err, problems);
-        return None;
-    }
-    match (spec.dtstart, start) {
-        (Some(_), Some(s)) => {
-            problems.push(
-                Problem::error(
-                    format!(
-                        "class `{}` gives its start twice: in `rrule` (DTSTART) and in `start`",
-                        id.value
-                    ),
-                    Some(s.origin),
-                )
-                .label("remove this, or the DTSTART line"),
-            );
-            return None;
-        }
-        (None, Some(s)) => spec.dtstart = Some(s.value),
-        (Some(_), None) => {}
-        (None, None) => {
-            problems.push(
-                Problem::error(
-                    format!("class `{}` has an `rrule` but no `start`", id.value),
-                    Some(text.origin),
-                )
-                .label("the rule needs its first date and time")
-                .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
-            );
-            return None;
-        }
-    }
-    Some(RuleSpec {
-        spec,
-        origin: text.origin,
-    })
 }

@@ -96,7 +96,7 @@ impl Rosters {
 fn twice(userid: &str, again: Origin, first: Origin, sources: &Sources) -> Problem {
     let (line, _) = first.line_col(sources);
     Problem::error(format!("learner `{userid}` is listed twice"), Some(again))
-        .label("listed again here")
+        .label("expected each learner once: listed again here")
         .help(format!(
             "first listed in `{}` line {line}; name each learner once",
             sources.path(first.file).display()
@@ -116,7 +116,10 @@ fn read_roster(
                 format!("roster `{}` not found", item.value),
                 Some(item.origin),
             )
-            .label(format!("looked for `{}`", path.display()))
+            .label(format!(
+                "expected a roster file; looked for `{}`",
+                path.display()
+            ))
             .help(format!(
                 "paths are relative to the schedule file; {ROSTER_HELP}"
             )),
@@ -130,9 +133,13 @@ fn read_roster(
     let Some((header, body)) = rows.split_first() else {
         problems.push(
             Problem::error(
-                format!("roster `{}` is empty", item.value),
+                format!(
+                    "roster `{}` is empty: expected a header row and a row per learner",
+                    item.value
+                ),
                 Some(Origin::new(file, 0, 0)),
             )
+            .label("expected a header row and a row per learner")
             .help(ROSTER_HELP),
         );
         return Vec::new();
@@ -149,7 +156,7 @@ fn read_roster(
                 format!("roster `{}` has no `userid` column", item.value),
                 Some(header.origin),
             )
-            .label("the header row")
+            .label("expected a `userid` column in the header row")
             .help(ROSTER_HELP),
         );
         return Vec::new();
@@ -173,7 +180,7 @@ fn read_roster(
                     format!("row {} of the roster has no userid", row.line),
                     Some(at),
                 )
-                .label("empty `userid`")
+                .label("expected a userid: this one is empty")
                 .help("every learner needs their WeCom userid; remove the row or fill it in"),
             );
             refused = true;
@@ -187,7 +194,8 @@ fn read_roster(
                         format!("invalid `userid`: `{}`", cell.text.trim()),
                         Some(cell.origin),
                     )
-                    .label(format!("expected {expected}")),
+                    .label(format!("expected {expected}"))
+                    .help("a userid is the member's account in WeCom's directory"),
                 );
                 refused = true;
                 continue;
@@ -213,7 +221,8 @@ fn read_roster(
                 format!("roster `{}` lists nobody", item.value),
                 Some(item.origin),
             )
-            .label("no learner in this file"),
+            .label("expected at least one learner in this roster")
+            .help(ROSTER_HELP),
         );
     }
     learners

@@ -194,17 +194,17 @@ fn a_schedule_cannot_read_or_send_files_outside_the_tree() {
     let cases = [
         (
             "classes_from: [/proc/self/environ]\n".to_string(),
-            "is outside `",
+            "is outside the folder",
         ),
         (
             format!("classes_from: [{}]\n", far.display()),
-            "is outside `",
+            "is outside the folder",
         ),
         (
             "classes_from: [../../../../../../../../etc/passwd]\n".to_string(),
-            "is outside `",
+            "is outside the folder",
         ),
-        (class_with_cover("cover.png"), "is outside `"),
+        (class_with_cover("cover.png"), "is outside the folder"),
         (class_with_cover("text.png"), "is not a PNG or JPEG"),
     ];
     for (body, why) in cases {

@@ -3,6 +3,7 @@
 mod apply;
 mod attendance;
 mod converge;
+mod diagnostics;
 mod exit_codes;
 mod fields;
 mod files;

@@ -6,6 +6,7 @@ mod diagnostics;
 mod expansion;
 mod ical;
 mod parsing;
+mod peer;
 mod properties;
 mod satisfiable;
 

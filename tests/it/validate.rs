@@ -27,7 +27,7 @@ const CORPUS: &[(&str, &str, &str)] = &[
         "invalid `term.timezone`: `Asia/Shanghia`",
     ),
     ("07-duplicate-id.yaml", "10:9", "duplicate class id `a`"),
-    ("08-theme-too-long.yaml", "6:9", "too long"),
+    ("08-theme-too-long.yaml", "7:12", "too long"),
     (
         "09-bad-time.yaml",
         "10:33",
@@ -67,7 +67,7 @@ const CORPUS: &[(&str, &str, &str)] = &[
     ("21-bad-version.yaml", "1:10", "unsupported `version`"),
     (
         "22-description-too-long.yaml",
-        "6:9",
+        "11:18",
         "description of `a` is too long",
     ),
     (

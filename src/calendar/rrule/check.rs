@@ -1,14 +1,27 @@
-//! Whether a rule can ever produce an occurrence, whatever its DTSTART.
+//! Whether a rule produces anything: for any DTSTART (its BY parts against each other),
+//! and from a given DTSTART (its UNTIL, and where its INTERVAL lands).
+//!
+//! Every rule that produces nothing is reported the same way, as an error with the
+//! message [`PRODUCES_NOTHING`], at the part to blame.
 
-use jiff::civil::date;
+use jiff::civil::{DateTime, date};
+use jiff::tz::TimeZone;
 
 use super::error::RRuleError;
 use super::filter::Filter;
 use super::period::{Periods, for_each_day};
-use super::rule::{Frequency, RRule};
+use super::rule::{Frequency, RRule, Until};
+use super::steps::reachable;
+
+/// The message of every rule that can never yield an occurrence.
+pub const PRODUCES_NOTHING: &str = "this rule produces nothing";
 
 /// Years after which the Gregorian calendar, weekdays included, repeats itself.
 const CYCLE_YEARS: i16 = 400;
+
+/// Days or steps looked at to find a rule's first occurrence before giving up and
+/// taking it to produce something: about 8,000 years of days.
+const SEARCH_BUDGET: u64 = 3_000_000;
 
 impl RRule {
     /// Err when the rule can never produce an occurrence, for any DTSTART
@@ -18,25 +31,31 @@ impl RRule {
     pub fn check_satisfiable(&self) -> Result<(), RRuleError> {
         let most = self.most_candidates();
         if most == 0 {
-            let (span, help) = if let Some(span) = &self.spans.by_month_day {
+            let (span, expected) = if let Some(span) = &self.spans.by_month_day {
                 (
                     span.clone(),
-                    "no month the rule allows has these days, or they never fall on the weekdays in `BYDAY`",
+                    "days of the month found in the months (and on the weekdays) the rule allows",
                 )
+            } else if let Some(span) = &self.spans.by_year_day {
+                (
+                    span.clone(),
+                    "days of the year within the months or weeks the rule allows",
+                )
+            } else if let Some(span) = &self.spans.by_week_no {
+                (span.clone(), "weeks holding a day the other parts allow")
             } else if let Some(span) = &self.spans.by_day {
                 (
                     span.clone(),
-                    "no month the rule allows has these weekdays: a month has at most 5 of each",
+                    "weekdays a period holds: a month has at most 5 of each, a year 53",
                 )
             } else {
-                (
-                    self.spans.whole.clone(),
-                    "check the BY parts against each other",
-                )
+                (self.spans.whole.clone(), "parts that some day satisfies")
             };
-            return Err(
-                RRuleError::new("the rule never produces an occurrence", span).with_help(help),
-            );
+            return Err(RRuleError::new(PRODUCES_NOTHING, span)
+                .expected(expected)
+                .with_help(
+                    "no day satisfies every BY part at once; check them against each other",
+                ));
         }
         if self.by_set_pos.is_empty()
             || self
@@ -51,25 +70,123 @@ impl RRule {
             .by_set_pos
             .clone()
             .unwrap_or(self.spans.whole.clone());
-        Err(RRuleError::new(
-            "`BYSETPOS` never selects an occurrence",
-            span,
+        Err(RRuleError::new(PRODUCES_NOTHING, span)
+            .expected(format!(
+                "positions within -{most}..={most}: each {} has at most {most} candidate{}",
+                period_name(self.freq),
+                if most == 1 { "" } else { "s" },
+            ))
+            .with_help("BYSETPOS picks among the candidates of each period, counted from 1 or from -1 at its end"))
+    }
+
+    /// Err when the rule, started at `dtstart` (wall-clock time in `tz`), yields no
+    /// occurrence before the calendar ends: it can never match (see
+    /// [`check_satisfiable`](Self::check_satisfiable)), its UNTIL lies before DTSTART
+    /// or before its first occurrence, or its INTERVAL never lands where the BY parts
+    /// allow. A rule whose first occurrence lies too far to find quickly passes.
+    pub fn check_produces(&self, dtstart: DateTime, tz: &TimeZone) -> Result<(), RRuleError> {
+        self.check_satisfiable()?;
+        if let Some(err) = self.until_before(dtstart, tz) {
+            return Err(err);
+        }
+        if !reachable(self, dtstart) {
+            return Err(self.unreachable(dtstart));
+        }
+        let first = |rule: &RRule| {
+            let mut it = rule
+                .occurrences(dtstart, tz, DateTime::MAX)
+                .with_budget(SEARCH_BUDGET);
+            (it.next(), it.exhausted())
+        };
+        if !matches!(first(self), (None, false)) {
+            return Ok(());
+        }
+        if let Some(span) = &self.spans.until {
+            let mut open = self.clone();
+            open.until = None;
+            if let (Some(first), _) = first(&open) {
+                return Err(RRuleError::new(PRODUCES_NOTHING, span.clone())
+                    .expected(format!("an end on or after the first occurrence, {first}"))
+                    .with_help("UNTIL is the last moment an occurrence may fall on"));
+            }
+        }
+        let span = self
+            .spans
+            .interval
+            .clone()
+            .unwrap_or(self.spans.whole.clone());
+        Err(RRuleError::new(PRODUCES_NOTHING, span)
+            .expected(format!("a rule that matches some period from DTSTART {dtstart}"))
+            .with_help("the periods INTERVAL steps through from DTSTART never hold a day the BY parts allow; change INTERVAL or DTSTART"))
+    }
+
+    /// The error for an UNTIL before DTSTART, if it is.
+    fn until_before(&self, dtstart: DateTime, tz: &TimeZone) -> Option<RRuleError> {
+        let before = match self.until? {
+            Until::Date(d) => d < dtstart.date(),
+            Until::Local(dt) => dt < dtstart,
+            Until::Utc(ts) => tz
+                .to_ambiguous_timestamp(dtstart)
+                .compatible()
+                .is_ok_and(|start| ts < start),
+        };
+        let span = self.spans.until.clone()?;
+        before.then(|| {
+            RRuleError::new(PRODUCES_NOTHING, span)
+                .expected(format!("a date on or after DTSTART, {dtstart}"))
+                .with_help("UNTIL is the last moment an occurrence may fall on; it lies before the rule starts")
+        })
+    }
+
+    /// The error for a sub-daily rule whose steps never land on an allowed time of day.
+    fn unreachable(&self, dtstart: DateTime) -> RRuleError {
+        let mut hours_only = self.clone();
+        hours_only.by_minute.clear();
+        hours_only.by_second.clear();
+        let mut no_seconds = self.clone();
+        no_seconds.by_second.clear();
+        let (span, what) = if !reachable(&hours_only, dtstart) {
+            (&self.spans.by_hour, "hours")
+        } else if !reachable(&no_seconds, dtstart) {
+            (&self.spans.by_minute, "minutes")
+        } else {
+            (&self.spans.by_second, "seconds")
+        };
+        let unit = period_name(self.freq);
+        RRuleError::new(
+            PRODUCES_NOTHING,
+            span.clone().unwrap_or(self.spans.whole.clone()),
         )
-        .with_help(format!(
-            "each {} has at most {most} candidate{}, so positions must lie within -{most}..={most}",
-            period_name(self),
-            if most == 1 { "" } else { "s" },
-        )))
+        .expected(format!(
+            "{what} that steps of {} {unit}{} from {} fall on",
+            self.interval,
+            if self.interval == 1 { "" } else { "s" },
+            dtstart.time(),
+        ))
+        .with_help("the steps keep the same distance from DTSTART; change INTERVAL, these values, or the time DTSTART starts at")
+        .also(self.spans.interval.clone())
     }
 
     /// The most candidates (days × times, before BYSETPOS) any period can hold.
     fn most_candidates(&self) -> usize {
-        let times =
-            self.by_hour.len().max(1) * self.by_minute.len().max(1) * self.by_second.len().max(1);
-        // Without BYDAY or BYMONTHDAY, DTSTART supplies the day: one per period
+        let times = match self.freq {
+            Frequency::Secondly => 1,
+            Frequency::Minutely => self.by_second.len().max(1),
+            Frequency::Hourly => self.by_minute.len().max(1) * self.by_second.len().max(1),
+            _ => {
+                self.by_hour.len().max(1)
+                    * self.by_minute.len().max(1)
+                    * self.by_second.len().max(1)
+            }
+        };
+        // Without a part that picks days, DTSTART supplies the day: one per period
         // (per listed month in a yearly rule), and a DTSTART early in the month
         // makes each of those days exist.
-        if self.by_day.is_empty() && self.by_month_day.is_empty() {
+        if self.by_day.is_empty()
+            && self.by_month_day.is_empty()
+            && self.by_year_day.is_empty()
+            && self.by_week_no.is_empty()
+        {
             let days = if self.freq == Frequency::Yearly {
                 self.by_month.len().max(1)
             } else {
@@ -78,7 +195,9 @@ impl RRule {
             return days * times;
         }
         let filter = Filter::new(self, None);
-        let mut periods = Periods::new(self.freq, 1, self.wkst, date(2000, 1, 1));
+        // A sub-daily period lies within one day: look at the days one by one.
+        let freq = self.freq.max(Frequency::Daily);
+        let mut periods = Periods::new(freq, 1, self.wkst, date(2000, 1, 1));
         let end = date(2000 + CYCLE_YEARS, 1, 1);
         // Enough days to satisfy the widest position ends the scan early.
         let wanted = self
@@ -104,8 +223,11 @@ impl RRule {
     }
 }
 
-fn period_name(rule: &RRule) -> &'static str {
-    match rule.freq {
+fn period_name(freq: Frequency) -> &'static str {
+    match freq {
+        Frequency::Secondly => "second",
+        Frequency::Minutely => "minute",
+        Frequency::Hourly => "hour",
         Frequency::Daily => "day",
         Frequency::Weekly => "week",
         Frequency::Monthly => "month",

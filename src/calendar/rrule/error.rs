@@ -1,4 +1,5 @@
-//! The error every part of the recurrence engine reports: a message, the bytes it is about, a hint.
+//! The error every part of the recurrence engine reports: a message, the bytes it is about,
+//! what was expected there, and a hint.
 
 use std::ops::Range;
 
@@ -14,8 +15,12 @@ pub struct RRuleError {
     pub message: String,
     /// Byte range of the offending part inside the parsed text.
     pub span: Range<usize>,
-    /// What to write instead, when there is something useful to say.
+    /// What was expected at `span`, as a phrase to follow "expected": shown under the caret.
+    pub expected: Option<String>,
+    /// What to write instead.
     pub help: Option<String>,
+    /// More places with the same fault, such as every other bad item of a list.
+    pub also: Vec<Range<usize>>,
 }
 
 impl RRuleError {
@@ -23,12 +28,33 @@ impl RRuleError {
         Self {
             message: message.into(),
             span,
+            expected: None,
             help: None,
+            also: Vec::new(),
         }
+    }
+
+    pub(crate) fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
     }
 
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn also(mut self, spans: impl IntoIterator<Item = Range<usize>>) -> Self {
+        self.also.extend(spans);
+        self
+    }
+
+    /// Moves every span, for an error found in text that sits inside a larger one.
+    pub(crate) fn remap(mut self, map: impl Fn(Range<usize>) -> Range<usize>) -> Self {
+        self.span = map(self.span.clone());
+        for span in &mut self.also {
+            *span = map(span.clone());
+        }
         self
     }
 }
@@ -43,7 +69,22 @@ impl miette::Diagnostic for RRuleError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let label = miette::LabeledSpan::new_with_span(None, self.span.clone());
-        Some(Box::new(std::iter::once(label)))
+        let label = self.expected.as_ref().map(|e| format!("expected {e}"));
+        let first = miette::LabeledSpan::new_primary_with_span(label, self.span.clone());
+        let rest = self
+            .also
+            .iter()
+            .map(|span| miette::LabeledSpan::new_with_span(None, span.clone()));
+        Some(Box::new(std::iter::once(first).chain(rest)))
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`: values named in a message.
+pub(crate) fn and_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -6,7 +6,8 @@ use jiff::tz::TimeZone;
 
 use super::filter::Filter;
 use super::period::{Periods, for_each_day};
-use super::rule::{RRule, Until};
+use super::rule::{Frequency, RRule, Until};
+use super::steps::{Steps, reachable, seconds_of};
 
 /// The latest occurrence `UNTIL` allows.
 #[derive(Debug, Clone)]
@@ -29,11 +30,28 @@ impl Bound {
     }
 }
 
+/// How the periods are walked: whole days (DAILY and coarser) or steps within days.
+#[derive(Debug, Clone)]
+enum Scan {
+    Periods(Periods),
+    Steps(Steps),
+}
+
 /// The occurrences of a rule in wall-clock time, ascending; see [`RRule::occurrences`].
+///
+/// Memory stays bounded whatever the rule: a period's candidates are walked as days ×
+/// times of day (at most 366 × 86,400) without being collected, and only BYSETPOS's
+/// picks are kept.
 #[derive(Debug, Clone)]
 pub struct Occurrences {
     filter: Filter,
+    /// The times of day each kept day expands to; for a sub-daily rule, those of the
+    /// current step.
     times: Vec<Time>,
+    /// What a sub-daily step expands to: BYMINUTE (HOURLY) and BYSECOND (HOURLY, MINUTELY).
+    minutes: Vec<i8>,
+    seconds: Vec<i8>,
+    freq: Frequency,
     set_pos: Vec<i16>,
     dtstart: DateTime,
     limit: DateTime,
@@ -41,11 +59,19 @@ pub struct Occurrences {
     last_day: Date,
     until: Option<Bound>,
     remaining: Option<u32>,
-    periods: Periods,
+    scan: Scan,
+    /// The kept days of the current period.
     days: Vec<Date>,
-    buffer: Vec<DateTime>,
-    next: usize,
+    /// The next candidate of the current period: a day and a time of day, or
+    /// (with BYSETPOS) an index into `picked`.
+    day: usize,
+    time: usize,
+    picked: Vec<DateTime>,
     done: bool,
+    /// Days and steps looked at, and how many may be before giving up.
+    work: u64,
+    budget: u64,
+    exhausted: bool,
 }
 
 impl RRule {
@@ -57,23 +83,28 @@ impl RRule {
     /// then. Times that do not exist in `tz` (a DST gap) are still yielded: the
     /// caller decides how to place them. `tz` is only consulted for an UNTIL in UTC.
     pub fn occurrences(&self, dtstart: DateTime, tz: &TimeZone, limit: DateTime) -> Occurrences {
-        let hours = defaulted(&self.by_hour, dtstart.hour());
-        let minutes = defaulted(&self.by_minute, dtstart.minute());
-        let seconds = defaulted(&self.by_second, dtstart.second());
-        let mut times = Vec::with_capacity(hours.len() * minutes.len() * seconds.len());
-        for &h in &hours {
-            for &m in &minutes {
-                for &s in &seconds {
-                    times.extend(Time::new(h, m, s, 0).ok());
-                }
-            }
-        }
         // dateutil drops sub-second precision from DTSTART too.
         let dtstart = dtstart
             .with()
             .subsec_nanosecond(0)
             .build()
             .unwrap_or(dtstart);
+        let minutes = defaulted(&self.by_minute, dtstart.minute());
+        let seconds = defaulted(&self.by_second, dtstart.second());
+        let times = if self.freq.is_sub_daily() {
+            Vec::new()
+        } else {
+            let hours = defaulted(&self.by_hour, dtstart.hour());
+            let mut times = Vec::with_capacity(hours.len() * minutes.len() * seconds.len());
+            for &h in &hours {
+                for &m in &minutes {
+                    for &s in &seconds {
+                        times.extend(Time::new(h, m, s, 0).ok());
+                    }
+                }
+            }
+            times
+        };
         let until = self.until.map(|until| match until {
             Until::Date(d) => Bound::Civil(d.to_datetime(Time::MAX)),
             Until::Local(dt) => Bound::Civil(dt),
@@ -87,20 +118,44 @@ impl RRule {
             Some(Until::Utc(ts)) => tz.to_datetime(ts).date().tomorrow().ok(),
         };
         let last_day = until_day.map_or(limit.date(), |d| d.min(limit.date()));
+        let scan = if self.freq.is_sub_daily() {
+            // A rule whose steps never land on an allowed time of day yields nothing,
+            // rather than stepping through every day to the limit.
+            let last = if reachable(self, dtstart) {
+                seconds_of(last_day.to_datetime(Time::MAX))
+            } else {
+                i64::MIN
+            };
+            Scan::Steps(Steps::new(self, seconds_of(dtstart), last))
+        } else {
+            Scan::Periods(Periods::new(
+                self.freq,
+                self.interval,
+                self.wkst,
+                dtstart.date(),
+            ))
+        };
         Occurrences {
             last_day,
             filter: Filter::new(self, Some(dtstart)),
             times,
+            minutes,
+            seconds,
+            freq: self.freq,
             set_pos: self.by_set_pos.clone(),
             dtstart,
             limit,
             until,
             remaining: self.count,
-            periods: Periods::new(self.freq, self.interval, self.wkst, dtstart.date()),
+            scan,
             days: Vec::new(),
-            buffer: Vec::new(),
-            next: 0,
+            day: 0,
+            time: 0,
+            picked: Vec::new(),
             done: false,
+            work: 0,
+            budget: u64::MAX,
+            exhausted: false,
         }
     }
 }
@@ -135,39 +190,113 @@ fn select_positions(days: &[Date], times: &[Time], set_pos: &[i16], out: &mut Ve
 }
 
 impl Occurrences {
-    /// Fills the buffer with the next period's candidates; false when no period is left.
+    /// Gives up (ends) after looking at `budget` days or steps, so that asking whether
+    /// a rule produces anything costs a bounded time; see [`Occurrences::exhausted`].
+    pub fn with_budget(mut self, budget: u64) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Whether the iteration ended because its budget ran out, not because the rule did.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Moves to the next period's candidates; false when no period is left.
     fn refill(&mut self) -> bool {
-        // Periods only move forward, so one starting after `limit` or UNTIL ends
-        // the scan, even for a rule that never matches.
-        if self
-            .periods
-            .peek()
-            .is_none_or(|start| start > self.last_day)
-        {
+        if self.work >= self.budget {
+            self.exhausted = true;
             return false;
         }
-        let Some((start, len)) = self.periods.advance() else {
-            return false;
-        };
         self.days.clear();
-        self.buffer.clear();
-        self.next = 0;
-        let (filter, days) = (&self.filter, &mut self.days);
-        for_each_day(start, len, |day| {
-            if filter.matches(day) {
-                days.extend(day.date());
-            }
-        });
-        if self.set_pos.is_empty() {
-            for &day in &self.days {
-                for &time in &self.times {
-                    self.buffer.push(day.to_datetime(time));
+        self.picked.clear();
+        self.day = 0;
+        self.time = 0;
+        let found = match &mut self.scan {
+            Scan::Periods(periods) => {
+                // Periods only move forward, so one starting after `limit` or UNTIL
+                // ends the scan, even for a rule that never matches.
+                if periods.peek().is_none_or(|start| start > self.last_day) {
+                    return false;
                 }
+                let Some((start, len)) = periods.advance() else {
+                    return false;
+                };
+                self.work += u64::from(len);
+                let (filter, days) = (&self.filter, &mut self.days);
+                for_each_day(start, len, |day| {
+                    if filter.matches(day) {
+                        days.extend(day.date());
+                    }
+                });
+                true
             }
-        } else {
-            select_positions(&self.days, &self.times, &self.set_pos, &mut self.buffer);
+            Scan::Steps(steps) => match steps.advance(&self.filter, &mut self.work) {
+                Some((day, time_of_day)) => {
+                    self.days.extend(day.date());
+                    step_times(
+                        self.freq,
+                        time_of_day,
+                        &self.minutes,
+                        &self.seconds,
+                        &mut self.times,
+                    );
+                    true
+                }
+                None => false,
+            },
+        };
+        if found && !self.set_pos.is_empty() {
+            select_positions(&self.days, &self.times, &self.set_pos, &mut self.picked);
         }
-        true
+        found
+    }
+
+    /// The current period's next candidate, if any is left.
+    fn candidate(&mut self) -> Option<DateTime> {
+        if !self.set_pos.is_empty() {
+            let dt = self.picked.get(self.day).copied();
+            self.day += 1;
+            return dt;
+        }
+        let day = *self.days.get(self.day)?;
+        let time = *self.times.get(self.time)?;
+        self.time += 1;
+        if self.time == self.times.len() {
+            self.time = 0;
+            self.day += 1;
+        }
+        Some(day.to_datetime(time))
+    }
+}
+
+/// The times a sub-daily step at `time_of_day` expands to: BYMINUTE × BYSECOND within
+/// its hour (HOURLY), BYSECOND within its minute (MINUTELY), or itself (SECONDLY).
+fn step_times(
+    freq: Frequency,
+    time_of_day: i64,
+    minutes: &[i8],
+    seconds: &[i8],
+    out: &mut Vec<Time>,
+) {
+    out.clear();
+    let hour = i8::try_from(time_of_day / 3600).unwrap_or(0);
+    let minute = i8::try_from(time_of_day / 60 % 60).unwrap_or(0);
+    let second = i8::try_from(time_of_day % 60).unwrap_or(0);
+    let minutes = if freq == Frequency::Hourly {
+        minutes
+    } else {
+        std::slice::from_ref(&minute)
+    };
+    let seconds = if freq == Frequency::Secondly {
+        std::slice::from_ref(&second)
+    } else {
+        seconds
+    };
+    for &m in minutes {
+        for &s in seconds {
+            out.extend(Time::new(hour, m, s, 0).ok());
+        }
     }
 }
 
@@ -179,13 +308,12 @@ impl Iterator for Occurrences {
             if self.remaining == Some(0) {
                 break;
             }
-            let Some(&dt) = self.buffer.get(self.next) else {
+            let Some(dt) = self.candidate() else {
                 if !self.refill() {
                     break;
                 }
                 continue;
             };
-            self.next += 1;
             if dt < self.dtstart {
                 continue;
             }

@@ -1,4 +1,5 @@
-//! Which days a rule keeps: its BYMONTH, BYDAY and BYMONTHDAY parts, with DTSTART's defaults filled in.
+//! Which days a rule keeps: its BYMONTH, BYWEEKNO, BYYEARDAY, BYMONTHDAY and BYDAY parts,
+//! with DTSTART's defaults filled in.
 
 use jiff::civil::DateTime;
 
@@ -68,6 +69,54 @@ impl Day {
     pub(crate) fn date(self) -> Option<jiff::civil::Date> {
         jiff::civil::Date::new(self.year, self.month, self.day).ok()
     }
+
+    /// The day `number` days after 1970-01-01, or `None` outside the years jiff can represent.
+    pub(crate) fn from_number(number: i64) -> Option<Day> {
+        let (year, month, day) = civil_from_days(number);
+        let year = i16::try_from(year)
+            .ok()
+            .filter(|y| (-9999..=9999).contains(y))?;
+        let (month, day) = (i8::try_from(month).ok()?, i8::try_from(day).ok()?);
+        let yday = number - days_from_civil(i64::from(year), 1, 1) + 1;
+        Some(Day {
+            year,
+            month,
+            day,
+            weekday: u8::try_from((number + 3).rem_euclid(7)).ok()?,
+            yday: i16::try_from(yday).ok()?,
+            days_in_month: days_in_month(year, month),
+            days_in_year: if is_leap(year) { 366 } else { 365 },
+        })
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date `days` after 1970-01-01, as (year, month, day); the inverse of [`days_from_civil`].
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// The day filters of a rule, as bit sets.
@@ -85,6 +134,14 @@ pub(crate) struct Filter {
     /// Bit `d` for BYMONTHDAY=d, and bit `d` of `month_days_back` for BYMONTHDAY=-d.
     month_days: u32,
     month_days_back: u32,
+    /// BYYEARDAY entries (negative: from the end of the year).
+    year_days: Vec<i16>,
+    /// BYWEEKNO entries (negative: from the end of the week-numbering year).
+    week_nos: Vec<i8>,
+    /// WKST, 0 is Monday: where the numbered weeks start.
+    wkst: u8,
+    /// BYYEARDAY or BYWEEKNO is given.
+    by_year: bool,
 }
 
 impl Filter {
@@ -98,6 +155,10 @@ impl Filter {
             nth_in_month: rule.freq == Frequency::Monthly || !rule.by_month.is_empty(),
             month_days: 0,
             month_days_back: 0,
+            year_days: rule.by_year_day.clone(),
+            week_nos: rule.by_week_no.clone(),
+            wkst: rule.wkst.to_monday_zero_offset().unsigned_abs(),
+            by_year: !rule.by_year_day.is_empty() || !rule.by_week_no.is_empty(),
         };
         for day in &rule.by_day {
             let weekday = day.weekday.to_monday_zero_offset().unsigned_abs();
@@ -116,9 +177,12 @@ impl Filter {
                 filter.month_days_back |= 1 << -d;
             }
         }
+        // As python-dateutil: DTSTART supplies the day only when no part picks days.
         if let Some(start) = dtstart
             && rule.by_day.is_empty()
             && rule.by_month_day.is_empty()
+            && rule.by_year_day.is_empty()
+            && rule.by_week_no.is_empty()
         {
             match rule.freq {
                 Frequency::Yearly => {
@@ -131,7 +195,7 @@ impl Filter {
                 Frequency::Weekly => {
                     filter.weekdays = 1 << start.weekday().to_monday_zero_offset();
                 }
-                Frequency::Daily => {}
+                _ => {}
             }
         }
         filter
@@ -153,7 +217,54 @@ impl Filter {
                 return false;
             }
         }
-        true
+        // Days of the year and week numbers are rare: one test keeps the common path short.
+        !self.by_year || self.year_matches(d)
+    }
+
+    #[cold]
+    fn year_matches(&self, d: &Day) -> bool {
+        let back = d.yday - d.days_in_year - 1;
+        (self.year_days.is_empty() || self.year_days.iter().any(|&n| n == d.yday || n == back))
+            && (self.week_nos.is_empty() || self.week_matches(d))
+    }
+
+    /// Whether `d` lies in one of the BYWEEKNO weeks. Week 1 of a year is the first
+    /// week starting on WKST with at least 4 of its days in that year (ISO 8601 when
+    /// WKST is Monday); the days before it belong to the previous year's last week,
+    /// and days after that year's last week to the next year's week 1.
+    fn week_matches(&self, d: &Day) -> bool {
+        let wkst = i16::from(self.wkst);
+        // Where week 1 starts, as a day index into the year that starts on `jan1`.
+        let week_one = |jan1: i16| {
+            let into_week = (jan1 - wkst).rem_euclid(7);
+            if into_week >= 4 {
+                7 - into_week
+            } else {
+                -into_week
+            }
+        };
+        let year_len = |year: i16| if is_leap(year) { 366 } else { 365 };
+        let i = d.yday - 1;
+        let jan1 = (i16::from(d.weekday) - i).rem_euclid(7);
+        let start = week_one(jan1);
+        let next_start = d.days_in_year + week_one((jan1 + d.days_in_year).rem_euclid(7));
+        // (the day's week number, how many weeks its week-numbering year has)
+        let (number, weeks) = if i < start {
+            let before = year_len(d.year.saturating_sub(1));
+            let prev_start = week_one((jan1 - before).rem_euclid(7)) - before;
+            ((i - prev_start) / 7 + 1, (start - prev_start) / 7)
+        } else if i >= next_start {
+            let after = year_len(d.year.saturating_add(1));
+            let jan1_after = (jan1 + d.days_in_year + after).rem_euclid(7);
+            let after_start = d.days_in_year + after + week_one(jan1_after);
+            (1, (after_start - next_start) / 7)
+        } else {
+            ((i - start) / 7 + 1, (next_start - start) / 7)
+        };
+        self.week_nos.iter().any(|&n| {
+            let n = i16::from(n);
+            n == number || (n < 0 && weeks + 1 + n == number)
+        })
     }
 
     fn nth_matches(&self, d: &Day) -> bool {

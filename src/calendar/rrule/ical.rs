@@ -1,14 +1,19 @@
-//! Pasted iCalendar recurrence lines (DTSTART, RRULE, RDATE, EXDATE) into a [`RecurrenceSpec`].
+//! Pasted iCalendar recurrence lines (DTSTART, RRULE, EXRULE, RDATE, EXDATE) into a
+//! [`RecurrenceSpec`].
 
 use std::ops::Range;
 
 use jiff::civil::{DateTime, Time};
 use jiff::tz::TimeZone;
 
-use super::error::RRuleError;
+use super::error::{RRuleError, and_list};
 use super::parse::parse_rrule_at;
 use super::rule::RRule;
-use super::value::{DateValue, parse_date_value};
+use super::value::{DateValue, parse_date_value, parse_duration};
+
+const DATE_FORMS: &str = "YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)";
+const PROPERTIES: [&str; 5] = ["DTSTART", "RRULE", "EXRULE", "RDATE", "EXDATE"];
+const LAYOUT: &str = "DTSTART;TZID=Asia/Shanghai:20270301T190000\nRRULE:FREQ=WEEKLY;BYDAY=MO";
 
 /// What a block of iCalendar recurrence lines says, in civil time of `tzid`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -19,11 +24,48 @@ pub struct RecurrenceSpec {
     pub tzid: Option<String>,
     /// The `RRULE`, if any; its spans point into the text given to [`parse_ical`].
     pub rule: Option<RRule>,
-    /// `RDATE` values, converted to the wall-clock time of `tzid`, sorted, no duplicates.
+    /// `EXRULE`s (deprecated by RFC 5545, still written by older programs): their
+    /// occurrences from DTSTART are taken out, as python-dateutil does.
+    pub exrules: Vec<RRule>,
+    /// `RDATE` values, converted to the wall-clock time of `tzid`, sorted, no duplicates;
+    /// a `VALUE=PERIOD` gives its start.
     pub rdates: Vec<DateTime>,
     /// `EXDATE` values, converted like `rdates`, sorted, no duplicates.
     pub exdates: Vec<DateTime>,
+    /// Where the values were written.
+    pub places: SpecPlaces,
 }
+
+/// Where the values of a pasted block were written, as byte ranges of the text given
+/// to [`parse_ical`], for problems found after parsing (a DTSTART with seconds, a TZID
+/// other than the term's).
+#[derive(Debug, Clone, Default)]
+pub struct SpecPlaces {
+    /// The DTSTART value.
+    pub dtstart: Option<Range<usize>>,
+    /// The TZID parameter's value on the DTSTART line.
+    pub tzid: Option<Range<usize>>,
+    /// Every RDATE value as written, in DTSTART's wall-clock time.
+    pub rdates: Vec<RdatePlace>,
+}
+
+/// One RDATE value: when it falls, where it was written, and a period's length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RdatePlace {
+    pub at: DateTime,
+    pub span: Range<usize>,
+    /// For a `VALUE=PERIOD`, its length in seconds.
+    pub period_seconds: Option<i64>,
+}
+
+// Where a value was written does not change what the block means.
+impl PartialEq for SpecPlaces {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SpecPlaces {}
 
 /// Parses pasted iCalendar lines such as
 /// `DTSTART;TZID=Asia/Shanghai:20270305T150000` / `RRULE:FREQ=MONTHLY;BYDAY=1FR` /
@@ -32,18 +74,17 @@ pub struct RecurrenceSpec {
 /// RDATE and EXDATE may list several values separated by commas. Values in
 /// another zone (or in UTC) are moved to DTSTART's zone; a date-only value takes
 /// DTSTART's time of day, so `EXDATE;VALUE=DATE:20270402` removes that day's
-/// occurrence. Folded lines (a continuation starting with a space or tab) are
-/// joined. Error spans are byte ranges in `text`, across folds if need be.
+/// occurrence. `RDATE;VALUE=PERIOD` takes each period's start. Folded lines (a
+/// continuation starting with a space or tab) are joined. Error spans are byte
+/// ranges in `text`, across folds if need be.
 pub fn parse_ical(text: &str) -> Result<RecurrenceSpec, RRuleError> {
     let mut raw = Raw::default();
     for line in unfold(text) {
-        let had_rule = raw.rule.is_some();
-        raw.line(&line.text, 0).map_err(|mut err| {
-            err.span = line.origin_of(err.span.clone());
-            err
-        })?;
-        if let (false, Some(rule)) = (had_rule, raw.rule.as_mut()) {
-            rule.spans.remap(|span| line.origin_of(span));
+        if let Err(err) = raw.line(&line) {
+            let mut err = err.remap(|span| line.origin_of(span));
+            // The first of two lines is elsewhere in the text, already placed.
+            err.also.extend(raw.earlier.take());
+            return Err(err);
         }
     }
     raw.resolve()
@@ -122,31 +163,72 @@ fn unfold(text: &str) -> Vec<Logical> {
     lines
 }
 
+/// Where a second property starts on `line`, after white space (`RRULE:… DTSTART:…`),
+/// and its name.
+fn second_property(line: &str) -> Option<(usize, &'static str)> {
+    let bytes = line.as_bytes();
+    (1..line.len()).find_map(|i| {
+        if !bytes[i - 1].is_ascii_whitespace() {
+            return None;
+        }
+        let rest = line.get(i..)?;
+        PROPERTIES.iter().find_map(|name| {
+            let head = rest.get(..name.len())?;
+            let after = rest.as_bytes().get(name.len())?;
+            (head.eq_ignore_ascii_case(name) && matches!(after, b':' | b';')).then_some((i, *name))
+        })
+    })
+}
+
 /// A value as written, with the zone given by its line's TZID.
 #[derive(Debug, Clone)]
 struct Zoned {
     value: DateValue,
     tz: Option<(String, TimeZone)>,
+    /// Where it was written in the pasted text.
+    span: Range<usize>,
+    /// For a period, its length in seconds.
+    period_seconds: Option<i64>,
 }
 
 #[derive(Default)]
 struct Raw {
     dtstart: Option<Zoned>,
-    rule: Option<RRule>,
+    dtstart_line: Option<Range<usize>>,
+    tzid: Option<Range<usize>>,
+    rule: Option<(RRule, Range<usize>)>,
+    exrules: Vec<RRule>,
+    /// For a line given twice, where the first one is in the pasted text.
+    earlier: Option<Range<usize>>,
     rdates: Vec<Zoned>,
     exdates: Vec<Zoned>,
+}
+
+/// The value types a line takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum ValueType {
+    #[default]
+    DateTime,
+    Date,
+    Period,
 }
 
 /// The parameters of a DTSTART, RDATE or EXDATE line.
 #[derive(Default)]
 struct Params {
     tz: Option<(String, TimeZone)>,
-    date_only: bool,
+    tz_span: Option<Range<usize>>,
+    value: ValueType,
 }
 
 impl Params {
-    /// Reads `;KEY=VALUE` parameters, the first of which starts at byte `at`.
-    fn read<'l>(params: impl Iterator<Item = &'l str>, mut at: usize) -> Result<Self, RRuleError> {
+    /// Reads the `;KEY=VALUE` parameters of property `name`, the first of which starts
+    /// at byte `at` of the line.
+    fn read<'l>(
+        name: &str,
+        params: impl Iterator<Item = &'l str>,
+        mut at: usize,
+    ) -> Result<Self, RRuleError> {
         let mut out = Self::default();
         for param in params {
             let param_span = at..at + param.len();
@@ -160,112 +242,257 @@ impl Params {
                 "TZID" => {
                     let zone = TimeZone::get(val).map_err(|_| {
                         RRuleError::new(format!("unknown time zone `{val}`"), val_span.clone())
-                            .with_help("expected an IANA name such as `Asia/Shanghai`")
+                            .expected("an IANA time zone name such as `Asia/Shanghai`")
+                            .with_help("zone names are written as in the IANA database, capitals included: `Asia/Shanghai`, `Europe/London`")
                     })?;
                     out.tz = Some((val.to_owned(), zone));
+                    out.tz_span = Some(val_span);
                 }
-                "VALUE" => match val.to_ascii_uppercase().as_str() {
-                    "DATE" => out.date_only = true,
-                    "DATE-TIME" => {}
-                    _ => {
-                        return Err(RRuleError::new(
-                            format!("unsupported value type `{val}`"),
-                            val_span,
-                        )
-                        .with_help("expected VALUE=DATE or VALUE=DATE-TIME"));
+                "VALUE" => {
+                    out.value = match val.to_ascii_uppercase().as_str() {
+                        "DATE" => ValueType::Date,
+                        "DATE-TIME" => ValueType::DateTime,
+                        "PERIOD" if name == "RDATE" => ValueType::Period,
+                        _ => return Err(unsupported_value_type(name, val, val_span)),
                     }
-                },
+                }
                 _ => {
                     return Err(RRuleError::new(
                         format!("unsupported parameter `{key}`"),
                         param_span,
                     )
-                    .with_help("expected TZID or VALUE"));
+                    .expected("TZID or VALUE")
+                    .with_help(
+                        "only TZID and VALUE change what these dates mean; remove the others",
+                    ));
                 }
             }
         }
         Ok(out)
     }
 
-    /// The comma-separated values of a line, the first of which starts at byte `at`.
+    /// The comma-separated values of a line, the first of which starts at byte `at`;
+    /// every bad value is named in one error.
     fn values(&self, value: &str, mut at: usize) -> Result<Vec<Zoned>, RRuleError> {
         let mut values = Vec::new();
+        let mut bad: Vec<(&str, Range<usize>)> = Vec::new();
         for item in value.split(',') {
             let item_span = at..at + item.len();
             at += item.len() + 1;
-            let parsed = parse_date_value(item.trim())
-                .filter(|v| !self.date_only || matches!(v, DateValue::Date(_)))
-                .ok_or_else(|| {
-                    RRuleError::new(
-                        format!("`{item}` is not a date or date-time"),
-                        item_span.clone(),
-                    )
-                    .with_help(if self.date_only {
-                        "VALUE=DATE expects YYYYMMDD"
-                    } else {
-                        "expected YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)"
-                    })
-                })?;
-            if matches!(parsed, DateValue::Utc(_)) && self.tz.is_some() {
-                return Err(
-                    RRuleError::new("a UTC value cannot also have a `TZID`", item_span)
-                        .with_help("drop the trailing `Z` or the TZID parameter"),
-                );
+            match self.value(item.trim(), item_span.clone()) {
+                Ok(Some(v)) => values.push(v),
+                Ok(None) => bad.push((item, item_span)),
+                Err(err) => return Err(err),
             }
-            values.push(Zoned {
-                value: parsed,
-                tz: self.tz.clone(),
-            });
         }
-        Ok(values)
+        let Some(((_, first), rest)) = bad.split_first() else {
+            return Ok(values);
+        };
+        let texts: Vec<&str> = bad.iter().map(|(t, _)| *t).collect();
+        let (one, many, expected, help) = match self.value {
+            ValueType::Date => (
+                "a date",
+                "dates",
+                "a date YYYYMMDD, as `VALUE=DATE` says",
+                "`EXDATE;VALUE=DATE:20270402` takes out that day's occurrence",
+            ),
+            ValueType::DateTime => (
+                "a date or date-time",
+                "dates or date-times",
+                DATE_FORMS,
+                "list values with commas: `EXDATE:20270402T150000,20270409T150000`",
+            ),
+            ValueType::Period => (
+                "a period",
+                "periods",
+                "START/END or START/DURATION, as in `20270305T150000/PT1H30M`",
+                "a period's start is the session; its length comes from `duration`",
+            ),
+        };
+        let message = if rest.is_empty() {
+            format!("{} is not {one}", and_list(&texts))
+        } else {
+            format!("{} are not {many}", and_list(&texts))
+        };
+        Err(RRuleError::new(message, first.clone())
+            .expected(expected)
+            .with_help(help)
+            .also(rest.iter().map(|(_, span)| span.clone())))
+    }
+
+    /// One value; `Ok(None)` when it is not of the line's type.
+    fn value(&self, item: &str, span: Range<usize>) -> Result<Option<Zoned>, RRuleError> {
+        let (start, period_seconds) = match self.value {
+            ValueType::Period => {
+                let Some((start, end)) = item.split_once('/') else {
+                    return Ok(None);
+                };
+                let Some(from) =
+                    parse_date_value(start).filter(|v| !matches!(v, DateValue::Date(_)))
+                else {
+                    return Ok(None);
+                };
+                let length = match parse_duration(end) {
+                    Some(seconds) => Some(seconds),
+                    None => match (from, parse_date_value(end)) {
+                        (DateValue::Local(a), Some(DateValue::Local(b)))
+                        | (DateValue::Utc(a), Some(DateValue::Utc(b))) => {
+                            a.duration_until(b).as_secs().into()
+                        }
+                        _ => None,
+                    },
+                };
+                let Some(length) = length else {
+                    return Ok(None);
+                };
+                if length <= 0 {
+                    return Err(RRuleError::new("the period ends before it starts", span)
+                        .expected("an end after the start")
+                        .with_help(
+                            "write START/END with END later, or START/DURATION as in `/PT1H30M`",
+                        ));
+                }
+                (from, Some(length))
+            }
+            ValueType::Date => match parse_date_value(item) {
+                Some(v @ DateValue::Date(_)) => (v, None),
+                _ => return Ok(None),
+            },
+            ValueType::DateTime => match parse_date_value(item) {
+                Some(v) => (v, None),
+                None => return Ok(None),
+            },
+        };
+        if matches!(start, DateValue::Utc(_)) && self.tz.is_some() {
+            return Err(
+                RRuleError::new("a UTC value cannot also have a `TZID`", span)
+                    .expected("a local time (without the trailing `Z`)")
+                    .with_help("drop the trailing `Z` or the TZID parameter"),
+            );
+        }
+        Ok(Some(Zoned {
+            value: start,
+            tz: self.tz.clone(),
+            span,
+            period_seconds,
+        }))
+    }
+}
+
+fn unsupported_value_type(name: &str, val: &str, span: Range<usize>) -> RRuleError {
+    let err = RRuleError::new(format!("unsupported value type `{val}`"), span);
+    match name {
+        "RDATE" => err
+            .expected("DATE, DATE-TIME or PERIOD")
+            .with_help("`VALUE=DATE` lists days, `VALUE=PERIOD` start/end pairs"),
+        "EXDATE" if val.eq_ignore_ascii_case("PERIOD") => {
+            err.expected("DATE or DATE-TIME").with_help(
+                "RFC 5545 allows periods in RDATE only; take out a day with `EXDATE;VALUE=DATE:…`",
+            )
+        }
+        _ => err
+            .expected("DATE or DATE-TIME")
+            .with_help("`VALUE=DATE` for a day, or leave VALUE out for a date and time"),
     }
 }
 
 impl Raw {
-    fn line(&mut self, line: &str, start: usize) -> Result<(), RRuleError> {
-        let span = start..start + line.len();
+    /// Reads one unfolded line; spans it keeps are moved into the pasted text already.
+    fn line(&mut self, logical: &Logical) -> Result<(), RRuleError> {
+        let line = logical.text.as_str();
+        let span = 0..line.len();
+        if let Some((at, second)) = second_property(line) {
+            let first = line.split([':', ';', '=']).next().unwrap_or(line).trim();
+            let first = PROPERTIES
+                .iter()
+                .find(|p| p.eq_ignore_ascii_case(first))
+                .unwrap_or(&"RRULE");
+            return Err(RRuleError::new(
+                format!("`{first}` and `{second}` are written on one line"),
+                at..line.len(),
+            )
+            .expected("each property on a line of its own")
+            .with_help(format!(
+                "iCalendar takes one property per line; in YAML write them under `rrule: |`:\n{}\n{}",
+                line[..at].trim_end(),
+                &line[at..]
+            )));
+        }
         let Some(colon) = line.find(':') else {
             if line.contains('=') {
-                return self.set_rule(line, start, span);
+                return self.set_rule(line, 0, span, logical);
             }
-            return Err(RRuleError::new(format!("expected `NAME:VALUE`, found `{line}`"), span)
-                .with_help("write lines such as `DTSTART;TZID=Asia/Shanghai:20270305T150000` or `RRULE:FREQ=WEEKLY;BYDAY=MO`"));
+            return Err(
+                RRuleError::new(format!("expected `NAME:VALUE`, found `{line}`"), span)
+                    .expected("an iCalendar line such as `RRULE:FREQ=WEEKLY;BYDAY=MO`")
+                    .with_help(format!("write lines such as:\n{LAYOUT}")),
+            );
         };
         let (head, value) = (&line[..colon], &line[colon + 1..]);
-        let value_start = start + colon + 1;
+        let value_start = colon + 1;
         let mut params = head.split(';');
         let name = params.next().unwrap_or_default();
-        let name_span = start..start + name.len();
+        let name_span = 0..name.len();
         let upper = name.to_ascii_uppercase();
-        if upper == "RRULE" {
+        if upper == "RRULE" || upper == "EXRULE" {
             if head.len() != name.len() {
                 return Err(RRuleError::new(
-                    "`RRULE` takes no parameters",
-                    start..start + head.len(),
-                ));
+                    format!("`{upper}` takes no parameters"),
+                    0..head.len(),
+                )
+                .expected(format!("`{upper}:` then the rule"))
+                .with_help(format!(
+                    "write `{upper}:FREQ=…` with nothing between the name and the colon"
+                )));
             }
-            return self.set_rule(value, value_start, span);
+            if upper == "EXRULE" {
+                let mut rule = parse_rrule_at(value, value_start)?;
+                rule.spans.remap(|s| logical.origin_of(s));
+                self.exrules.push(rule);
+                return Ok(());
+            }
+            return self.set_rule(value, value_start, span, logical);
         }
         if !matches!(upper.as_str(), "DTSTART" | "RDATE" | "EXDATE") {
+            let help = match upper.as_str() {
+                "DTEND" | "DURATION" => {
+                    "a session lasts the class's `duration`; leave this line out"
+                }
+                "BEGIN" | "END" | "SUMMARY" | "UID" | "DTSTAMP" | "LOCATION" | "DESCRIPTION" => {
+                    "paste only the recurrence lines of the event; its title is the class's `theme`"
+                }
+                _ => "only DTSTART, RRULE, EXRULE, RDATE and EXDATE lines are understood",
+            };
             return Err(
                 RRuleError::new(format!("unsupported line `{name}`"), name_span)
-                    .with_help("only DTSTART, RRULE, RDATE and EXDATE lines are understood"),
+                    .expected("DTSTART, RRULE, EXRULE, RDATE or EXDATE")
+                    .with_help(help),
             );
         }
-        let mut values =
-            Params::read(params, start + name.len() + 1)?.values(value, value_start)?;
+        let params = Params::read(&upper, params, name.len() + 1)?;
+        let mut values = params.values(value, value_start)?;
+        for v in &mut values {
+            v.span = logical.origin_of(v.span.clone());
+        }
         match upper.as_str() {
             "DTSTART" => {
-                if self.dtstart.is_some() {
-                    return Err(RRuleError::new("`DTSTART` is given twice", span));
+                if let Some(first) = &self.dtstart_line {
+                    self.earlier = Some(first.clone());
+                    return Err(RRuleError::new("`DTSTART` is given twice", span)
+                        .expected("one DTSTART line")
+                        .with_help("keep one DTSTART; list more dates with RDATE"));
                 }
                 if values.len() != 1 {
                     return Err(RRuleError::new(
                         "`DTSTART` takes a single value",
                         value_start..span.end,
-                    ));
+                    )
+                    .expected("one date or date-time")
+                    .with_help("list more dates with an RDATE line"));
                 }
                 self.dtstart = values.pop();
+                self.dtstart_line = Some(logical.origin_of(span));
+                self.tzid = params.tz_span.map(|s| logical.origin_of(s));
             }
             "RDATE" => self.rdates.extend(values),
             _ => self.exdates.extend(values),
@@ -273,12 +500,22 @@ impl Raw {
         Ok(())
     }
 
-    fn set_rule(&mut self, text: &str, start: usize, line: Range<usize>) -> Result<(), RRuleError> {
-        if self.rule.is_some() {
+    fn set_rule(
+        &mut self,
+        text: &str,
+        start: usize,
+        line: Range<usize>,
+        logical: &Logical,
+    ) -> Result<(), RRuleError> {
+        if let Some((_, first)) = &self.rule {
+            self.earlier = Some(first.clone());
             return Err(RRuleError::new("`RRULE` is given twice", line)
-                .with_help("combine the rules into one, or list extra dates with RDATE"));
+                .expected("one RRULE line")
+                .with_help("RFC 5545 allows one RRULE: combine the rules into one, list extra dates with RDATE, or write a second class"));
         }
-        self.rule = Some(parse_rrule_at(text, start)?);
+        let mut rule = parse_rrule_at(text, start)?;
+        rule.spans.remap(|s| logical.origin_of(s));
+        self.rule = Some((rule, logical.origin_of(line)));
         Ok(())
     }
 
@@ -302,6 +539,11 @@ impl Raw {
         let place = |z: &Zoned| -> DateTime {
             let (dt, from) = match &z.value {
                 DateValue::Date(d) => return d.to_datetime(time),
+                // In DTSTART's own zone a wall-clock time stays as written, even one
+                // in a DST gap, which a round trip through an instant would move.
+                DateValue::Local(dt) if z.tz.as_ref().map(|(name, _)| name) == tzid.as_ref() => {
+                    return *dt;
+                }
                 DateValue::Local(dt) => (*dt, z.tz.as_ref().map(|(_, tz)| tz)),
                 DateValue::Utc(dt) => (*dt, Some(&TimeZone::UTC)),
             };
@@ -320,12 +562,27 @@ impl Raw {
             out.dedup();
             out
         };
+        let places = SpecPlaces {
+            dtstart: self.dtstart.as_ref().map(|z| z.span.clone()),
+            tzid: self.tzid,
+            rdates: self
+                .rdates
+                .iter()
+                .map(|z| RdatePlace {
+                    at: place(z),
+                    span: z.span.clone(),
+                    period_seconds: z.period_seconds,
+                })
+                .collect(),
+        };
         Ok(RecurrenceSpec {
             rdates: sorted(&self.rdates),
             exdates: sorted(&self.exdates),
             dtstart,
             tzid,
-            rule: self.rule,
+            rule: self.rule.map(|(rule, _)| rule),
+            exrules: self.exrules,
+            places,
         })
     }
 }

@@ -5,27 +5,28 @@ use std::ops::Range;
 use jiff::civil::Weekday;
 use jiff::tz::TimeZone;
 
-use super::error::RRuleError;
+use super::error::{RRuleError, and_list};
 use super::rule::{Frequency, PartSpans, RRule, Until, WeekdayNum};
 use super::value::{DateValue, parse_date_value};
 
-const PARTS: &str =
-    "FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, BYHOUR, BYMINUTE, WKST";
+const PARTS: &str = "FREQ, INTERVAL, COUNT, UNTIL, BYSECOND, BYMINUTE, BYHOUR, BYDAY, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYMONTH, BYSETPOS, WKST";
 const WEEKDAYS: &str = "MO, TU, WE, TH, FR, SA or SU";
+const FREQUENCIES: &str = "SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY";
+const DATE_FORMS: &str = "YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)";
 
 /// A slice of the parsed text that remembers where it starts, so errors can point at it.
 #[derive(Debug, Clone, Copy)]
-struct Piece<'a> {
-    text: &'a str,
-    start: usize,
+pub(crate) struct Piece<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) start: usize,
 }
 
 impl<'a> Piece<'a> {
-    fn span(self) -> Range<usize> {
+    pub(crate) fn span(self) -> Range<usize> {
         self.start..self.start + self.text.len()
     }
 
-    fn trim(self) -> Piece<'a> {
+    pub(crate) fn trim(self) -> Piece<'a> {
         let text = self.text.trim_start();
         let start = self.start + (self.text.len() - text.len());
         Piece {
@@ -34,7 +35,7 @@ impl<'a> Piece<'a> {
         }
     }
 
-    fn split(self, sep: char) -> impl Iterator<Item = Piece<'a>> {
+    pub(crate) fn split(self, sep: char) -> impl Iterator<Item = Piece<'a>> {
         let mut offset = self.start;
         self.text.split(sep).map(move |text| {
             let piece = Piece {
@@ -47,7 +48,7 @@ impl<'a> Piece<'a> {
     }
 
     /// Splits at byte `at`, which must be a char boundary (callers pass ASCII positions).
-    fn split_at(self, at: usize) -> (Piece<'a>, Piece<'a>) {
+    pub(crate) fn split_at(self, at: usize) -> (Piece<'a>, Piece<'a>) {
         let (left, right) = self.text.split_at(at);
         (
             Piece {
@@ -101,17 +102,127 @@ fn parse_piece(mut body: Piece<'_>) -> Result<RRule, RRuleError> {
     b.finish(body)
 }
 
+/// A part whose value is a list of integers, and how to explain a bad item.
+struct IntPart {
+    min: i64,
+    max: i64,
+    /// Zero is not allowed (ordinals count from 1 or from -1).
+    nonzero: bool,
+    /// `a day of the month` / `days of the month`.
+    one: &'static str,
+    many: &'static str,
+    expected: &'static str,
+    help: &'static str,
+}
+
+const BY_SECOND: IntPart = IntPart {
+    min: 0,
+    max: 59,
+    nonzero: false,
+    one: "a second",
+    many: "seconds",
+    expected: "0 to 59",
+    help: "`BYSECOND=0` is on the minute; a leap second (60) is not supported",
+};
+const BY_MINUTE: IntPart = IntPart {
+    min: 0,
+    max: 59,
+    nonzero: false,
+    one: "a minute",
+    many: "minutes",
+    expected: "0 to 59",
+    help: "`BYMINUTE=0,30` is on the hour and on the half hour",
+};
+const BY_HOUR: IntPart = IntPart {
+    min: 0,
+    max: 23,
+    nonzero: false,
+    one: "an hour",
+    many: "hours",
+    expected: "0 to 23",
+    help: "hours are on a 24-hour clock: `BYHOUR=19` is 7 pm",
+};
+const BY_MONTH_DAY: IntPart = IntPart {
+    min: -31,
+    max: 31,
+    nonzero: true,
+    one: "a day of the month",
+    many: "days of the month",
+    expected: "1 to 31, or -1 to -31 to count from the end of the month",
+    help: "`BYMONTHDAY=-1` is the last day of each month",
+};
+const BY_YEAR_DAY: IntPart = IntPart {
+    min: -366,
+    max: 366,
+    nonzero: true,
+    one: "a day of the year",
+    many: "days of the year",
+    expected: "1 to 366, or -1 to -366 to count from the end of the year",
+    help: "`BYYEARDAY=1` is January 1st, `BYYEARDAY=-1` December 31st",
+};
+const BY_WEEK_NO: IntPart = IntPart {
+    min: -53,
+    max: 53,
+    nonzero: true,
+    one: "a week number",
+    many: "week numbers",
+    expected: "1 to 53, or -1 to -53 to count from the end of the year",
+    help: "weeks are numbered as in ISO 8601: week 1 is the first with 4 days in the year (weeks start on `WKST`)",
+};
+const BY_MONTH: IntPart = IntPart {
+    min: 1,
+    max: 12,
+    nonzero: false,
+    one: "a month",
+    many: "months",
+    expected: "1 to 12",
+    help: "`BYMONTH=3` is March",
+};
+const BY_SET_POS: IntPart = IntPart {
+    min: -366,
+    max: 366,
+    nonzero: true,
+    one: "a set position",
+    many: "set positions",
+    expected: "1 to 366, or -1 to -366 to count from the end of each period",
+    help: "`BYSETPOS=-1` keeps the last of each period's candidates",
+};
+
+/// An example of each part, for a part written without a value.
+fn example(name: &str) -> &'static str {
+    match name {
+        "FREQ" => "FREQ=WEEKLY",
+        "INTERVAL" => "INTERVAL=2",
+        "COUNT" => "COUNT=10",
+        "UNTIL" => "UNTIL=20270630",
+        "BYSECOND" => "BYSECOND=0",
+        "BYMINUTE" => "BYMINUTE=0,30",
+        "BYHOUR" => "BYHOUR=9,14",
+        "BYDAY" => "BYDAY=MO,WE",
+        "BYMONTHDAY" => "BYMONTHDAY=1,-1",
+        "BYYEARDAY" => "BYYEARDAY=1,-1",
+        "BYWEEKNO" => "BYWEEKNO=1,-1",
+        "BYMONTH" => "BYMONTH=3",
+        "BYSETPOS" => "BYSETPOS=-1",
+        _ => "WKST=SU",
+    }
+}
+
 #[derive(Default)]
 struct Builder {
-    seen: Vec<String>,
+    /// Each part's name and where it was written.
+    seen: Vec<(String, Range<usize>)>,
     freq: Option<Frequency>,
     interval: Option<u32>,
     count: Option<(u32, Range<usize>)>,
-    until: Option<(Until, Range<usize>)>,
+    until: Option<Until>,
     by_day: Vec<WeekdayNum>,
-    first_ordinal: Option<Range<usize>>,
+    /// Where each numbered weekday's number was written.
+    ordinals: Vec<Range<usize>>,
     by_month_day: Vec<i8>,
     by_month: Vec<i8>,
+    by_year_day: Vec<i16>,
+    by_week_no: Vec<i8>,
     by_set_pos: Vec<i16>,
     by_hour: Vec<i8>,
     by_minute: Vec<i8>,
@@ -127,43 +238,53 @@ impl Builder {
                 format!("expected `NAME=VALUE`, found `{}`", part.text),
                 part.span(),
             )
+            .expected("a rule part such as `FREQ=WEEKLY`")
             .with_help(format!("rule parts are {PARTS}, separated by `;`")));
         };
         let (name, value) = part.split_at(eq);
         let value = value.split_at(1).1;
         let upper = name.text.trim().to_ascii_uppercase();
-        if self.seen.contains(&upper) {
+        if let Some((_, first)) = self.seen.iter().find(|(n, _)| *n == upper) {
             return Err(
-                RRuleError::new(format!("`{upper}` is given twice"), part.span()).with_help(
-                    format!("keep one `{upper}=` part; list several values with commas"),
-                ),
+                RRuleError::new(format!("`{upper}` is given twice"), part.span())
+                    .expected(format!("one `{upper}` part"))
+                    .with_help(format!(
+                        "keep one `{upper}=` part; list several values with commas"
+                    ))
+                    .also([first.clone()]),
             );
         }
-        self.seen.push(upper.clone());
+        self.seen.push((upper.clone(), part.span()));
         match upper.as_str() {
-            "BYWEEKNO" | "BYYEARDAY" => {
-                return Err(
-                    RRuleError::new(format!("`{upper}` is not supported"), part.span()).with_help(
-                        "pick days with BYMONTH, BYMONTHDAY and BYDAY, or list them with RDATE",
-                    ),
-                );
-            }
             "FREQ" | "INTERVAL" | "COUNT" | "UNTIL" | "BYDAY" | "BYMONTHDAY" | "BYMONTH"
-            | "BYSETPOS" | "BYHOUR" | "BYMINUTE" | "BYSECOND" | "WKST" => {}
+            | "BYYEARDAY" | "BYWEEKNO" | "BYSETPOS" | "BYHOUR" | "BYMINUTE" | "BYSECOND"
+            | "WKST" => {}
+            "BYEASTER" => {
+                return Err(RRuleError::new(
+                    "`BYEASTER` is not part of RFC 5545",
+                    name.trim().span(),
+                )
+                .expected(format!("one of {PARTS}"))
+                .with_help(
+                    "`BYEASTER` is python-dateutil's own extension; list Easter-based dates with RDATE",
+                ));
+            }
             _ => {
                 return Err(RRuleError::new(
                     format!("unknown rule part `{}`", name.text.trim()),
                     name.trim().span(),
                 )
-                .with_help(format!("expected one of {PARTS}")));
+                .expected(format!("one of {PARTS}"))
+                .with_help("rule parts are written `NAME=VALUE`, separated by `;`, as in `FREQ=WEEKLY;BYDAY=MO`"));
             }
         }
         let value = value.trim();
         if value.text.is_empty() {
-            return Err(RRuleError::new(
-                format!("`{upper}` has no value"),
-                part.span(),
-            ));
+            return Err(
+                RRuleError::new(format!("`{upper}` has no value"), part.span())
+                    .expected("a value after `=`")
+                    .with_help(format!("write it as in `{}`", example(&upper))),
+            );
         }
         self.set(&upper, value, part.span())
     }
@@ -176,62 +297,72 @@ impl Builder {
         value: Piece<'_>,
         part_span: Range<usize>,
     ) -> Result<(), RRuleError> {
+        let span = Some(part_span.clone());
         match name {
-            "FREQ" => self.freq = Some(freq(value)?),
-            "INTERVAL" => self.interval = Some(positive(value, "INTERVAL")?),
-            "COUNT" => self.count = Some((positive(value, "COUNT")?, part_span)),
-            "UNTIL" => self.until = Some((until(value)?, part_span)),
+            "FREQ" => {
+                self.freq = Some(freq(value)?);
+                self.spans.freq = span;
+            }
+            "INTERVAL" => {
+                self.interval = Some(positive(
+                    value,
+                    "INTERVAL",
+                    "`INTERVAL=2` means every other period: every other week with FREQ=WEEKLY",
+                )?);
+                self.spans.interval = span;
+            }
+            "COUNT" => {
+                let count = positive(
+                    value,
+                    "COUNT",
+                    "`COUNT=10` ends the rule after 10 occurrences",
+                )?;
+                self.count = Some((count, part_span));
+            }
+            "UNTIL" => {
+                self.until = Some(until(value)?);
+                self.spans.until = span;
+            }
             "BYDAY" => {
-                for item in list(value, "BYDAY")? {
-                    let (day, ordinal_span) = weekday_num(item)?;
-                    if day.nth.is_some() && self.first_ordinal.is_none() {
-                        self.first_ordinal = Some(ordinal_span);
+                for (day, ordinal) in weekday_nums(value)? {
+                    if day.nth.is_some() {
+                        self.ordinals.push(ordinal);
                     }
                     self.by_day.push(day);
                 }
-                self.spans.by_day = Some(part_span);
+                self.spans.by_day = span;
             }
             "BYMONTHDAY" => {
-                self.by_month_day = ints(value, "BYMONTHDAY", -31, 31, true, |v| {
-                    RRuleError::new(format!("`{v}` is not a day of the month"), 0..0).with_help(
-                        "expected 1 to 31, or -1 to -31 to count from the end of the month",
-                    )
-                })?;
-                self.spans.by_month_day = Some(part_span);
+                self.by_month_day = ints(value, "BYMONTHDAY", &BY_MONTH_DAY)?;
+                self.spans.by_month_day = span;
             }
             "BYMONTH" => {
-                self.by_month = ints(value, "BYMONTH", 1, 12, false, |v| {
-                    RRuleError::new(format!("`{v}` is not a month"), 0..0)
-                        .with_help("expected 1 to 12")
-                })?;
-                self.spans.by_month = Some(part_span);
+                self.by_month = ints(value, "BYMONTH", &BY_MONTH)?;
+                self.spans.by_month = span;
+            }
+            "BYYEARDAY" => {
+                self.by_year_day = ints(value, "BYYEARDAY", &BY_YEAR_DAY)?;
+                self.spans.by_year_day = span;
+            }
+            "BYWEEKNO" => {
+                self.by_week_no = ints(value, "BYWEEKNO", &BY_WEEK_NO)?;
+                self.spans.by_week_no = span;
             }
             "BYSETPOS" => {
-                self.by_set_pos = ints(value, "BYSETPOS", -366, 366, true, |v| {
-                    RRuleError::new(format!("`{v}` is not a set position"), 0..0).with_help(
-                        "expected 1 to 366, or -1 to -366 to count from the end of each period",
-                    )
-                })?;
-                self.spans.by_set_pos = Some(part_span);
+                self.by_set_pos = ints(value, "BYSETPOS", &BY_SET_POS)?;
+                self.spans.by_set_pos = span;
             }
             "BYHOUR" => {
-                self.by_hour = ints(value, "BYHOUR", 0, 23, false, |v| {
-                    RRuleError::new(format!("`{v}` is not an hour"), 0..0)
-                        .with_help("expected 0 to 23")
-                })?;
+                self.by_hour = ints(value, "BYHOUR", &BY_HOUR)?;
+                self.spans.by_hour = span;
             }
             "BYMINUTE" => {
-                self.by_minute = ints(value, "BYMINUTE", 0, 59, false, |v| {
-                    RRuleError::new(format!("`{v}` is not a minute"), 0..0)
-                        .with_help("expected 0 to 59")
-                })?;
+                self.by_minute = ints(value, "BYMINUTE", &BY_MINUTE)?;
+                self.spans.by_minute = span;
             }
             "BYSECOND" => {
-                self.by_second = ints(value, "BYSECOND", 0, 0, false, |v| {
-                    RRuleError::new(format!("`BYSECOND={v}` is not supported"), 0..0).with_help(
-                        "sessions start on a whole minute: use BYSECOND=0 or leave it out",
-                    )
-                })?;
+                self.by_second = ints(value, "BYSECOND", &BY_SECOND)?;
+                self.spans.by_second = span;
             }
             "WKST" => self.wkst = Some(weekday(value)?),
             // `part` lets only the names above through.
@@ -242,41 +373,26 @@ impl Builder {
 
     fn finish(self, body: Piece<'_>) -> Result<RRule, RRuleError> {
         let Some(freq) = self.freq else {
-            return Err(RRuleError::new("missing `FREQ`", body.span()).with_help(
-                "start the rule with FREQ=DAILY, FREQ=WEEKLY, FREQ=MONTHLY or FREQ=YEARLY",
-            ));
+            return Err(RRuleError::new("missing `FREQ`", body.span())
+                .expected("a rule with a `FREQ` part")
+                .with_help(format!(
+                    "start the rule with `FREQ=`: {FREQUENCIES}, as in `FREQ=WEEKLY;BYDAY=MO`"
+                )));
         };
-        if let (Some((_, count)), Some((_, until))) = (&self.count, &self.until) {
-            let later = if count.start > until.start {
-                count
+        if let (Some((_, count)), Some(until)) = (&self.count, &self.spans.until) {
+            let (later, earlier) = if count.start > until.start {
+                (count, until)
             } else {
-                until
+                (until, count)
             };
             return Err(
                 RRuleError::new("`COUNT` and `UNTIL` cannot both be given", later.clone())
-                    .with_help("RFC 5545 allows one end: a number of occurrences or a last date"),
+                    .expected("either `COUNT` or `UNTIL`")
+                    .with_help("RFC 5545 allows one end: a number of occurrences or a last date")
+                    .also([earlier.clone()]),
             );
         }
-        if matches!(freq, Frequency::Daily | Frequency::Weekly)
-            && let Some(span) = self.first_ordinal
-        {
-            return Err(RRuleError::new(
-                format!(
-                    "a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY, not FREQ={}",
-                    freq.as_str()
-                ),
-                span,
-            )
-            .with_help("drop the number to mean every such weekday"));
-        }
-        if freq == Frequency::Weekly
-            && let Some(span) = self.spans.by_month_day.clone()
-        {
-            return Err(
-                RRuleError::new("`BYMONTHDAY` cannot be used with FREQ=WEEKLY", span)
-                    .with_help("use FREQ=MONTHLY to pick days of the month"),
-            );
-        }
+        self.forbidden(freq)?;
         let mut by_day = self.by_day;
         by_day.sort_by_key(|d| (d.nth, d.weekday.to_monday_zero_offset()));
         by_day.dedup();
@@ -286,10 +402,12 @@ impl Builder {
             freq,
             interval: self.interval.unwrap_or(1),
             count: self.count.map(|(c, _)| c),
-            until: self.until.map(|(u, _)| u),
+            until: self.until,
             by_day,
             by_month_day: self.by_month_day,
             by_month: self.by_month,
+            by_year_day: self.by_year_day,
+            by_week_no: self.by_week_no,
             by_set_pos: self.by_set_pos,
             by_hour: self.by_hour,
             by_minute: self.by_minute,
@@ -298,22 +416,78 @@ impl Builder {
             spans,
         })
     }
+
+    /// Refuses what RFC 5545 forbids (section 3.3.10), which python-dateutil accepts.
+    fn forbidden(&self, freq: Frequency) -> Result<(), RRuleError> {
+        let name = freq.as_str();
+        if let Some((first, rest)) = self.ordinals.split_first() {
+            if !matches!(freq, Frequency::Monthly | Frequency::Yearly) {
+                return Err(RRuleError::new(
+                    format!("a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY, not FREQ={name}"),
+                    first.clone(),
+                )
+                .expected("a weekday without a number")
+                .with_help("drop the number to mean every such weekday; `FREQ=MONTHLY;BYDAY=1FR` is the first Friday of each month")
+                .also(rest.iter().cloned()));
+            }
+            if !self.by_week_no.is_empty() {
+                return Err(RRuleError::new(
+                    "a numbered weekday cannot be used with `BYWEEKNO`",
+                    first.clone(),
+                )
+                .expected("a weekday without a number")
+                .with_help("RFC 5545 forbids it: `BYWEEKNO=20;BYDAY=MO` is the Monday of week 20")
+                .also(rest.iter().cloned()));
+            }
+        }
+        if freq == Frequency::Weekly
+            && let Some(span) = self.spans.by_month_day.clone()
+        {
+            return Err(
+                RRuleError::new("`BYMONTHDAY` cannot be used with FREQ=WEEKLY", span)
+                    .expected("no `BYMONTHDAY` in a weekly rule")
+                    .with_help("use FREQ=MONTHLY to pick days of the month"),
+            );
+        }
+        if freq != Frequency::Yearly
+            && let Some(span) = self.spans.by_week_no.clone()
+        {
+            return Err(RRuleError::new(
+                format!("`BYWEEKNO` needs FREQ=YEARLY, not FREQ={name}"),
+                span,
+            )
+            .expected("no `BYWEEKNO` in this rule")
+            .with_help("RFC 5545 allows week numbers in yearly rules only: `FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO`"));
+        }
+        if matches!(
+            freq,
+            Frequency::Daily | Frequency::Weekly | Frequency::Monthly
+        ) && let Some(span) = self.spans.by_year_day.clone()
+        {
+            return Err(RRuleError::new(
+                format!("`BYYEARDAY` cannot be used with FREQ={name}"),
+                span,
+            )
+            .expected("no `BYYEARDAY` in this rule")
+            .with_help("RFC 5545 allows days of the year with FREQ=YEARLY, HOURLY, MINUTELY or SECONDLY: `FREQ=YEARLY;BYYEARDAY=100`"));
+        }
+        Ok(())
+    }
 }
 
 fn freq(value: Piece<'_>) -> Result<Frequency, RRuleError> {
     match value.text.to_ascii_uppercase().as_str() {
+        "SECONDLY" => Ok(Frequency::Secondly),
+        "MINUTELY" => Ok(Frequency::Minutely),
+        "HOURLY" => Ok(Frequency::Hourly),
         "DAILY" => Ok(Frequency::Daily),
         "WEEKLY" => Ok(Frequency::Weekly),
         "MONTHLY" => Ok(Frequency::Monthly),
         "YEARLY" => Ok(Frequency::Yearly),
-        f @ ("HOURLY" | "MINUTELY" | "SECONDLY") => Err(RRuleError::new(
-            format!("`FREQ={f}` is not supported"),
-            value.span(),
-        )
-        .with_help("for several sessions a day use FREQ=DAILY with BYHOUR and BYMINUTE")),
         _ => Err(
             RRuleError::new(format!("`{}` is not a frequency", value.text), value.span())
-                .with_help("expected DAILY, WEEKLY, MONTHLY or YEARLY"),
+                .expected(FREQUENCIES)
+                .with_help("for every other week write `FREQ=WEEKLY;INTERVAL=2`"),
         ),
     }
 }
@@ -327,7 +501,7 @@ fn integer(text: &str) -> Option<i64> {
     text.parse().ok()
 }
 
-fn positive(value: Piece<'_>, name: &str) -> Result<u32, RRuleError> {
+fn positive(value: Piece<'_>, name: &str, help: &str) -> Result<u32, RRuleError> {
     integer(value.text)
         .filter(|&n| n >= 1)
         .and_then(|n| u32::try_from(n).ok())
@@ -339,48 +513,60 @@ fn positive(value: Piece<'_>, name: &str) -> Result<u32, RRuleError> {
                 ),
                 value.span(),
             )
+            .expected("a whole number of at least 1")
+            .with_help(help)
         })
 }
 
 fn list<'a>(value: Piece<'a>, name: &str) -> Result<Vec<Piece<'a>>, RRuleError> {
-    value
-        .split(',')
-        .map(|item| {
-            let item = item.trim();
-            if item.text.is_empty() {
-                Err(
-                    RRuleError::new(format!("empty item in `{name}`"), item.span())
-                        .with_help("separate values with single commas"),
-                )
-            } else {
-                Ok(item)
-            }
-        })
-        .collect()
+    let items: Vec<Piece<'a>> = value.split(',').map(Piece::trim).collect();
+    let empty: Vec<Range<usize>> = items
+        .iter()
+        .filter(|i| i.text.is_empty())
+        .map(|i| i.span())
+        .collect();
+    if let Some((first, rest)) = empty.split_first() {
+        return Err(
+            RRuleError::new(format!("empty item in `{name}`"), first.clone())
+                .expected("a value between the commas")
+                .with_help("separate values with single commas, as in `BYDAY=MO,WE`")
+                .also(rest.iter().cloned()),
+        );
+    }
+    Ok(items)
 }
 
-/// A sorted, de-duplicated list of integers in `min..=max` (zero excluded when `nonzero`).
+/// Every bad item of a list in one error: `` `61` and `75` are not seconds ``.
+fn bad_items(bad: &[Piece<'_>], one: &str, many: &str) -> Option<RRuleError> {
+    let (first, rest) = bad.split_first()?;
+    let texts: Vec<&str> = bad.iter().map(|p| p.text).collect();
+    let message = if rest.is_empty() {
+        format!("{} is not {one}", and_list(&texts))
+    } else {
+        format!("{} are not {many}", and_list(&texts))
+    };
+    Some(RRuleError::new(message, first.span()).also(rest.iter().map(|p| p.span())))
+}
+
+/// A sorted, de-duplicated list of integers that `part` allows.
 fn ints<T: TryFrom<i64> + Ord>(
     value: Piece<'_>,
     name: &str,
-    min: i64,
-    max: i64,
-    nonzero: bool,
-    bad: impl Fn(&str) -> RRuleError,
+    part: &IntPart,
 ) -> Result<Vec<T>, RRuleError> {
     let mut out = Vec::new();
+    let mut bad = Vec::new();
     for item in list(value, name)? {
         let parsed = integer(item.text)
-            .filter(|&n| (min..=max).contains(&n) && !(nonzero && n == 0))
+            .filter(|&n| (part.min..=part.max).contains(&n) && !(part.nonzero && n == 0))
             .and_then(|n| T::try_from(n).ok());
         match parsed {
             Some(n) => out.push(n),
-            None => {
-                let mut err = bad(item.text);
-                err.span = item.span();
-                return Err(err);
-            }
+            None => bad.push(item),
         }
+    }
+    if let Some(err) = bad_items(&bad, part.one, part.many) {
+        return Err(err.expected(part.expected).with_help(part.help));
     }
     out.sort();
     out.dedup();
@@ -403,30 +589,75 @@ fn weekday_of(code: &str) -> Option<Weekday> {
 fn weekday(value: Piece<'_>) -> Result<Weekday, RRuleError> {
     weekday_of(value.text).ok_or_else(|| {
         RRuleError::new(format!("`{}` is not a weekday", value.text), value.span())
-            .with_help(format!("expected {WEEKDAYS}"))
+            .expected(WEEKDAYS)
+            .with_help("`WKST=SU` starts weeks on Sunday; the default is Monday")
     })
 }
 
-/// One BYDAY item, and the span of its ordinal (empty when there is none).
-fn weekday_num(item: Piece<'_>) -> Result<(WeekdayNum, Range<usize>), RRuleError> {
-    let not_weekday = || {
-        RRuleError::new(format!("`{}` is not a weekday", item.text), item.span()).with_help(
-            format!("expected {WEEKDAYS}, optionally numbered as in `1FR` or `-1MO`"),
-        )
-    };
+/// What is wrong with one BYDAY item.
+enum BadDay<'a> {
+    /// Not a weekday code, numbered or not.
+    Weekday(Piece<'a>),
+    /// A weekday whose number is out of range: the number.
+    Number(Piece<'a>),
+}
+
+/// The BYDAY items, each with the span of its ordinal (empty when there is none);
+/// every bad item is named in one error.
+fn weekday_nums(value: Piece<'_>) -> Result<Vec<(WeekdayNum, Range<usize>)>, RRuleError> {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for item in list(value, "BYDAY")? {
+        match weekday_num(item) {
+            Ok(day) => out.push(day),
+            Err(b) => bad.push(b),
+        }
+    }
+    let numbers: Vec<Piece<'_>> = bad
+        .iter()
+        .filter_map(|b| match b {
+            BadDay::Number(p) => Some(*p),
+            BadDay::Weekday(_) => None,
+        })
+        .collect();
+    if !bad.is_empty() && numbers.len() == bad.len() {
+        let err = bad_items(&numbers, "a weekday number", "weekday numbers");
+        return Err(err
+            .unwrap_or_else(|| RRuleError::new("", value.span()))
+            .expected("1 to 53, or -1 to -53 to count from the end")
+            .with_help("`1FR` is the first Friday, `-1MO` the last Monday"));
+    }
+    let items: Vec<Piece<'_>> = bad
+        .iter()
+        .map(|b| match b {
+            BadDay::Weekday(p) | BadDay::Number(p) => *p,
+        })
+        .collect();
+    if let Some(err) = bad_items(&items, "a weekday", "weekdays") {
+        return Err(err
+            .expected(format!(
+                "{WEEKDAYS}, optionally numbered as in `1FR` or `-1MO`"
+            ))
+            .with_help("`BYDAY=MO,WE` is every Monday and Wednesday"));
+    }
+    Ok(out)
+}
+
+/// One BYDAY item and the span of its ordinal (empty when there is none).
+fn weekday_num(item: Piece<'_>) -> Result<(WeekdayNum, Range<usize>), BadDay<'_>> {
     let len = item.text.len();
     if len < 2 || !item.text.is_char_boundary(len - 2) {
-        return Err(not_weekday());
+        return Err(BadDay::Weekday(item));
     }
     let (ordinal, code) = item.split_at(len - 2);
-    let weekday = weekday_of(code.text).ok_or_else(not_weekday)?;
+    let weekday = weekday_of(code.text).ok_or(BadDay::Weekday(item))?;
     if ordinal.text.is_empty() {
         return Ok((WeekdayNum { nth: None, weekday }, ordinal.span()));
     }
-    let nth = integer(ordinal.text)
-        .filter(|n| (1..=53).contains(&n.abs()))
-        .and_then(|n| i8::try_from(n).ok());
-    match nth {
+    let Some(n) = integer(ordinal.text) else {
+        return Err(BadDay::Weekday(item));
+    };
+    match i8::try_from(n).ok().filter(|n| (1..=53).contains(&n.abs())) {
         Some(nth) => Ok((
             WeekdayNum {
                 nth: Some(nth),
@@ -434,12 +665,7 @@ fn weekday_num(item: Piece<'_>) -> Result<(WeekdayNum, Range<usize>), RRuleError
             },
             ordinal.span(),
         )),
-        None if integer(ordinal.text).is_none() => Err(not_weekday()),
-        None => Err(RRuleError::new(
-            format!("`{}` is not a weekday number", ordinal.text),
-            ordinal.span(),
-        )
-        .with_help("expected 1 to 53, or -1 to -53 to count from the end, as in `1FR` or `-1MO`")),
+        None => Err(BadDay::Number(ordinal)),
     }
 }
 
@@ -449,7 +675,8 @@ fn until(value: Piece<'_>) -> Result<Until, RRuleError> {
             format!("`{}` is not a date or date-time", value.text),
             value.span(),
         )
-        .with_help("expected YYYYMMDD, YYYYMMDDTHHMMSS (local time) or YYYYMMDDTHHMMSSZ (UTC)")
+        .expected(DATE_FORMS)
+        .with_help("`UNTIL=20270630` ends the rule after that whole day")
     };
     match parse_date_value(value.text).ok_or_else(bad)? {
         DateValue::Date(d) => Ok(Until::Date(d)),

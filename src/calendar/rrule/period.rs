@@ -22,9 +22,11 @@ impl Periods {
     /// The periods starting with the one that holds `first`.
     pub(crate) fn new(freq: Frequency, interval: u32, wkst: Weekday, first: Date) -> Periods {
         let start = match freq {
-            Frequency::Daily | Frequency::Weekly => Some(first),
+            Frequency::Weekly => Some(first),
             Frequency::Monthly => Some(first.first_of_month()),
             Frequency::Yearly => first.with().month(1).day(1).build().ok(),
+            // A day at a time; finer rules step through [`super::steps`] instead.
+            _ => Some(first),
         };
         let first_week = (freq == Frequency::Weekly)
             .then(|| 7 - u16::from(first.weekday().since(wkst).unsigned_abs()));
@@ -40,14 +42,13 @@ impl Periods {
     pub(crate) fn advance(&mut self) -> Option<(Date, u16)> {
         let start = self.next?;
         let len = match self.freq {
-            Frequency::Daily => 1,
             Frequency::Weekly => self.first_week.unwrap_or(7),
             Frequency::Monthly => start.days_in_month().unsigned_abs().into(),
             Frequency::Yearly => start.days_in_year().unsigned_abs(),
+            _ => 1,
         };
         // A huge INTERVAL overflows the span; that simply ends the periods.
         let step = match self.freq {
-            Frequency::Daily => Span::new().try_days(self.interval),
             // The first, partial week ends at WKST; later ones start there.
             Frequency::Weekly => {
                 let first = i64::from(self.first_week.take().unwrap_or(7));
@@ -55,6 +56,7 @@ impl Periods {
             }
             Frequency::Monthly => Span::new().try_months(self.interval),
             Frequency::Yearly => Span::new().try_years(self.interval),
+            _ => Span::new().try_days(self.interval),
         };
         self.next = step.and_then(|step| start.checked_add(step)).ok();
         Some((start, len))

@@ -6,11 +6,15 @@ use std::ops::Range;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Weekday};
 
-/// How often the rule's period repeats (`FREQ`). Finer frequencies are rejected
-/// when parsing: a timetable has at most a few sessions a day, which BYHOUR and
-/// BYMINUTE express.
+/// How often the rule's period repeats (`FREQ`), from the finest to the coarsest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Frequency {
+    /// `FREQ=SECONDLY`: the period is one second.
+    Secondly,
+    /// `FREQ=MINUTELY`: the period is one minute.
+    Minutely,
+    /// `FREQ=HOURLY`: the period is one hour.
+    Hourly,
     /// `FREQ=DAILY`: the period is one day.
     Daily,
     /// `FREQ=WEEKLY`: the period is a week starting on `WKST`.
@@ -25,10 +29,28 @@ impl Frequency {
     /// The keyword RFC 5545 uses for this frequency.
     pub fn as_str(self) -> &'static str {
         match self {
+            Frequency::Secondly => "SECONDLY",
+            Frequency::Minutely => "MINUTELY",
+            Frequency::Hourly => "HOURLY",
             Frequency::Daily => "DAILY",
             Frequency::Weekly => "WEEKLY",
             Frequency::Monthly => "MONTHLY",
             Frequency::Yearly => "YEARLY",
+        }
+    }
+
+    /// Whether the period is shorter than a day (HOURLY, MINUTELY, SECONDLY).
+    pub fn is_sub_daily(self) -> bool {
+        self < Frequency::Daily
+    }
+
+    /// The length of one period in seconds, for the frequencies shorter than a day.
+    pub(crate) fn seconds(self) -> Option<i64> {
+        match self {
+            Frequency::Secondly => Some(1),
+            Frequency::Minutely => Some(60),
+            Frequency::Hourly => Some(3600),
+            _ => None,
         }
     }
 }
@@ -58,10 +80,18 @@ pub struct WeekdayNum {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PartSpans {
     pub(crate) whole: Range<usize>,
+    pub(crate) freq: Option<Range<usize>>,
+    pub(crate) interval: Option<Range<usize>>,
+    pub(crate) until: Option<Range<usize>>,
     pub(crate) by_day: Option<Range<usize>>,
     pub(crate) by_month_day: Option<Range<usize>>,
     pub(crate) by_month: Option<Range<usize>>,
+    pub(crate) by_year_day: Option<Range<usize>>,
+    pub(crate) by_week_no: Option<Range<usize>>,
     pub(crate) by_set_pos: Option<Range<usize>>,
+    pub(crate) by_hour: Option<Range<usize>>,
+    pub(crate) by_minute: Option<Range<usize>>,
+    pub(crate) by_second: Option<Range<usize>>,
 }
 
 impl PartSpans {
@@ -69,10 +99,18 @@ impl PartSpans {
     pub(crate) fn remap(&mut self, map: impl Fn(Range<usize>) -> Range<usize>) {
         self.whole = map(self.whole.clone());
         for span in [
+            &mut self.freq,
+            &mut self.interval,
+            &mut self.until,
             &mut self.by_day,
             &mut self.by_month_day,
             &mut self.by_month,
+            &mut self.by_year_day,
+            &mut self.by_week_no,
             &mut self.by_set_pos,
+            &mut self.by_hour,
+            &mut self.by_minute,
+            &mut self.by_second,
         ]
         .into_iter()
         .flatten()
@@ -104,6 +142,8 @@ pub struct RRule {
     pub(crate) by_day: Vec<WeekdayNum>,
     pub(crate) by_month_day: Vec<i8>,
     pub(crate) by_month: Vec<i8>,
+    pub(crate) by_year_day: Vec<i16>,
+    pub(crate) by_week_no: Vec<i8>,
     pub(crate) by_set_pos: Vec<i16>,
     pub(crate) by_hour: Vec<i8>,
     pub(crate) by_minute: Vec<i8>,
@@ -148,24 +188,61 @@ impl RRule {
         &self.by_month
     }
 
+    /// `BYYEARDAY` entries, 1..=366 or -366..=-1.
+    pub fn by_year_day(&self) -> &[i16] {
+        &self.by_year_day
+    }
+
+    /// `BYWEEKNO` entries, 1..=53 or -53..=-1: weeks of the year under `WKST`.
+    pub fn by_week_no(&self) -> &[i8] {
+        &self.by_week_no
+    }
+
     /// `BYSETPOS` entries, 1..=366 or -366..=-1.
     pub fn by_set_pos(&self) -> &[i16] {
         &self.by_set_pos
     }
 
-    /// `BYHOUR` entries; empty means the hour of DTSTART.
+    /// `BYHOUR` entries; empty means the hour of DTSTART (every hour a finer rule steps on).
     pub fn by_hour(&self) -> &[i8] {
         &self.by_hour
     }
 
-    /// `BYMINUTE` entries; empty means the minute of DTSTART.
+    /// `BYMINUTE` entries; empty means the minute of DTSTART (every minute a finer rule steps on).
     pub fn by_minute(&self) -> &[i8] {
         &self.by_minute
+    }
+
+    /// `BYSECOND` entries; empty means the second of DTSTART (or every second a
+    /// SECONDLY rule steps on).
+    pub fn by_second(&self) -> &[i8] {
+        &self.by_second
     }
 
     /// `WKST`, the first day of a week (Monday when not given).
     pub fn wkst(&self) -> Weekday {
         self.wkst
+    }
+
+    /// Where part `name` (`FREQ`, `BYSECOND`, …) was written in the parsed text, as
+    /// `NAME=VALUE`; `None` if it was not.
+    pub fn part_span(&self, name: &str) -> Option<Range<usize>> {
+        let s = &self.spans;
+        match name {
+            "FREQ" => s.freq.clone(),
+            "INTERVAL" => s.interval.clone(),
+            "UNTIL" => s.until.clone(),
+            "BYDAY" => s.by_day.clone(),
+            "BYMONTHDAY" => s.by_month_day.clone(),
+            "BYMONTH" => s.by_month.clone(),
+            "BYYEARDAY" => s.by_year_day.clone(),
+            "BYWEEKNO" => s.by_week_no.clone(),
+            "BYSETPOS" => s.by_set_pos.clone(),
+            "BYHOUR" => s.by_hour.clone(),
+            "BYMINUTE" => s.by_minute.clone(),
+            "BYSECOND" => s.by_second.clone(),
+            _ => None,
+        }
     }
 }
 
@@ -221,6 +298,8 @@ impl fmt::Display for RRule {
             Some(Until::Utc(ts)) => write!(f, ";UNTIL={}", ts.strftime("%Y%m%dT%H%M%SZ"))?,
         }
         write_list(f, "BYMONTH", &self.by_month)?;
+        write_list(f, "BYWEEKNO", &self.by_week_no)?;
+        write_list(f, "BYYEARDAY", &self.by_year_day)?;
         write_list(f, "BYMONTHDAY", &self.by_month_day)?;
         write_list(f, "BYDAY", &self.by_day)?;
         write_list(f, "BYHOUR", &self.by_hour)?;

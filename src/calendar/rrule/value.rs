@@ -52,6 +52,45 @@ pub(crate) fn parse_date_value(text: &str) -> Option<DateValue> {
     })
 }
 
+/// An RFC 5545 duration (`PT1H30M`, `P1D`, `P2W`, `+PT45M`) in seconds; `None` when
+/// it is not one or is negative.
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    let rest = text.strip_prefix(['P', 'p'])?;
+    let (date, time) = match rest.find(['T', 't']) {
+        Some(t) => (&rest[..t], Some(&rest[t + 1..])),
+        None => (rest, None),
+    };
+    let mut total = 0i64;
+    let mut any = false;
+    let mut add = |part: &str, units: &[(char, i64)]| -> Option<()> {
+        let mut number = String::new();
+        let mut allowed = units.iter();
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let upper = c.to_ascii_uppercase();
+            // Units come in order, each once: `1H30M`, not `30M1H`.
+            let &(_, seconds) = allowed.by_ref().find(|(u, _)| *u == upper)?;
+            let n: i64 = number.parse().ok().filter(|_| number.len() <= 9)?;
+            total = total.checked_add(n.checked_mul(seconds)?)?;
+            number.clear();
+            any = true;
+        }
+        number.is_empty().then_some(())
+    };
+    add(date, &[('W', 604_800), ('D', 86_400)])?;
+    if let Some(time) = time {
+        if time.is_empty() {
+            return None;
+        }
+        add(time, &[('H', 3600), ('M', 60), ('S', 1)])?;
+    }
+    any.then_some(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +122,20 @@ mod tests {
             "2027030é",
         ] {
             assert_eq!(parse_date_value(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("PT1H30M"), Some(5400));
+        assert_eq!(parse_duration("P1D"), Some(86_400));
+        assert_eq!(parse_duration("P1DT2H"), Some(93_600));
+        assert_eq!(parse_duration("P2W"), Some(1_209_600));
+        assert_eq!(parse_duration("+PT45S"), Some(45));
+        for bad in [
+            "", "P", "PT", "1H", "PT1H30", "PT30M1H", "-PT1H", "P1H", "PTxM",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
         }
     }
 }

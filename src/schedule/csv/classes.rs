@@ -22,7 +22,12 @@ pub fn read(file: FileId, text: &str, problems: &mut Problems) -> Vec<ClassField
     let rows = split_rows(file, text);
     let Some((header, body)) = rows.split_first() else {
         problems.push(
-            Problem::error("the CSV file is empty", Some(Origin::new(file, 0, 0))).help(format!(
+            Problem::error(
+                "the CSV file is empty; expected a header row, then one row per class",
+                Some(Origin::new(file, 0, 0)),
+            )
+            .label("expected a header row, then one row per class")
+            .help(format!(
                 "the first row names the columns: {}",
                 class_fields::columns().join(",")
             )),
@@ -59,7 +64,7 @@ fn columns(header: &Row<'_>, problems: &mut Problems) -> Vec<Option<&'static str
             };
             problems.push(
                 Problem::error(format!("unknown column `{name}`"), Some(cell.origin))
-                    .label("not a class field")
+                    .label("expected the name of a class field")
                     .help(help),
             );
         }
@@ -84,9 +89,9 @@ fn has_every_column(row: &Row<'_>, columns: &[Option<&str>], problems: &mut Prob
             Some(Origin::new(last.file, last.offset + last.len, 0)),
         )
         .label(if row.cells.len() < columns.len() {
-            "too few columns"
+            "expected more columns: too few"
         } else {
-            "too many columns"
+            "expected fewer columns: too many"
         })
         .help("every row needs one value (possibly empty) for each header column"),
     );
@@ -145,7 +150,10 @@ fn row_fields(cells: &Cells<'_, '_>, problems: &mut Problems) -> ClassFields {
                         "a row with `days` needs `at` (the time of day)",
                         Some(days.origin),
                     )
-                    .label("these sessions have no time"),
+                    .label("expected `at` beside `days`: these sessions have no time")
+                    .help(
+                        "give the time of day in `at`, as in `19:00`, or several as `08:00;14:00`",
+                    ),
                 );
                 c.invalid.push("weekly.at");
             }
@@ -165,7 +173,8 @@ fn dated(cells: &Cells<'_, '_>, c: &mut ClassFields, problems: &mut Problems) {
                 "a row with `date` needs `at` (the time of day)",
                 Some(date.origin),
             )
-            .label("this session has no time"),
+            .label("expected `at` beside `date`: this session has no time")
+            .help("give the time of day in `at`, as in `19:00`"),
         );
         c.invalid.push("dates");
         return;
@@ -193,7 +202,12 @@ fn cell_value<T>(
                 origin: cell.origin,
                 path: column.to_string(),
             };
-            problems.push(refused_value(&item, &expected));
+            let help = if column == "date" {
+                "a date such as `2027-03-01`, with its time of day in `at`"
+            } else {
+                "a time of day such as `19:00`, beside the row's `date`"
+            };
+            problems.push(refused_value(&item, &expected).help(help));
         })
         .ok()
 }

@@ -34,6 +34,7 @@ impl Reader<'_> {
             let anchor = f
                 .get("anchor")
                 .and_then(|n| self.text(n, &format!("{path}.anchor")));
+            let move_to_at = move_to.as_ref().map(|m| m.origin);
             let action = match (cancel, move_to, anchor) {
                 (true, None, None) => ChangeAction::Cancel,
                 (true, _, _) => {
@@ -42,11 +43,13 @@ impl Reader<'_> {
                         item.origin,
                     )
                     .help = Some("keep either `cancel: true` or `move_to`/`anchor`".into());
+                    self.last().label = Some("expected a cancel or an edit, not both".into());
                     continue;
                 }
                 (false, None, None) => {
                     self.error(format!("`{path}` changes nothing"), item.origin)
                         .help = Some("give `move_to`, `anchor` or `cancel: true`".into());
+                    self.last().label = Some("expected `move_to`, `anchor` or `cancel`".into());
                     continue;
                 }
                 (false, move_to, anchor) => ChangeAction::Edit {
@@ -71,6 +74,7 @@ impl Reader<'_> {
                     .help = Some(format!(
                         "it is changed at {other} too; give one entry per session"
                     ));
+                    self.last().label = Some("expected one change per session".into());
                     continue;
                 }
                 out.push(Change {
@@ -78,6 +82,7 @@ impl Reader<'_> {
                     date: date.value,
                     action,
                     origin: class.origin,
+                    move_to_at,
                 });
             }
         }

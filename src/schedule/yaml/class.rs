@@ -20,7 +20,9 @@ impl Reader<'_> {
             self.error(
                 format!("`{path}.weeks` is given twice, here and in `weekly`"),
                 n.origin,
-            );
+            )
+            .label = Some("expected `weeks` once".into());
+            self.last().help = Some("keep the one inside `weekly` or this one".into());
         }
         if let Some(n) = f.get("activity") {
             self.activity(n, path, &mut c);
@@ -49,7 +51,9 @@ impl Reader<'_> {
                 .is_some_and(|n| n.text().is_none_or(|t| !t.trim().is_empty()));
             if !written {
                 self.error(format!("`{path}` needs `{key}`"), node.origin)
-                    .label = Some(example.into());
+                    .label = Some(format!("expected `{key}`, {example}"));
+                self.last().help =
+                    Some("`weekly` gives the weekdays and the times of day of each session".into());
             }
         }
         self.read_fields(&f, Some("weekly"), class, c);

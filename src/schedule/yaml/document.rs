@@ -5,6 +5,7 @@ use super::term::TermFields;
 use crate::schedule::fields::{ClassFields, Sp};
 use crate::schedule::model::Change;
 use crate::schedule::node::{Kind, Node};
+use crate::schedule::source::Origin;
 
 /// A YAML schedule file, read but not yet resolved.
 #[derive(Debug, Default)]
@@ -12,7 +13,8 @@ pub struct YamlSchedule {
     /// Merged with its calendar file, if it names one, by `load`.
     pub term: Option<TermFields>,
     pub defaults: ClassFields,
-    pub classes: Vec<ClassFields>,
+    /// Each class's fields, and where the class is written (for one without an `id`).
+    pub classes: Vec<(ClassFields, Origin)>,
     pub classes_from: Vec<Sp<String>>,
     pub changes: Vec<Change>,
 }
@@ -40,20 +42,24 @@ impl Reader<'_> {
                 format!("unsupported `version`: `{}`", n.text().unwrap_or("?")),
                 n.origin,
             )
-            .label = Some("expected `1`".into());
+            .help = Some("write `version: 1`, or leave it out".into());
+            self.last().label = Some("expected `1`".into());
         }
         match f.get("term") {
             Some(n) => doc.term = self.term(n),
             None => {
                 self.error("the schedule has no `term`", root.origin).help =
                     Some("add `term:` with at least `start:` and `end:` dates".into());
+                self.last().label = Some("expected a `term` in this file".into());
             }
         }
         if let Some(n) = f.get("defaults")
             && let Some(d) = self.class_fields(n, "defaults", "`defaults`")
         {
             if let Some(id) = &d.id {
-                self.error("`defaults` cannot give an `id`", id.origin);
+                self.error("`defaults` cannot give an `id`", id.origin).help =
+                    Some("an `id` names one class; write it in each class".into());
+                self.last().label = Some("expected fields classes share".into());
             }
             doc.defaults = d;
         }
@@ -64,7 +70,7 @@ impl Reader<'_> {
                         if let Some(c) =
                             self.class_fields(item, &format!("classes[{i}]"), "a class")
                         {
-                            doc.classes.push(c);
+                            doc.classes.push((c, item.origin));
                         }
                     }
                 }

@@ -54,7 +54,9 @@ impl Reader<'_> {
         let mut kept = Vec::new();
         for (k, v) in entries {
             let Some(key) = k.text() else {
-                self.error(format!("`{path}` has a key that is not text"), k.origin);
+                let p = self.error(format!("`{path}` has a key that is not text"), k.origin);
+                p.label = Some("expected a field name".into());
+                p.help = Some(format!("the fields of {what} are {}", allowed.join(", ")));
                 continue;
             };
             if allowed.contains(&key) {
@@ -66,7 +68,7 @@ impl Reader<'_> {
                 None => format!("known fields: {}", allowed.join(", ")),
             };
             let p = self.error(format!("unknown field `{key}` in {what}"), k.origin);
-            p.label = Some(format!("not a field of {what}"));
+            p.label = Some(format!("expected a field of {what}"));
             p.help = Some(help);
         }
         Some(Fields {
@@ -82,6 +84,7 @@ impl Reader<'_> {
             node.origin,
         );
         p.label = Some(format!("expected {expected}"));
+        p.help = Some(shape_help(expected).into());
     }
 
     /// The text of a scalar node.
@@ -118,6 +121,7 @@ impl Reader<'_> {
             Err(expected) => {
                 let p = self.error(format!("invalid `{path}`: `{text}`"), origin);
                 p.label = Some(format!("expected {expected}"));
+                p.help = Some(value_help(path).into());
                 None
             }
         }
@@ -183,9 +187,41 @@ impl Reader<'_> {
         match f.get(key) {
             Some(n) => self.value(n, &format!("{path}.{key}"), parse),
             None => {
-                self.error(format!("`{path}` needs `{key}`"), f.origin);
+                let p = self.error(format!("`{path}` needs `{key}`"), f.origin);
+                p.label = Some(format!("expected `{key}` in here"));
+                p.help = Some(value_help(&format!("{path}.{key}")).into());
                 None
             }
         }
+    }
+}
+
+/// How to write a value of the shape `expected` names, for a value of another shape.
+fn shape_help(expected: &str) -> &'static str {
+    if expected.starts_with("a list") {
+        "write a YAML list: `[a, b]` on one line, or one `- item` per line"
+    } else if expected.starts_with("a mapping") {
+        "write `key: value` lines indented under it, or `{ key: value }` on one line"
+    } else if expected.contains("`true`") {
+        "write `true` or `false`, without quotes"
+    } else {
+        "write one value; quote it if YAML reads it as something else, as in `at: \"19:00\"`"
+    }
+}
+
+/// How to write the value at `path` (`term.start`, `changes[0].move_to`, …).
+fn value_help(path: &str) -> &'static str {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    match key {
+        "timezone" => {
+            "names are as in the IANA database, such as `Asia/Shanghai` or `Europe/London`"
+        }
+        "move_to" => "a local date and time in the term's zone, such as `2027-03-18T19:00`",
+        "as" => {
+            "a weekday (`fri`) to run its timetable, or a date (`2027-05-05`) to run that day's"
+        }
+        "class" => "the `id` of the class whose session changes",
+        _ if path.starts_with("classes_from") => "paths of CSV files, relative to this schedule",
+        _ => "dates are written `YYYY-MM-DD`, as in `2027-03-01`",
     }
 }

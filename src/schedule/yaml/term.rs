@@ -104,6 +104,7 @@ impl Reader<'_> {
                 n.origin,
             )
             .label = Some("expected `1`".into());
+            self.last().help = Some("a calendar file is `version: 1`".into());
         }
         Some(self.term_fields(&f, ""))
     }
@@ -169,9 +170,11 @@ impl Reader<'_> {
                 let other = self.place(*first);
                 self.error(format!("the make-up day `{date}` is listed twice"), *at)
                     .help = Some(format!("it is also listed at {other}; keep one"));
+                self.last().label = Some("expected each make-up day once".into());
             } else if let Some((start, end)) = span.filter(|(s, e)| !(*s..=*e).contains(&date)) {
                 self.error(format!("the make-up day `{date}` is outside the term"), *at)
                     .help = Some(format!("the term runs from `{start}` to `{end}`"));
+                self.last().label = Some("expected a day within the term".into());
             } else if let Some((h, hat)) = holidays
                 .iter()
                 .find(|(h, _)| (h.from..=h.to).contains(&date))
@@ -189,6 +192,7 @@ impl Reader<'_> {
                 .help = Some(format!(
                     "the holiday is at {other}; a day is one or the other"
                 ));
+                self.last().label = Some("expected a day that is not a holiday".into());
             }
         }
     }
@@ -232,7 +236,10 @@ impl Reader<'_> {
                     continue;
                 };
                 if to.value < from.value {
-                    self.error(format!("holiday `{path}` ends before it starts"), to.origin);
+                    self.error(format!("holiday `{path}` ends before it starts"), to.origin)
+                        .label = Some("expected a date on or after `from`".into());
+                    self.last().help =
+                        Some("`from` and `to` are the first and last days off".into());
                     continue;
                 }
                 out.push((
@@ -321,7 +328,11 @@ pub fn resolve(
     let end = own.end.or(under.end);
     let name = own.name.or(under.name).unwrap_or_default();
     let mut needs = |key: &str| {
-        let mut p = Problem::error(format!("`term` needs `{key}`"), Some(own.origin));
+        let mut p = Problem::error(format!("`term` needs `{key}`"), Some(own.origin))
+            .label(format!("expected `{key}: YYYY-MM-DD` in this term"))
+            .help(format!(
+                "`{key}` is a date, e.g. `{key}: 2027-02-22`; a term may also take it from a shared calendar (`calendar: PATH`)"
+            ));
         if let Some(c) = &named {
             p = p.help(format!(
                 "neither the term nor its calendar `{}` gives it",
@@ -359,7 +370,8 @@ pub fn resolve(
                 ),
                 Some(end.origin),
             )
-            .label("expected a date on or after `term.start`"),
+            .label("expected a date on or after `term.start`")
+            .help("`term.end` is the term's last day; `start` its first"),
         );
         return None;
     }

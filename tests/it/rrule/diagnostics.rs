@@ -29,31 +29,59 @@ fn check(text: &str, at: &str, message: &str) {
 }
 
 #[test]
-fn unsupported_parts_point_at_the_part() {
+fn forbidden_and_unknown_parts_point_at_the_part() {
     check(
-        "FREQ=YEARLY;BYWEEKNO=3",
+        "FREQ=MONTHLY;BYWEEKNO=3",
         "BYWEEKNO=3",
-        "`BYWEEKNO` is not supported",
+        "`BYWEEKNO` needs FREQ=YEARLY, not FREQ=MONTHLY",
     );
     check(
-        "FREQ=YEARLY;byyearday=100,200",
+        "FREQ=MONTHLY;byyearday=100,200",
         "byyearday=100,200",
-        "`BYYEARDAY` is not supported",
+        "`BYYEARDAY` cannot be used with FREQ=MONTHLY",
     );
+    check(
+        "FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO",
+        "1",
+        "a numbered weekday cannot be used with `BYWEEKNO`",
+    );
+    check("FREQ=HOURLY;BYDAY=2MO", "2", "numbered weekday needs");
     check("FREQ=DAILY;FOO=1", "FOO", "unknown rule part `FOO`");
-    check("FREQ=DAILY;BYEASTER=0", "BYEASTER", "unknown rule part");
+    check(
+        "FREQ=DAILY;BYEASTER=0",
+        "BYEASTER",
+        "`BYEASTER` is not part of RFC 5545",
+    );
 }
 
 #[test]
-fn unsupported_frequencies_point_at_the_value() {
-    check(
-        "FREQ=HOURLY;COUNT=3",
-        "HOURLY",
-        "`FREQ=HOURLY` is not supported",
-    );
-    check("FREQ=MINUTELY", "MINUTELY", "not supported");
-    check("FREQ=SECONDLY", "SECONDLY", "not supported");
+fn every_frequency_parses() {
+    for freq in [
+        "SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY",
+    ] {
+        assert_eq!(rule(&format!("FREQ={freq}")).freq().as_str(), freq);
+    }
     check("FREQ=FORTNIGHTLY", "FORTNIGHTLY", "not a frequency");
+}
+
+/// Every bad item of a list is named, the first under the caret, the others beside it.
+#[test]
+fn lists_name_every_bad_item() {
+    let text = "FREQ=DAILY;BYSECOND=0,61,30,75";
+    let err = error(text);
+    assert_eq!(err.message, "`61` and `75` are not seconds");
+    assert_eq!(&text[err.span.clone()], "61");
+    let also: Vec<&str> = err.also.iter().map(|s| &text[s.clone()]).collect();
+    assert_eq!(also, ["75"]);
+    let text = "FREQ=MONTHLY;BYDAY=MO,XX,1FR,YY,ZZ";
+    let err = error(text);
+    assert_eq!(err.message, "`XX`, `YY` and `ZZ` are not weekdays");
+    let text = "FREQ=MONTHLY;BYDAY=0MO,60FR";
+    assert_eq!(error(text).message, "`0` and `60` are not weekday numbers");
+    let text = "FREQ=WEEKLY;BYDAY=MO,,FR,";
+    let err = error(text);
+    assert_eq!(err.message, "empty item in `BYDAY`");
+    assert_eq!(err.also.len(), 1);
 }
 
 #[test]
@@ -87,10 +115,17 @@ fn bad_values_point_at_the_item() {
     check("FREQ=DAILY;COUNT=-1", "-1", "`COUNT`");
     check("FREQ=DAILY;BYHOUR=9,24", "24", "`24` is not an hour");
     check("FREQ=DAILY;BYMINUTE=60", "60", "not a minute");
+    check("FREQ=DAILY;BYSECOND=60", "60", "`60` is not a second");
     check(
-        "FREQ=DAILY;BYSECOND=30",
-        "30",
-        "`BYSECOND=30` is not supported",
+        "FREQ=YEARLY;BYYEARDAY=367",
+        "367",
+        "`367` is not a day of the year",
+    );
+    check("FREQ=YEARLY;BYWEEKNO=0", "0", "`0` is not a week number");
+    check(
+        "FREQ=YEARLY;BYWEEKNO=-54",
+        "-54",
+        "`-54` is not a week number",
     );
     check(
         "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0",
@@ -114,6 +149,7 @@ fn bad_values_point_at_the_item() {
         "not a date or date-time",
     );
     check("FREQ=WEEKLY;BYDAY=MO,,FR", "", "empty item in `BYDAY`");
+    check("FREQ=WEEKLY;BYDAY=MO,XX,FR", "XX", "`XX` is not a weekday");
     check("FREQ=WEEKLY;BYDAY=", "BYDAY=", "`BYDAY` has no value");
 }
 
@@ -177,7 +213,11 @@ fn renders_with_miette() {
         .render_report(&mut out, report.as_ref())
         .unwrap();
     assert!(out.contains("`32` is not a day of the month"), "{out}");
-    assert!(out.contains("help: expected 1 to 31"), "{out}");
+    assert!(out.contains("expected 1 to 31"), "{out}");
+    assert!(
+        out.contains("help: `BYMONTHDAY=-1` is the last day"),
+        "{out}"
+    );
     assert!(out.contains("FREQ=MONTHLY;BYMONTHDAY=1,32"), "{out}");
     // The underline sits exactly under `32` (columns in characters: the frame is box drawing).
     let lines: Vec<Vec<char>> = out.lines().map(|l| l.chars().collect()).collect();
@@ -186,7 +226,9 @@ fn renders_with_miette() {
         .position(|l| String::from_iter(l).contains("FREQ=MONTHLY"))
         .unwrap();
     let under = &lines[source + 1];
-    let marked: Vec<usize> = (0..under.len()).filter(|&i| under[i] == '─').collect();
+    let marked: Vec<usize> = (0..under.len())
+        .filter(|&i| matches!(under[i], '─' | '┬'))
+        .collect();
     let text_col = String::from_iter(&lines[source]).find("FREQ").unwrap();
     let text_col = String::from_iter(&lines[source])[..text_col]
         .chars()
@@ -198,12 +240,14 @@ fn renders_with_miette() {
 #[test]
 fn errors_carry_help() {
     for text in [
-        "FREQ=YEARLY;BYWEEKNO=3",
-        "FREQ=HOURLY",
+        "FREQ=MONTHLY;BYWEEKNO=3",
+        "FREQ=HOURLY;BYDAY=1MO",
         "FREQ=DAILY;COUNT=3;UNTIL=20270301",
         "FREQ=YEARLY;BYMONTH=13",
         "BYDAY=MO",
     ] {
-        assert!(error(text).help.is_some(), "`{text}` has no help");
+        let err = error(text);
+        assert!(err.help.is_some(), "`{text}` has no help");
+        assert!(err.expected.is_some(), "`{text}` says nothing expected");
     }
 }

@@ -62,3 +62,74 @@ fn spans_point_into_the_ical_text() {
     let err = spec.rule.unwrap().check_satisfiable().unwrap_err();
     assert_eq!(&text[err.span], "BYMONTHDAY=30");
 }
+
+#[track_caller]
+fn produces_nothing(text: &str, start: DateTime, at: &str) {
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let err = rule(text).check_produces(start, &tz).expect_err(text);
+    assert_eq!(err.message, "this rule produces nothing", "{text}");
+    assert_eq!(text.get(err.span.clone()), Some(at), "{text}");
+    assert!(err.expected.is_some() && err.help.is_some(), "{text}");
+}
+
+/// An UNTIL before DTSTART, a rule that never matches and one whose INTERVAL never
+/// lands on an allowed period are one error, at the part to blame.
+#[test]
+fn a_rule_that_produces_nothing_from_its_start() {
+    let start = datetime(2027, 3, 1, 19, 0, 0, 0);
+    produces_nothing("FREQ=DAILY;UNTIL=20270228", start, "UNTIL=20270228");
+    produces_nothing(
+        "FREQ=DAILY;UNTIL=20270301T185959",
+        start,
+        "UNTIL=20270301T185959",
+    );
+    // 19:00 in New York is 00:00 UTC the next day.
+    produces_nothing(
+        "FREQ=DAILY;UNTIL=20270301T235959Z",
+        start,
+        "UNTIL=20270301T235959Z",
+    );
+    produces_nothing(
+        "FREQ=MONTHLY;BYDAY=1FR;UNTIL=20270304",
+        start,
+        "UNTIL=20270304",
+    );
+    produces_nothing(
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        start,
+        "BYMONTHDAY=30",
+    );
+    produces_nothing("FREQ=MONTHLY;INTERVAL=12;BYMONTH=6", start, "INTERVAL=12");
+    produces_nothing(
+        "FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29",
+        start,
+        "INTERVAL=4",
+    );
+    produces_nothing("FREQ=HOURLY;INTERVAL=2;BYHOUR=8,10", start, "BYHOUR=8,10");
+    produces_nothing(
+        "FREQ=MINUTELY;INTERVAL=30;BYMINUTE=15",
+        start,
+        "BYMINUTE=15",
+    );
+}
+
+#[test]
+fn a_rule_that_produces_something_passes() {
+    let tz = TimeZone::get("Asia/Shanghai").unwrap();
+    let start = datetime(2027, 3, 1, 19, 0, 0, 0);
+    for text in [
+        "FREQ=DAILY;UNTIL=20270301",
+        "FREQ=DAILY;UNTIL=20270301T190000",
+        "FREQ=HOURLY;INTERVAL=2;BYHOUR=9,21",
+        "FREQ=SECONDLY;BYSECOND=30",
+        "FREQ=YEARLY;BYWEEKNO=53",
+    ] {
+        if let Err(err) = rule(text).check_produces(start, &tz) {
+            panic!("`{text}`: {err}");
+        }
+    }
+    // INTERVAL=4 from 2028, a leap year, meets February 29th.
+    rule("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29")
+        .check_produces(datetime(2028, 1, 1, 9, 0, 0, 0), &tz)
+        .unwrap();
+}
