@@ -5,6 +5,7 @@ use crate::apply::{Target, read_back};
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
+use crate::ledger::Body;
 use crate::plan::changes;
 use crate::remote::Session;
 
@@ -14,7 +15,10 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
         .state()
         .iter()
         .filter(|k| changes::is_live(k))
-        .filter_map(|k| Some((k.key.clone(), k.livingid.clone()?, k.request.clone())))
+        .filter_map(|k| {
+            let livingid = k.livingid()?.to_string();
+            Some((k.key().to_string(), livingid, k.request().map(Body::value)))
+        })
         .collect();
     if targets.is_empty() {
         eprintln!("nothing to refresh: the ledger holds no live");

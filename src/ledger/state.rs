@@ -5,35 +5,24 @@
 //! keeps those few records per key and nothing else, and the fold of the kept
 //! records is the same state.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde_json::Value;
 
-use super::record::{Event, Record};
+use super::record::{Body, Event, Record};
 
-/// What the ledger knows about one session.
-#[derive(Debug, Clone, PartialEq)]
+/// What the ledger knows about one session: for each [`Role`], the last record
+/// of its key that plays it. Records are shared, not copied: a `created` line is
+/// at once the lifecycle, the livingid and the request record of its key.
+#[derive(Debug, Clone)]
 pub struct KeyState {
-    pub key: String,
-    /// The last event that moved the session on. `refreshed` records only
-    /// observe, so this is `refreshed` only when nothing else was recorded.
-    pub last: Event,
-    /// The record that set `last`; carries `errcode`/`error` when `last` is `failed`.
-    pub last_record: Record,
-    /// The last livingid any record carried: a later `failed` does not forget it.
-    pub livingid: Option<String>,
-    /// The body of the last `created`, `adopted` or `modified` record that had one.
-    pub request: Option<Value>,
-    /// An intent with no result after it: a run stopped between the two, so
-    /// whether the call happened is unknown and must be looked up.
-    pub pending_intent: Option<Record>,
-    /// WeCom's status for the live, from the last `refreshed` record.
-    pub status: Option<u8>,
-    pub refreshed_at: Option<Timestamp>,
-    /// The live as the last `refreshed` record that carried a body saw it
-    /// (theme, start, … in create-body form), to tell a live edited outside.
-    pub observed: Option<Value>,
+    /// The last lifecycle record, or the last `refreshed` one while there is none.
+    last_record: Arc<Record>,
+    refresh: Option<Arc<Record>>,
+    livingid: Option<Arc<Record>>,
+    request: Option<Arc<Record>>,
+    observed: Option<Arc<Record>>,
 }
 
 /// The tests that decide which record supplies which part of a [`KeyState`].
@@ -71,49 +60,100 @@ impl Role {
 }
 
 impl KeyState {
-    fn new(record: &Record) -> KeyState {
+    fn new(record: Arc<Record>) -> KeyState {
         let mut state = KeyState {
-            key: record.key.clone(),
-            last: record.event,
-            last_record: record.clone(),
+            last_record: Arc::clone(&record),
+            refresh: None,
             livingid: None,
             request: None,
-            pending_intent: None,
-            status: None,
-            refreshed_at: None,
             observed: None,
         };
         state.push(record);
         state
     }
 
-    fn push(&mut self, record: &Record) {
-        debug_assert_eq!(self.key, record.key);
-        if Role::Lifecycle.matches(record) || !self.last.is_lifecycle() {
-            self.last = record.event;
-            self.last_record = record.clone();
-            self.pending_intent = (record.event == Event::Intent).then(|| record.clone());
+    fn push(&mut self, record: Arc<Record>) {
+        debug_assert_eq!(self.key(), record.key);
+        if Role::Lifecycle.matches(&record) || !self.last().is_lifecycle() {
+            self.last_record = Arc::clone(&record);
         }
-        if Role::Refresh.matches(record) {
-            self.status = record.status;
-            self.refreshed_at = Some(record.at);
+        for (role, slot) in [
+            (Role::Refresh, &mut self.refresh),
+            (Role::Livingid, &mut self.livingid),
+            (Role::Request, &mut self.request),
+            (Role::Observed, &mut self.observed),
+        ] {
+            if role.matches(&record) {
+                *slot = Some(Arc::clone(&record));
+            }
         }
-        if Role::Livingid.matches(record) {
-            self.livingid.clone_from(&record.livingid);
-        }
-        if Role::Request.matches(record) {
-            self.request.clone_from(&record.request);
-        }
-        if Role::Observed.matches(record) {
-            self.observed.clone_from(&record.request);
-        }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.last_record.key
+    }
+
+    /// The last event that moved the session on. `refreshed` records only
+    /// observe, so this is `refreshed` only when nothing else was recorded.
+    pub fn last(&self) -> Event {
+        self.last_record.event
+    }
+
+    /// The record that set `last`; carries `errcode`/`error` when `last` is `failed`.
+    pub fn last_record(&self) -> &Record {
+        &self.last_record
+    }
+
+    /// The last livingid any record carried: a later `failed` does not forget it.
+    pub fn livingid(&self) -> Option<&str> {
+        self.livingid.as_ref()?.livingid.as_deref()
+    }
+
+    /// The body of the last `created`, `adopted` or `modified` record that had one.
+    pub fn request(&self) -> Option<&Body> {
+        self.request.as_ref()?.request.as_ref()
+    }
+
+    /// An intent with no result after it: a run stopped between the two, so
+    /// whether the call happened is unknown and must be looked up.
+    pub fn pending_intent(&self) -> Option<&Record> {
+        (self.last() == Event::Intent).then_some(&*self.last_record)
+    }
+
+    /// WeCom's status for the live, from the last `refreshed` record.
+    pub fn status(&self) -> Option<u8> {
+        self.refresh.as_ref()?.status
+    }
+
+    pub fn refreshed_at(&self) -> Option<Timestamp> {
+        Some(self.refresh.as_ref()?.at)
+    }
+
+    /// The live as the last `refreshed` record that carried a body saw it
+    /// (theme, start, … in create-body form), to tell a live edited outside.
+    pub fn observed(&self) -> Option<&Body> {
+        self.observed.as_ref()?.request.as_ref()
     }
 }
 
-/// What the ledger knows about every session it has seen, sorted by key.
+/// Equal when they say the same, whichever records said it.
+impl PartialEq for KeyState {
+    fn eq(&self, other: &KeyState) -> bool {
+        self.key() == other.key()
+            && self.last_record() == other.last_record()
+            && self.livingid() == other.livingid()
+            && self.request() == other.request()
+            && self.status() == other.status()
+            && self.refreshed_at() == other.refreshed_at()
+            && self.observed() == other.observed()
+    }
+}
+
+/// What the ledger knows about every session it has seen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LedgerState {
-    keys: BTreeMap<String, KeyState>,
+    /// By key: a plan looks every session up.
+    keys: HashMap<Box<str>, KeyState>,
 }
 
 impl LedgerState {
@@ -121,16 +161,19 @@ impl LedgerState {
     pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> LedgerState {
         let mut state = LedgerState::default();
         for record in records {
-            state.push(record);
+            state.push(record.clone());
         }
         state
     }
 
-    pub(crate) fn push(&mut self, record: &Record) {
-        match self.keys.get_mut(&record.key) {
+    /// Folds in the next record of the ledger.
+    pub(crate) fn push(&mut self, record: Record) {
+        let record = Arc::new(record);
+        match self.keys.get_mut(record.key.as_str()) {
             Some(key) => key.push(record),
             None => {
-                self.keys.insert(record.key.clone(), KeyState::new(record));
+                let key = record.key.as_str().into();
+                self.keys.insert(key, KeyState::new(record));
             }
         }
     }
@@ -140,7 +183,15 @@ impl LedgerState {
     }
 
     /// Every session, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = &KeyState> {
+    pub fn iter(&self) -> std::vec::IntoIter<&KeyState> {
+        let mut all: Vec<&KeyState> = self.keys.values().collect();
+        all.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+        all.into_iter()
+    }
+
+    /// Every session, in no particular order: for a pass over all of them that
+    /// sorts what it keeps, if anything.
+    pub fn iter_unordered(&self) -> impl Iterator<Item = &KeyState> {
         self.keys.values()
     }
 
@@ -155,17 +206,15 @@ impl LedgerState {
     /// Intents with no result after them, sorted by key: the sessions a crashed
     /// run left in doubt, to be looked up before anything is created again.
     pub fn pending_intents(&self) -> impl Iterator<Item = &Record> {
-        self.keys
-            .values()
-            .filter_map(|key| key.pending_intent.as_ref())
+        self.iter().filter_map(KeyState::pending_intent)
     }
 }
 
 impl<'a> IntoIterator for &'a LedgerState {
     type Item = &'a KeyState;
-    type IntoIter = std::collections::btree_map::Values<'a, String, KeyState>;
+    type IntoIter = std::vec::IntoIter<&'a KeyState>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.keys.values()
+        self.iter()
     }
 }

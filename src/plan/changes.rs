@@ -133,8 +133,9 @@ pub fn changes_with(
         })
         .collect();
     let planned: HashSet<&str> = plan.lives.iter().map(|l| l.key.as_str()).collect();
-    for k in ledger.iter() {
-        if planned.contains(k.key.as_str()) || !is_live(k) {
+    let mut gone = Vec::new();
+    for k in ledger.iter_unordered() {
+        if planned.contains(k.key()) || !is_live(k) {
             continue;
         }
         let start = recorded_start(k);
@@ -145,10 +146,13 @@ pub fn changes_with(
             } else {
                 Action::Cancel
             };
-        let mut c = Change::new(action, &k.key, k.livingid.clone());
+        let mut c = Change::new(action, k.key(), k.livingid().map(str::to_string));
         c.drift = drift;
-        out.push(c);
+        gone.push(c);
     }
+    // After the plan's sessions, in key order.
+    gone.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    out.append(&mut gone);
     out
 }
 
@@ -162,7 +166,7 @@ fn session(
     let Some(k) = held else {
         return Change::new(if past { Action::Past } else { Action::Create }, key, None);
     };
-    let livingid = k.livingid.clone();
+    let livingid = k.livingid().map(str::to_string);
     let drift = drift(k);
     let mut change = Change::new(Action::Unchanged, key, livingid);
     change.drift = drift;
@@ -185,20 +189,17 @@ fn session(
         _ => {}
     }
     // What the live is now: as recorded, with what refresh saw when it was edited outside.
-    let Some(recorded) = k.request.as_ref() else {
+    let Some(recorded) = k.request() else {
         // Adopted or created without a body on record: nothing to compare with.
         return change;
     };
-    let overlaid;
-    let current = match (drift, &k.observed) {
-        (Some(_), Some(seen)) => {
-            overlaid = overlay(recorded, seen);
-            &overlaid
-        }
-        _ => recorded,
+    let (replacing, modifying) = match (drift, k.observed()) {
+        (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), planned),
+        // The body as planned, to the letter: nothing differs. (A result records
+        // the planned body, so this is every session nobody changed since.)
+        _ if recorded.text() == planned.to_string() => (Vec::new(), Vec::new()),
+        _ => compare(&recorded.value(), planned),
     };
-    let replacing = differing(&REPLACING, current, planned);
-    let modifying = differing(&MODIFIABLE, current, planned);
     change.action = if past {
         Action::Past
     } else if !replacing.is_empty() {
@@ -210,6 +211,15 @@ fn session(
     };
     change.fields = replacing.into_iter().chain(modifying).collect();
     change
+}
+
+/// The fields that differ between the live as it is and as planned: those that
+/// make a replace, and those a modify can change.
+fn compare(current: &Value, planned: &Value) -> (Vec<FieldChange>, Vec<FieldChange>) {
+    (
+        differing(&REPLACING, current, planned),
+        differing(&MODIFIABLE, current, planned),
+    )
 }
 
 fn differing(fields: &[&'static str], old: &Value, new: &Value) -> Vec<FieldChange> {
@@ -228,17 +238,17 @@ fn differing(fields: &[&'static str], old: &Value, new: &Value) -> Vec<FieldChan
 /// the live and differs from the ledger: "cancelled outside", "started", "ended",
 /// "expired" or "modified outside".
 pub fn drift(k: &KeyState) -> Option<&'static str> {
-    let seen = k.refreshed_at?;
-    if seen < k.last_record.at && k.last.is_lifecycle() {
+    let seen = k.refreshed_at()?;
+    if seen < k.last_record().at && k.last().is_lifecycle() {
         return None;
     }
-    match k.status? {
+    match k.status()? {
         status::CANCELLED => Some("cancelled outside"),
         status::LIVE => Some("started"),
         status::ENDED => Some("ended"),
         status::EXPIRED => Some("expired"),
         _ => {
-            let (seen, ours) = (k.observed.as_ref()?, k.request.as_ref()?);
+            let (seen, ours) = (k.observed()?.value(), k.request()?.value());
             let changed = MODIFIABLE
                 .iter()
                 .chain(&REPLACING)
@@ -283,10 +293,8 @@ pub fn with_modifiable(mut base: Value, from: &Value) -> Value {
 /// The start (unix seconds) the ledger recorded for a key's live; far in the
 /// future when unknown, so that a live of unknown time is never taken for past.
 pub fn recorded_start(k: &KeyState) -> i64 {
-    k.request
-        .as_ref()
-        .and_then(|r| r.get("living_start"))
-        .and_then(Value::as_i64)
+    k.request()
+        .and_then(|r| r.value().get("living_start").and_then(Value::as_i64))
         .unwrap_or(i64::MAX)
 }
 
@@ -298,8 +306,8 @@ pub fn tombstone(key: &str, old_livingid: &str) -> String {
 /// The ledger holds a live for this key that we have not cancelled. A tombstone
 /// whose replacement failed holds nothing: the old live stayed its session's.
 pub fn is_live(k: &KeyState) -> bool {
-    let abandoned = k.key.contains('~') && k.last == Event::Failed;
-    k.livingid.is_some() && k.last != Event::Cancelled && !abandoned
+    let abandoned = k.key().contains('~') && k.last() == Event::Failed;
+    k.livingid().is_some() && k.last() != Event::Cancelled && !abandoned
 }
 
 /// Whether any change would call the API.

@@ -148,7 +148,7 @@ pub fn status(
                 local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
                 theme: l.theme.clone(),
                 state: SessionState::of(&l.key, ledger).name(),
-                livingid: held.and_then(|k| k.livingid.clone()),
+                livingid: held.and_then(|k| k.livingid().map(str::to_string)),
                 drift: held.and_then(drift),
             }
         })

@@ -100,12 +100,12 @@ impl Term for Test {
                 .get(&session.key)
                 .unwrap_or_else(|| panic!("`{}` is not in the ledger", session.key));
             assert!(
-                held.pending_intent.is_none() && held.last != Event::Cancelled,
+                held.pending_intent().is_none() && held.last() != Event::Cancelled,
                 "`{}` ends as {:?}",
                 session.key,
-                held.last_record
+                held.last_record()
             );
-            let id = held.livingid.clone().expect("a livingid");
+            let id = held.livingid().expect("a livingid").to_string();
             let live = lives
                 .iter()
                 .find(|l| l.livingid == id)

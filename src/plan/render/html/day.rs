@@ -149,7 +149,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         esc(&l.anchor),
         key = esc(&l.key),
     );
-    if let Some(id) = held.and_then(|k| k.livingid.as_deref()) {
+    if let Some(id) = held.and_then(|k| k.livingid()) {
         let _ = write!(out, "<div class=\"id\">{}</div>", esc(id));
     }
     let mut flags = Vec::new();
@@ -170,7 +170,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         let _ = write!(out, "<div class=\"flags\">{}</div>", flags.concat());
     }
     if let Some(k) = held.filter(|_| state == SessionState::Failed) {
-        let r = &k.last_record;
+        let r = k.last_record();
         let code = r
             .errcode
             .map_or(String::new(), |c| format!("errcode {c}: "));
