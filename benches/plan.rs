@@ -365,7 +365,6 @@ fn write_full_ledger(binary: &Path, term: &Path, ledger: &Path) {
     let mut de = serde_json::Deserializer::from_reader(stdout);
     serde::de::DeserializeSeed::deserialize(EachLive(&mut write), &mut de).expect("JSON plan");
     assert!(plan.wait().expect("plan").success(), "plan failed");
-    drop(write);
     out.flush().expect("write ledger");
 }
 

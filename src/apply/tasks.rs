@@ -8,7 +8,7 @@ use super::executor::Task;
 use super::summary::Summary;
 use crate::ledger::{Body, Event, KeyState, LedgerState};
 use crate::plan::changes::{self, Action, Change};
-use crate::plan::{Plan, PlannedLive};
+use crate::plan::{Plan, PlannedLive, SessionKey};
 
 /// The tasks of one run: `first` (creates, modifies, replaces) before `then`
 /// (cancels), and the sessions counted without a call.
@@ -28,13 +28,16 @@ impl Work {
         all: &[Change],
         max_creates: Option<usize>,
     ) -> Work {
-        let lives: HashMap<&str, &PlannedLive> =
-            plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
-        let live = |c: &Change| Box::new(lives[c.key.as_str()].clone());
+        let lives: HashMap<&SessionKey, &PlannedLive> =
+            plan.lives.iter().map(|l| (&l.key, l)).collect();
+        let live = |c: &Change| {
+            let key = c.key.session().expect("a change to a planned session");
+            Box::new(lives[key].clone())
+        };
         let mut work = Work::default();
         let mut creates = 0usize;
         for change in all {
-            let held = ledger.get(&change.key);
+            let held = ledger.get(&change.key.to_string());
             let livingid = || change.livingid.clone().unwrap_or_default();
             match change.action {
                 Action::Unchanged => work.summary.unchanged += 1,
@@ -64,7 +67,7 @@ impl Work {
                     current: held.and_then(|k| k.request()).map(Body::value),
                 }),
                 Action::Cancel => work.then.push(Task::Cancel {
-                    key: change.key.clone(),
+                    key: change.key.to_string(),
                     livingid: livingid(),
                 }),
             }
@@ -114,7 +117,7 @@ impl Work {
             if let Task::Create { live, pending } | Task::Replace { live, pending, .. } = task
                 && pending.is_none()
             {
-                *pending = serde_json::to_value(&live.request).ok();
+                *pending = serde_json::to_value(live.request()).ok();
             }
         }
     }
@@ -174,7 +177,7 @@ fn pending_create(held: Option<&KeyState>, live: &PlannedLive) -> Option<Value> 
         .filter(|r| matches!(r.action.as_deref(), Some("create" | "replace")))?;
     match (&record.request, record.event) {
         (Some(sent), _) => Some(sent.value()),
-        (None, Event::Intent) => serde_json::to_value(&live.request).ok(),
+        (None, Event::Intent) => serde_json::to_value(live.request()).ok(),
         (None, _) => None,
     }
 }
@@ -214,7 +217,7 @@ classes:
 
     /// A `created` record whose body is the planned one after `edit`.
     fn created_with(live: &PlannedLive, id: &str, edit: impl FnOnce(&mut Value)) -> Record {
-        let mut body = serde_json::to_value(&live.request).unwrap();
+        let mut body = serde_json::to_value(live.request()).unwrap();
         edit(&mut body);
         Record::new(&live.key, Event::Created, now())
             .with_livingid(id)
@@ -272,7 +275,7 @@ classes:
             // A killed run: an intent to create with no result.
             Record::new(&d.key, Event::Intent, now())
                 .with_action("create")
-                .with_request(serde_json::to_value(&d.request).unwrap()),
+                .with_request(serde_json::to_value(d.request()).unwrap()),
             Record::new("gone/2027-03-02", Event::Created, now()).with_livingid("lv-gone"),
         ];
         let ledger = LedgerState::from_records(&records);

@@ -17,7 +17,10 @@ pub fn run(job: &RemoteJob) -> Result<ExitCode, Error> {
         .lives
         .into_iter()
         .filter(|l| l.start.timestamp() >= job.now)
-        .filter(|l| !session.state().get(&l.key).is_some_and(changes::is_live))
+        .filter(|l| {
+            let held = session.state().get(&l.key.to_string());
+            !held.is_some_and(changes::is_live)
+        })
         .collect();
     if wanted.is_empty() {
         eprintln!("nothing to import: the ledger holds a live for every future session");

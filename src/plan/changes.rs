@@ -10,12 +10,14 @@
 //! modified back.
 
 use std::collections::HashSet;
+use std::fmt::{self, Write};
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::live::Plan;
+use super::key::SessionKey;
+use super::live::{Plan, PlannedLive};
 use crate::ledger::{Event, KeyState, LedgerState};
 use crate::wecom::types::status;
 
@@ -54,35 +56,77 @@ impl Action {
 }
 
 /// One field that differs: the ledger's (or WeCom's) value and the plan's.
+/// (Fields in the order the JSON plan has always shown them: sorted.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
     pub field: &'static str,
-    pub old: Value,
     pub new: Value,
+    pub old: Value,
 }
 
+/// What one session, or one live the ledger holds, needs. (Fields in the order
+/// the JSON plan has always shown them: sorted.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub action: Action,
-    pub key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub livingid: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldChange>,
     /// What `refresh` found in WeCom when it differs from the ledger.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drift: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    pub key: Key,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub livingid: Option<String>,
 }
 
 impl Change {
-    fn new(action: Action, key: &str, livingid: Option<String>) -> Change {
+    fn new(action: Action, key: Key, livingid: Option<String>) -> Change {
         Change {
             action,
-            key: key.to_string(),
+            key,
             livingid,
             fields: Vec::new(),
             drift: None,
         }
+    }
+}
+
+/// What a change is about: a planned session, or a key only the ledger holds (a
+/// session the plan no longer has, or a replaced live's tombstone `KEY~OLDID`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    Session(SessionKey),
+    Held(String),
+}
+
+impl Key {
+    /// The planned session's key, unless only the ledger has this one.
+    pub fn session(&self) -> Option<&SessionKey> {
+        match self {
+            Key::Session(key) => Some(key),
+            Key::Held(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Key::Session(key) => key.fmt(f),
+            Key::Held(key) => f.write_str(key),
+        }
+    }
+}
+
+impl From<&str> for Key {
+    fn from(key: &str) -> Key {
+        Key::Held(key.to_string())
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -115,29 +159,37 @@ pub fn changes(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Change>
     changes_with(plan, ledger, now, Options::default())
 }
 
+/// One change per session, in the plan's order, then one per live the ledger
+/// holds that the plan no longer has, in key order.
 pub fn changes_with(
     plan: &Plan,
     ledger: &LedgerState,
     now: Timestamp,
     options: Options,
 ) -> Vec<Change> {
+    let mut lookup = Lookup::new(ledger);
+    let mut scratch = Vec::new();
     let mut out: Vec<Change> = plan
         .lives
         .iter()
         .map(|l| {
-            let planned = serde_json::to_value(&l.request).unwrap_or_default();
-            let held = ledger.get(&l.key).filter(|k| is_live(k));
+            let held = lookup.get(&l.key).filter(|k| is_live(k));
             // WeCom refuses a start that is not ahead: one starting now is past too.
             let past = l.start.timestamp() <= now;
-            session(&l.key, &planned, held, past, options)
+            session(l, held, past, options, &mut scratch)
         })
         .collect();
-    let planned: HashSet<&str> = plan.lives.iter().map(|l| l.key.as_str()).collect();
-    let mut gone = Vec::new();
-    for k in ledger.iter_unordered() {
-        if planned.contains(k.key()) || !is_live(k) {
-            continue;
-        }
+    // The ledger's other lives, unless every key it holds is planned.
+    let mut gone: Vec<&KeyState> = if lookup.found.len() < ledger.len() {
+        ledger
+            .iter_unordered()
+            .filter(|k| !lookup.found.contains(k.key()) && is_live(k))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    gone.sort_unstable_by_key(|k| k.key());
+    out.extend(gone.into_iter().map(|k| {
         let start = recorded_start(k);
         let drift = drift(k);
         let action =
@@ -146,23 +198,51 @@ pub fn changes_with(
             } else {
                 Action::Cancel
             };
-        let mut c = Change::new(action, k.key(), k.livingid().map(str::to_string));
+        let key = Key::Held(k.key().to_string());
+        let mut c = Change::new(action, key, k.livingid().map(str::to_string));
         c.drift = drift;
-        gone.push(c);
-    }
-    // After the plan's sessions, in key order.
-    gone.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-    out.append(&mut gone);
+        c
+    }));
     out
 }
 
+/// Looks planned sessions up in the ledger by their key's text, written into
+/// one buffer, and remembers the ledger's keys that a session has.
+struct Lookup<'l> {
+    ledger: &'l LedgerState,
+    text: String,
+    found: HashSet<&'l str>,
+}
+
+impl<'l> Lookup<'l> {
+    fn new(ledger: &'l LedgerState) -> Lookup<'l> {
+        Lookup {
+            ledger,
+            text: String::new(),
+            found: HashSet::new(),
+        }
+    }
+
+    fn get(&mut self, key: &SessionKey) -> Option<&'l KeyState> {
+        if self.ledger.is_empty() {
+            return None;
+        }
+        self.text.clear();
+        let _ = write!(self.text, "{key}");
+        let held = self.ledger.get(&self.text)?;
+        self.found.insert(held.key());
+        Some(held)
+    }
+}
+
 fn session(
-    key: &str,
-    planned: &Value,
+    live: &PlannedLive,
     held: Option<&KeyState>,
     past: bool,
     options: Options,
+    scratch: &mut Vec<u8>,
 ) -> Change {
+    let key = Key::Session(live.key.clone());
     let Some(k) = held else {
         return Change::new(if past { Action::Past } else { Action::Create }, key, None);
     };
@@ -193,12 +273,13 @@ fn session(
         // Adopted or created without a body on record: nothing to compare with.
         return change;
     };
+    let planned = || serde_json::to_value(live.body()).unwrap_or_default();
     let (replacing, modifying) = match (drift, k.observed()) {
-        (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), planned),
+        (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), &planned()),
         // The body as planned, to the letter: nothing differs. (A result records
         // the planned body, so this is every session nobody changed since.)
-        _ if recorded.text() == planned.to_string() => (Vec::new(), Vec::new()),
-        _ => compare(&recorded.value(), planned),
+        _ if recorded.text().as_bytes() == body_text(live, scratch) => (Vec::new(), Vec::new()),
+        _ => compare(&recorded.value(), &planned()),
     };
     change.action = if past {
         Action::Past
@@ -211,6 +292,13 @@ fn session(
     };
     change.fields = replacing.into_iter().chain(modifying).collect();
     change
+}
+
+/// The planned body's compact JSON text, as a ledger record of it holds it.
+fn body_text<'s>(live: &PlannedLive, scratch: &'s mut Vec<u8>) -> &'s [u8] {
+    scratch.clear();
+    let _ = serde_json::to_writer(&mut *scratch, &live.body());
+    scratch
 }
 
 /// The fields that differ between the live as it is and as planned: those that
@@ -299,7 +387,7 @@ pub fn recorded_start(k: &KeyState) -> i64 {
 }
 
 /// The key under which a replaced live's cancellation is recorded.
-pub fn tombstone(key: &str, old_livingid: &str) -> String {
+pub fn tombstone(key: &impl fmt::Display, old_livingid: &str) -> String {
     format!("{key}~{old_livingid}")
 }
 

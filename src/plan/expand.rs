@@ -1,17 +1,19 @@
 //! Expansion of a schedule into sessions: recurrence, holidays, skips, changes, keys.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
 
-use super::live::{Plan, PlannedLive, SkipReason, Skipped};
+use super::key::SessionKey;
+use super::live::{ActivityBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped};
 use crate::calendar::{Calendar, DayKind};
 use crate::schedule::{
     Change, ChangeAction, Class, LivingKind, Media, Problem, Recurrence, RuleSpec, Schedule, Weekly,
 };
 use crate::wecom::limits::ACTIVITY_MAX_IMAGES;
-use crate::wecom::types::{ActivityDetail, CreateLiving};
+use crate::wecom::types::ActivityDetail;
 
 /// A session the recurrence produced, before changes.
 struct Occurrence {
@@ -21,48 +23,116 @@ struct Occurrence {
 /// A session after the changes that name it: when, by whom, and what moved.
 struct Session {
     at: DateTime,
-    anchor: String,
+    anchor: Arc<str>,
     notes: Vec<String>,
 }
 
 /// Expands every class of `schedule` into sessions, sorted by start then key.
 pub fn expand(schedule: &Schedule) -> Plan {
     let cal = Calendar::new(&schedule.term);
+    let days = TermDays::new(&cal);
     let mut plan = Plan::default();
     let mut changes = Changes::new(&schedule.changes);
     for class in &schedule.classes {
-        expand_class(class, &cal, &mut changes, &mut plan);
+        expand_class(class, &days, &mut changes, &mut plan);
     }
     changes.warn_unused(&schedule.classes, &mut plan);
-    plan.lives
-        .sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
+    sort_lives(&mut plan.lives);
     plan.skipped
         .sort_by(|a, b| (a.date, &a.class).cmp(&(b.date, &b.class)));
     plan
 }
 
+/// Sorts by start, then key, moving each session once: a session is large to
+/// move about and its key slow to compare, so an index is sorted instead.
+fn sort_lives(lives: &mut Vec<PlannedLive>) {
+    let mut order: Vec<(jiff::Timestamp, usize)> = lives
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.start.timestamp(), i))
+        .collect();
+    // Keys are unique, so an unstable sort gives the one order there is.
+    order.sort_unstable_by(|(at_a, a), (at_b, b)| {
+        at_a.cmp(at_b)
+            .then_with(|| lives[*a].key.cmp(&lives[*b].key))
+    });
+    let mut slots: Vec<Option<PlannedLive>> = lives.drain(..).map(Some).collect();
+    lives.extend(
+        order
+            .into_iter()
+            .filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)),
+    );
+}
+
+/// The term's days, each asked of the calendar once: every class walks them.
+struct TermDays<'t> {
+    cal: &'t Calendar<'t>,
+    /// Every day of the term, in order.
+    days: Vec<Day<'t>>,
+}
+
+struct Day<'t> {
+    date: Date,
+    kind: DayKind<'t>,
+    /// The teaching week the date is in (a make-up day may run another week's timetable).
+    week: i32,
+}
+
+impl<'t> TermDays<'t> {
+    fn new(cal: &'t Calendar<'t>) -> TermDays<'t> {
+        let term = cal.term;
+        let mut days = Vec::new();
+        let mut date = term.start;
+        while date <= term.end {
+            days.push(Day {
+                date,
+                kind: cal.day(date),
+                week: cal.week_of(date),
+            });
+            let Ok(next) = date.tomorrow() else { break };
+            date = next;
+        }
+        TermDays { cal, days }
+    }
+
+    /// The days from `from` to `until`, both included.
+    fn between(&self, from: Date, until: Date) -> &[Day<'t>] {
+        let first = self.days.partition_point(|d| d.date < from);
+        let end = self.days.partition_point(|d| d.date <= until);
+        self.days.get(first..end).unwrap_or_default()
+    }
+
+    /// What `date` is, and its teaching week: from the table within the term.
+    fn day(&self, date: Date) -> (DayKind<'t>, i32) {
+        match self.between(date, date) {
+            [day] => (day.kind.clone(), day.week),
+            _ => (self.cal.day(date), self.cal.week_of(date)),
+        }
+    }
+}
+
 /// A class's sessions, numbered and keyed in recurrence order, after the changes naming them.
-fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
+fn expand_class(class: &Class, days: &TermDays<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
     let before = plan.lives.len();
-    let mut per_date: BTreeMap<Date, u32> = BTreeMap::new();
-    for (i, occ) in occurrences(class, cal, plan).into_iter().enumerate() {
+    let shared = Arc::new(live_class(class));
+    let anchor: Arc<str> = Arc::from(class.anchor.as_str());
+    let mut numbering = PerDate::default();
+    let mut changes = changes.of(&class.id);
+    for (i, occ) in occurrences(class, days, &shared.id, plan)
+        .into_iter()
+        .enumerate()
+    {
         let date = occ.at.date();
-        let nth = per_date.entry(date).or_insert(0);
-        *nth += 1;
-        let key = if *nth == 1 {
-            format!("{}/{date}", class.id)
-        } else {
-            format!("{}/{date}#{nth}", class.id)
-        };
-        let Some(session) = changes.apply(class, &key, occ, cal, plan) else {
+        let key = SessionKey::new(Arc::clone(&shared.id), date, numbering.next(date));
+        let Some(session) = changes.apply(&key, occ, &anchor, days.cal, plan) else {
             plan.skipped.push(Skipped {
-                class: class.id.clone(),
+                class: Arc::clone(&shared.id),
                 date,
                 reason: SkipReason::Cancelled,
             });
             continue;
         };
-        let live = live(class, cal, key, i as u32 + 1, date, session);
+        let live = live(&shared, days, key, i as u32 + 1, session);
         plan.lives.push(live);
     }
     if plan.lives.len() == before {
@@ -77,44 +147,141 @@ fn expand_class(class: &Class, cal: &Calendar<'_>, changes: &mut Changes<'_>, pl
     }
 }
 
+/// Numbers a class's sessions on each date, `#2` for the second. Every
+/// recurrence gives a date's sessions one after another and the dates in order
+/// (a weekly class walks the days; dates and rules come sorted), so each date
+/// is usually the last one counted or a new one; any other is looked up.
+#[derive(Default)]
+struct PerDate {
+    /// Each date so far and its sessions, in the order the dates first came.
+    counted: Vec<(Date, u32)>,
+}
+
+impl PerDate {
+    fn next(&mut self, date: Date) -> u32 {
+        let seen = match self.counted.last() {
+            Some((last, _)) if *last < date => None,
+            _ => self.counted.iter_mut().rev().find(|(day, _)| *day == date),
+        };
+        match seen {
+            Some((_, nth)) => {
+                *nth += 1;
+                *nth
+            }
+            None => {
+                self.counted.push((date, 1));
+                1
+            }
+        }
+    }
+}
+
+/// What every session of `class` shares.
+fn live_class(class: &Class) -> LiveClass {
+    let activity = (class.kind == LivingKind::Activity).then(|| {
+        let a = class.activity.clone().unwrap_or_default();
+        ActivityBody {
+            cover: a.cover.as_ref().map(media_ref),
+            share: a.share.as_ref().map(media_ref),
+            detail: ActivityDetail {
+                description: a.description.or_else(|| class.description.clone()),
+                image_list: a
+                    .images
+                    .iter()
+                    .take(ACTIVITY_MAX_IMAGES)
+                    .map(media_ref)
+                    .collect(),
+            },
+        }
+    });
+    LiveClass {
+        id: Arc::from(class.id.as_str()),
+        theme: class.theme.clone(),
+        kind: class.kind,
+        duration: class.duration,
+        remind: class.remind,
+        description: class.description.clone(),
+        agentid: class.agentid,
+        activity,
+    }
+}
+
 /// The schedule's one-off changes, by the session they name, and which have named one.
 struct Changes<'s> {
     all: &'s [Change],
-    by_session: HashMap<(&'s str, Date), Vec<usize>>,
+    by_class: HashMap<&'s str, HashMap<Date, Vec<usize>>>,
     used: Vec<bool>,
+}
+
+/// The changes naming sessions of one class.
+struct ClassChanges<'c, 's> {
+    all: &'s [Change],
+    by_date: Option<&'c HashMap<Date, Vec<usize>>>,
+    used: &'c mut [bool],
 }
 
 impl<'s> Changes<'s> {
     fn new(all: &'s [Change]) -> Self {
-        let mut by_session: HashMap<(&str, Date), Vec<usize>> = HashMap::new();
+        let mut by_class: HashMap<&str, HashMap<Date, Vec<usize>>> = HashMap::new();
         for (i, c) in all.iter().enumerate() {
-            by_session
-                .entry((c.class.as_str(), c.date))
+            by_class
+                .entry(c.class.as_str())
+                .or_default()
+                .entry(c.date)
                 .or_default()
                 .push(i);
         }
         Self {
             all,
-            by_session,
+            by_class,
             used: vec![false; all.len()],
         }
     }
 
+    fn of(&mut self, class: &str) -> ClassChanges<'_, 's> {
+        ClassChanges {
+            all: self.all,
+            by_date: self.by_class.get(class),
+            used: &mut self.used,
+        }
+    }
+
+    /// A change that named no session of a class that exists was probably meant for one.
+    fn warn_unused(self, classes: &[Class], plan: &mut Plan) {
+        for (change, used) in self.all.iter().zip(self.used) {
+            if !used && classes.iter().any(|c| c.id == change.class) {
+                plan.problems.push(
+                    Problem::warning(
+                        format!(
+                            "class `{}` has no session on {} to change",
+                            change.class, change.date
+                        ),
+                        Some(change.origin),
+                    )
+                    .label("this change matches nothing")
+                    .help("a change names a session by its original date"),
+                );
+            }
+        }
+    }
+}
+
+impl ClassChanges<'_, '_> {
     /// The session `occ` after every change naming it, or `None` if one cancels it.
     fn apply(
         &mut self,
-        class: &Class,
-        key: &str,
+        key: &SessionKey,
         occ: Occurrence,
+        anchor: &Arc<str>,
         cal: &Calendar<'_>,
         plan: &mut Plan,
     ) -> Option<Session> {
         let mut session = Session {
             at: occ.at,
-            anchor: class.anchor.clone(),
+            anchor: Arc::clone(anchor),
             notes: Vec::new(),
         };
-        let Some(list) = self.by_session.get(&(class.id.as_str(), occ.at.date())) else {
+        let Some(list) = self.by_date.and_then(|d| d.get(&occ.at.date())) else {
             return Some(session);
         };
         let mut cancelled = false;
@@ -146,48 +313,37 @@ impl<'s> Changes<'s> {
                         session
                             .notes
                             .push(format!("anchor changed from {}", session.anchor));
-                        session.anchor = a.clone();
+                        session.anchor = Arc::from(a.as_str());
                     }
                 }
             }
         }
         (!cancelled).then_some(session)
     }
-
-    /// A change that named no session of a class that exists was probably meant for one.
-    fn warn_unused(self, classes: &[Class], plan: &mut Plan) {
-        for (change, used) in self.all.iter().zip(self.used) {
-            if !used && classes.iter().any(|c| c.id == change.class) {
-                plan.problems.push(
-                    Problem::warning(
-                        format!(
-                            "class `{}` has no session on {} to change",
-                            change.class, change.date
-                        ),
-                        Some(change.origin),
-                    )
-                    .label("this change matches nothing")
-                    .help("a change names a session by its original date"),
-                );
-            }
-        }
-    }
 }
 
 /// The sessions a class's recurrence gives inside the term, after holidays, skips
 /// and bounds; dropped ones are recorded in `plan.skipped`.
-fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurrence> {
-    let term = cal.term;
+fn occurrences(
+    class: &Class,
+    days: &TermDays<'_>,
+    id: &Arc<str>,
+    plan: &mut Plan,
+) -> Vec<Occurrence> {
+    let term = days.cal.term;
     let from = class.bounds.from.map_or(term.start, |f| f.max(term.start));
     let until = class.bounds.until.map_or(term.end, |u| u.min(term.end));
+    let mut dropped = Dropped { class: id, plan };
     let mut out = match &class.recurrence {
-        Recurrence::Weekly(weekly) => weekly_dates(class, weekly, cal, (from, until), plan),
+        Recurrence::Weekly(weekly) => {
+            weekly_dates(class, weekly, days, (from, until), &mut dropped)
+        }
         Recurrence::Dates(list) => {
             let mut list = list.clone();
             list.sort();
-            dated(class, cal, list, (from, until), true, plan)
+            dated(class, days.cal, list, (from, until), true, &mut dropped)
         }
-        Recurrence::Rule(rule) => rule_dates(class, rule, cal, (from, until), plan),
+        Recurrence::Rule(rule) => rule_dates(class, rule, days.cal, (from, until), &mut dropped),
     };
     if let Some(count) = class.bounds.count {
         out.truncate(count as usize);
@@ -195,47 +351,55 @@ fn occurrences(class: &Class, cal: &Calendar<'_>, plan: &mut Plan) -> Vec<Occurr
     out
 }
 
+/// Where a class's dropped dates go: the plan's skipped sessions, or its problems.
+struct Dropped<'a, 'p> {
+    class: &'a Arc<str>,
+    plan: &'p mut Plan,
+}
+
+impl Dropped<'_, '_> {
+    fn skip(&mut self, date: Date, reason: SkipReason) {
+        self.plan.skipped.push(Skipped {
+            class: Arc::clone(self.class),
+            date,
+            reason,
+        });
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        self.plan.problems.push(problem);
+    }
+}
+
 /// Walks the days from `from` to `until`, keeping those the class meets on.
 fn weekly_dates(
     class: &Class,
     weekly: &Weekly,
-    cal: &Calendar<'_>,
+    days: &TermDays<'_>,
     (from, until): (Date, Date),
-    plan: &mut Plan,
+    dropped: &mut Dropped<'_, '_>,
 ) -> Vec<Occurrence> {
     let mut out = Vec::new();
-    let skip = |date: Date, reason: SkipReason, plan: &mut Plan| {
-        plan.skipped.push(Skipped {
-            class: class.id.clone(),
-            date,
-            reason,
-        });
-    };
-    let first_week = cal.week_of(from);
+    let first_week = days.cal.week_of(from);
     let meets = |weekday, week| meets(weekly, weekday, week, first_week);
-    let mut date = from;
-    while date <= until {
-        match cal.day(date) {
+    for day in days.between(from, until) {
+        match day.kind {
             DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
-                if class.bounds.skip.contains(&date) {
-                    skip(date, SkipReason::Skipped, plan);
+                if class.bounds.skip.contains(&day.date) {
+                    dropped.skip(day.date, SkipReason::Skipped);
                 } else {
                     for t in &weekly.at {
                         out.push(Occurrence {
-                            at: date.to_datetime(*t),
+                            at: day.date.to_datetime(*t),
                         });
                     }
                 }
             }
-            DayKind::Holiday(h) if meets(date.weekday(), cal.week_of(date)) => {
-                skip(date, SkipReason::Holiday(h.name.clone()), plan);
+            DayKind::Holiday(h) if meets(day.date.weekday(), day.week) => {
+                dropped.skip(day.date, SkipReason::Holiday(h.name.clone()));
             }
             _ => {}
         }
-        let Some(next) = date.tomorrow().ok() else {
-            break;
-        };
-        date = next;
     }
     out
 }
@@ -246,11 +410,11 @@ fn rule_dates(
     rule: &RuleSpec,
     cal: &Calendar<'_>,
     (from, until): (Date, Date),
-    plan: &mut Plan,
+    dropped: &mut Dropped<'_, '_>,
 ) -> Vec<Occurrence> {
     let term = cal.term;
     if let Some(tzid) = rule.spec.tzid.as_deref().filter(|t| *t != term.tz_name) {
-        plan.problems.push(
+        dropped.problem(
             Problem::error(
                 format!(
                     "the `rrule` of `{}` is in `{tzid}`, the term in `{}`",
@@ -265,9 +429,9 @@ fn rule_dates(
     }
     let limit = until.to_datetime(jiff::civil::Time::MAX);
     match rule.spec.occurrences(&term.tz, limit) {
-        Ok(list) => dated(class, cal, list, (from, until), false, plan),
+        Ok(list) => dated(class, cal, list, (from, until), false, dropped),
         Err(err) => {
-            plan.problems.push(
+            dropped.problem(
                 Problem::error(
                     format!(
                         "cannot expand the `rrule` of `{}`: {}",
@@ -292,14 +456,14 @@ fn dated(
     list: Vec<DateTime>,
     (from, until): (Date, Date),
     explicit: bool,
-    plan: &mut Plan,
+    dropped: &mut Dropped<'_, '_>,
 ) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for at in list {
         let date = at.date();
         if !cal.contains(date) {
             if explicit {
-                plan.problems.push(
+                dropped.problem(
                     Problem::warning(
                         format!(
                             "a session of `{}` on {date} is outside the term and is left out",
@@ -316,18 +480,13 @@ fn dated(
         if date < from || date > until {
             continue;
         }
-        let skipped = |reason| Skipped {
-            class: class.id.clone(),
-            date,
-            reason,
-        };
         if class.bounds.skip.contains(&date) {
-            plan.skipped.push(skipped(SkipReason::Skipped));
+            dropped.skip(date, SkipReason::Skipped);
             continue;
         }
         if let Some(h) = cal.holiday(date) {
             if explicit {
-                plan.problems.push(
+                dropped.problem(
                     Problem::warning(
                         format!(
                             "a session of `{}` on {date} falls on a holiday{} and is left out",
@@ -343,8 +502,7 @@ fn dated(
                     .help("use `changes` with `move_to` to hold it on another day"),
                 );
             }
-            plan.skipped
-                .push(skipped(SkipReason::Holiday(h.name.clone())));
+            dropped.skip(date, SkipReason::Holiday(h.name.clone()));
             continue;
         }
         out.push(Occurrence { at });
@@ -352,18 +510,17 @@ fn dated(
     out
 }
 
-fn meets(weekly: &Weekly, weekday: jiff::civil::Weekday, week: i32, first_week: i32) -> bool {
+fn meets(weekly: &Weekly, weekday: Weekday, week: i32, first_week: i32) -> bool {
     weekly.days.contains(&weekday)
         && weekly.weeks.as_ref().is_none_or(|w| w.contains(week))
         && (week - first_week).rem_euclid(weekly.every) == 0
 }
 
 fn live(
-    class: &Class,
-    cal: &Calendar<'_>,
-    key: String,
+    class: &Arc<LiveClass>,
+    days: &TermDays<'_>,
+    key: SessionKey,
     n: u32,
-    original_date: Date,
     session: Session,
 ) -> PlannedLive {
     let Session {
@@ -371,79 +528,28 @@ fn live(
         anchor,
         mut notes,
     } = session;
-    let tz = &cal.term.tz;
-    let start = to_zoned(tz, at, &mut notes);
-    let date = start.date();
+    let start = to_zoned(&days.cal.term.tz, at, &mut notes);
+    let (kind, week) = days.day(start.date());
     if let DayKind::Teaching {
         makeup: true,
         weekday,
         ..
-    } = cal.day(date)
+    } = kind
     {
         notes.push(format!(
             "调休 make-up day running {}'s timetable",
             crate::schedule::values::weekday_short(weekday)
         ));
     }
-    let week = cal.week_of(date);
-    let theme = fill_theme(&class.theme, n, week, date);
-    let activity_kind = class.kind == LivingKind::Activity;
-    let request = CreateLiving {
-        anchor_userid: anchor.clone(),
-        theme: theme.clone(),
-        living_start: start.timestamp().as_second(),
-        living_duration: class.duration,
-        living_type: class.kind.code(),
-        description: if activity_kind {
-            None
-        } else {
-            class.description.clone()
-        },
-        agentid: class.agentid,
-        remind_time: class.remind,
-        activity_cover_mediaid: activity_media(class, |a| a.cover.as_ref()),
-        activity_share_mediaid: activity_media(class, |a| a.share.as_ref()),
-        activity_detail: activity_kind.then(|| {
-            let a = class.activity.clone().unwrap_or_default();
-            ActivityDetail {
-                description: a.description.or_else(|| class.description.clone()),
-                image_list: a
-                    .images
-                    .iter()
-                    .take(ACTIVITY_MAX_IMAGES)
-                    .map(media_ref)
-                    .collect(),
-            }
-        }),
-    };
     PlannedLive {
         key,
-        class: class.id.clone(),
+        class: Arc::clone(class),
         n,
-        original_date,
-        weekday: date.weekday(),
         start,
         week,
         anchor,
-        kind: class.kind,
-        theme,
-        duration: class.duration,
-        description: class.description.clone(),
-        remind: class.remind,
-        activity: class.activity.clone(),
-        request,
         notes,
     }
-}
-
-fn activity_media(
-    class: &Class,
-    pick: impl Fn(&crate::schedule::Activity) -> Option<&Media>,
-) -> Option<String> {
-    if class.kind != LivingKind::Activity {
-        return None;
-    }
-    class.activity.as_ref().and_then(pick).map(media_ref)
 }
 
 /// How a picture appears in a request before upload: its media_id, or `upload:PATH`.
@@ -481,10 +587,16 @@ pub fn fmt_local(at: DateTime) -> String {
     at.strftime("%Y-%m-%d %H:%M").to_string()
 }
 
-/// `{n}` session number, `{week}` teaching week, `{date}` like `3月1日`.
-pub fn fill_theme(template: &str, n: u32, week: i32, date: Date) -> String {
-    template
-        .replace("{n}", &n.to_string())
-        .replace("{week}", &week.to_string())
-        .replace("{date}", &format!("{}月{}日", date.month(), date.day()))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn sessions_are_numbered_within_their_date_whatever_the_order() {
+        let (a, b) = (date(2027, 3, 1), date(2027, 3, 2));
+        let mut per_date = PerDate::default();
+        let numbers: Vec<u32> = [a, a, b, a, b, b].map(|d| per_date.next(d)).to_vec();
+        assert_eq!(numbers, [1, 2, 1, 3, 2, 3]);
+    }
 }

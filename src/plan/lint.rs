@@ -1,7 +1,8 @@
 //! Checks over the expanded plan: what WeCom would reject (errors) and what a
 //! person would want to know (warnings).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use super::live::{Plan, PlannedLive};
 use crate::schedule::{Class, LivingKind, Problem, Schedule};
@@ -42,22 +43,25 @@ fn too_long(text: &str, max_chars: usize, max_bytes: usize) -> bool {
 /// middle of the term may be the first to overflow; one problem per class is enough.
 fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
     let mut first = BTreeMap::new();
+    let mut theme = String::new();
     for (i, l) in plan.lives.iter().enumerate() {
-        if too_long(&l.theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
-            first.entry(l.class.clone()).or_insert(i);
+        theme.clear();
+        let _ = write!(theme, "{}", l.theme());
+        if too_long(&theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
+            first.entry(l.class_id().to_string()).or_insert(i);
         }
     }
     first
 }
 
 fn long_theme(class: &Class, long: &PlannedLive) -> Problem {
+    let theme = long.theme().to_string();
     Problem::error(
         format!(
-            "theme of `{}` is too long: `{}` has {} characters, {} bytes",
+            "theme of `{}` is too long: `{theme}` has {} characters, {} bytes",
             long.key,
-            long.theme,
-            long.theme.chars().count(),
-            long.theme.len()
+            theme.chars().count(),
+            theme.len()
         ),
         Some(class.origin),
     )
@@ -154,12 +158,14 @@ fn activity_section(class: &Class) -> Vec<Problem> {
 
 /// Two sessions of one anchor at the same time cannot both be given.
 fn overlaps(schedule: &Schedule, plan: &mut Plan) {
-    let mut by_anchor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, l) in plan.lives.iter().enumerate() {
         by_anchor.entry(&l.anchor).or_default().push(i);
     }
+    let mut by_anchor: Vec<(&str, Vec<usize>)> = by_anchor.into_iter().collect();
+    by_anchor.sort_unstable_by_key(|(anchor, _)| *anchor);
     let mut found = Vec::new();
-    for list in by_anchor.values() {
+    for (_, list) in &by_anchor {
         // `plan.lives` is sorted by start, so each list is too.
         let mut latest_end: Option<(i64, usize)> = None;
         for &i in list {
@@ -170,7 +176,7 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
             {
                 found.push((j, i));
             }
-            let end = start + l.duration;
+            let end = start + l.duration();
             if latest_end.is_none_or(|(e, _)| end > e) {
                 latest_end = Some((end, i));
             }
@@ -182,7 +188,7 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
         let origin = schedule
             .classes
             .iter()
-            .find(|c| c.id == b.class)
+            .find(|c| c.id == b.class_id())
             .map(|c| c.origin);
         plan.problems.push(
             Problem::warning(

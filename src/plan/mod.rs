@@ -2,13 +2,17 @@
 
 pub mod changes;
 mod expand;
+mod key;
 mod lint;
 mod live;
 mod pipeline;
 pub mod render;
 pub mod status;
 
-pub use expand::{expand, fill_theme, fmt_local, media_ref};
+pub use expand::{expand, fmt_local, media_ref};
+pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
-pub use live::{Plan, PlannedLive, SkipReason, Skipped};
+pub use live::{
+    ActivityBody, CreateBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
+};
 pub use pipeline::{PlannedTerm, plan_term, review};

@@ -38,8 +38,9 @@ fn standing(l: &PlannedLive, ledger: &LedgerState, now: Timestamp) -> Standing {
     if l.start.timestamp() < now {
         return Standing::Past;
     }
-    let held = ledger.get(&l.key);
-    match SessionState::of(&l.key, ledger) {
+    let key = l.key.to_string();
+    let held = ledger.get(&key);
+    match SessionState::of(&key, ledger) {
         SessionState::Failed => Standing::Failed,
         _ if held.and_then(drift).is_some() => Standing::Drifted,
         SessionState::Created | SessionState::Modified => Standing::Created,
@@ -140,14 +141,15 @@ pub fn status(
         .into_iter()
         .take(NEXT)
         .map(|l| {
-            let held = ledger.get(&l.key);
+            let key = l.key.to_string();
+            let held = ledger.get(&key);
             Next {
-                key: l.key.clone(),
-                class: l.class.clone(),
+                state: SessionState::of(&key, ledger).name(),
+                key,
+                class: l.class_id().to_string(),
                 start: rfc3339(&l.start),
                 local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                theme: l.theme.clone(),
-                state: SessionState::of(&l.key, ledger).name(),
+                theme: l.theme().to_string(),
                 livingid: held.and_then(|k| k.livingid().map(str::to_string)),
                 drift: held.and_then(drift),
             }

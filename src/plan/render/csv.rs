@@ -5,9 +5,9 @@ use crate::plan::changes::Change;
 use crate::schedule::values::weekday_short;
 
 pub fn csv(plan: &Plan, changes: &[Change]) -> String {
-    let actions: std::collections::HashMap<&str, &str> = changes
+    let actions: std::collections::HashMap<&crate::plan::SessionKey, &str> = changes
         .iter()
-        .map(|c| (c.key.as_str(), c.action.name()))
+        .filter_map(|c| Some((c.key.session()?, c.action.name())))
         .collect();
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
@@ -24,18 +24,18 @@ pub fn csv(plan: &Plan, changes: &[Change]) -> String {
         "action",
     ]);
     for l in &plan.lives {
-        let action = actions.get(l.key.as_str()).copied().unwrap_or("");
+        let action = actions.get(&l.key).copied().unwrap_or("");
         let _ = w.write_record([
-            l.key.as_str(),
-            &l.class,
+            &l.key.to_string(),
+            l.class_id(),
             &l.n.to_string(),
             &l.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            weekday_short(l.weekday),
+            weekday_short(l.weekday()),
             &l.week.to_string(),
-            &(l.duration / 60).to_string(),
+            &(l.duration() / 60).to_string(),
             &l.anchor,
-            l.kind.name(),
-            &l.theme,
+            l.kind().name(),
+            &l.theme().to_string(),
             action,
         ]);
     }

@@ -29,8 +29,8 @@ impl Listing {
 }
 
 pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) -> String {
-    let lives: HashMap<&str, &crate::plan::PlannedLive> =
-        plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
+    let lives: HashMap<&crate::plan::SessionKey, &crate::plan::PlannedLive> =
+        plan.lives.iter().map(|l| (&l.key, l)).collect();
     let mut out = String::new();
     let verbose = listing.verbose;
     let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
@@ -44,9 +44,9 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) ->
             .as_deref()
             .map(|id| format!("  ({id})"))
             .unwrap_or_default();
-        let live = lives.get(c.key.as_str());
+        let live = c.key.session().and_then(|k| lives.get(k));
         let when = live.map_or(String::new(), |l| {
-            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme)
+            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme())
         });
         let head = match c.action {
             Action::Create => format!("  + create   {}{when}", c.key),

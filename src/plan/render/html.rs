@@ -36,7 +36,7 @@ struct Page<'a> {
     plan: &'a Plan,
     cal: Calendar<'a>,
     ledger: &'a LedgerState,
-    actions: BTreeMap<&'a str, Action>,
+    actions: std::collections::HashMap<&'a crate::plan::SessionKey, Action>,
     /// Class id → its colour index, in order of first appearance.
     classes: BTreeMap<&'a str, usize>,
     today: Date,
@@ -53,8 +53,8 @@ pub fn html(
     let ids = plan
         .lives
         .iter()
-        .map(|l| l.class.as_str())
-        .chain(plan.skipped.iter().map(|s| s.class.as_str()));
+        .map(|l| l.class_id())
+        .chain(plan.skipped.iter().map(|s| &*s.class));
     for id in ids {
         if !order.contains(&id) {
             order.push(id);
@@ -64,7 +64,10 @@ pub fn html(
         plan,
         cal: Calendar::new(term),
         ledger,
-        actions: changes.iter().map(|c| (c.key.as_str(), c.action)).collect(),
+        actions: changes
+            .iter()
+            .filter_map(|c| Some((c.key.session()?, c.action)))
+            .collect(),
         classes: order.iter().enumerate().map(|(i, id)| (*id, i)).collect(),
         today: now.to_zoned_datetime(term.tz.clone()).date(),
     };
@@ -110,7 +113,7 @@ fn colour(i: usize, lightness: u32) -> String {
 
 fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
     let lives = &page.plan.lives;
-    let hours: i64 = lives.iter().map(|l| l.duration).sum();
+    let hours: i64 = lives.iter().map(|l| l.duration()).sum();
     let now_local = now.to_zoned_datetime(term.tz.clone());
     let _ = write!(
         out,
@@ -129,9 +132,9 @@ fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
     let mut past = 0;
     for l in lives {
         *states
-            .entry(SessionState::of(&l.key, page.ledger))
+            .entry(SessionState::of(&l.key.to_string(), page.ledger))
             .or_default() += 1;
-        if page.actions.get(l.key.as_str()) == Some(&Action::Past) {
+        if page.actions.get(&l.key) == Some(&Action::Past) {
             past += 1;
         }
     }
@@ -160,11 +163,16 @@ fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
 fn legend(out: &mut String, page: &Page<'_>, order: &[&str]) {
     out.push_str("<section class=\"legend\" aria-label=\"classes\">\n<ul>");
     for (i, id) in order.iter().enumerate() {
-        let mine: Vec<&PlannedLive> = page.plan.lives.iter().filter(|l| l.class == *id).collect();
-        let mut anchors: Vec<&str> = mine.iter().map(|l| l.anchor.as_str()).collect();
+        let mine: Vec<&PlannedLive> = page
+            .plan
+            .lives
+            .iter()
+            .filter(|l| l.class_id() == *id)
+            .collect();
+        let mut anchors: Vec<&str> = mine.iter().map(|l| &*l.anchor).collect();
         anchors.sort_unstable();
         anchors.dedup();
-        let hours: i64 = mine.iter().map(|l| l.duration).sum();
+        let hours: i64 = mine.iter().map(|l| l.duration()).sum();
         let _ = write!(
             out,
             "<li class=\"c{i}\"><span class=\"swatch\"></span><b>{}</b> <span>{} · {} · {}</span></li>",
@@ -202,8 +210,8 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
     // A session moved to another day leaves a marker where it was.
     let mut moved_away: BTreeMap<Date, Vec<&PlannedLive>> = BTreeMap::new();
     for l in &page.plan.lives {
-        if l.original_date != l.start.date() {
-            moved_away.entry(l.original_date).or_default().push(l);
+        if l.original_date() != l.start.date() {
+            moved_away.entry(l.original_date()).or_default().push(l);
         }
     }
     let first = by_day
@@ -261,11 +269,11 @@ fn orphans(out: &mut String, changes: &[Change], page: &Page<'_>) {
     );
     for c in gone {
         let id = c.livingid.as_deref().unwrap_or("");
-        let state = SessionState::of(&c.key, page.ledger);
+        let state = SessionState::of(&c.key.to_string(), page.ledger);
         let _ = write!(
             out,
             "<li><code>{}</code> <span class=\"badge {}\">{}</span> <span class=\"id\">{}</span></li>",
-            esc(&c.key),
+            esc(&c.key.to_string()),
             state.name(),
             label(state),
             esc(id)

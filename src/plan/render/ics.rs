@@ -30,14 +30,14 @@ pub fn ics(plan: &Plan, term: &Term, now: Timestamp) -> String {
             term.tz_name,
             l.start.strftime("%Y%m%dT%H%M%S")
         ));
-        lines.push(format!("DURATION:PT{}M", l.duration / 60));
-        lines.push(format!("SUMMARY:{}", escape(&l.theme)));
-        let mut description = format!("{} · {} · {}", l.key, l.anchor, l.kind.chinese());
-        if let Some(d) = &l.description {
+        lines.push(format!("DURATION:PT{}M", l.duration() / 60));
+        lines.push(format!("SUMMARY:{}", escape(&l.theme().to_string())));
+        let mut description = format!("{} · {} · {}", l.key, l.anchor, l.kind().chinese());
+        if let Some(d) = l.description() {
             description = format!("{d}\n{description}");
         }
         lines.push(format!("DESCRIPTION:{}", escape(&description)));
-        lines.push(format!("CATEGORIES:{}", escape(&l.class)));
+        lines.push(format!("CATEGORIES:{}", escape(l.class_id())));
         lines.push("END:VEVENT".into());
     }
     lines.push("END:VCALENDAR".into());

@@ -13,13 +13,13 @@ pub fn json(plan: &Plan, changes: &[Change], sources: &Sources) -> String {
         .map(|l| {
             json!({
                 "key": l.key,
-                "class": l.class,
+                "class": l.class_id(),
                 "n": l.n,
                 "start": l.start.timestamp().display_with_offset(l.start.offset()).to_string(),
                 "week": l.week,
-                "weekday": crate::schedule::values::weekday_short(l.weekday),
+                "weekday": crate::schedule::values::weekday_short(l.weekday()),
                 "notes": l.notes,
-                "request": l.request,
+                "request": l.body(),
             })
         })
         .collect();
@@ -32,7 +32,7 @@ pub fn json(plan: &Plan, changes: &[Change], sources: &Sources) -> String {
                 SkipReason::Skipped => ("skip", None),
                 SkipReason::Cancelled => ("cancelled", None),
             };
-            let mut v = json!({"class": s.class, "date": s.date.to_string(), "reason": reason});
+            let mut v = json!({"class": &*s.class, "date": s.date.to_string(), "reason": reason});
             if let Some(n) = name {
                 v["holiday"] = json!(n);
             }

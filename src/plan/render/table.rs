@@ -27,16 +27,16 @@ impl Row {
         }
         Row {
             date: l.start.date(),
-            key: l.key.clone(),
+            key: l.key.to_string(),
             cells: [
-                l.key.clone(),
+                l.key.to_string(),
                 l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                weekday_short(l.weekday).to_string(),
+                weekday_short(l.weekday()).to_string(),
                 l.week.to_string(),
-                human_duration(l.duration),
-                l.anchor.clone(),
-                l.kind.name().to_string(),
-                l.theme.clone(),
+                human_duration(l.duration()),
+                l.anchor.to_string(),
+                l.kind().name().to_string(),
+                l.theme().to_string(),
                 state,
             ],
         }
@@ -69,12 +69,14 @@ impl Row {
 
 /// Sessions and skipped dates in one list by day and time, then the summary.
 pub fn table(plan: &Plan, changes: &[Change]) -> String {
-    let action: BTreeMap<&str, Action> =
-        changes.iter().map(|c| (c.key.as_str(), c.action)).collect();
+    let action: std::collections::HashMap<&crate::plan::SessionKey, Action> = changes
+        .iter()
+        .filter_map(|c| Some((c.key.session()?, c.action)))
+        .collect();
     let mut rows: Vec<Row> = plan
         .lives
         .iter()
-        .map(|l| Row::session(l, action.get(l.key.as_str()).copied()))
+        .map(|l| Row::session(l, action.get(&l.key).copied()))
         .chain(plan.skipped.iter().map(Row::skipped))
         .collect();
     rows.sort_by(|a, b| (a.date, &a.cells[1], &a.key).cmp(&(b.date, &b.cells[1], &b.key)));
@@ -117,9 +119,9 @@ fn aligned(rows: &[Row]) -> String {
 pub fn summary(plan: &Plan, changes: &[Change]) -> String {
     let mut per_class: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
     for l in &plan.lives {
-        let e = per_class.entry(&l.class).or_default();
+        let e = per_class.entry(l.class_id()).or_default();
         e.0 += 1;
-        e.1 += l.duration;
+        e.1 += l.duration();
     }
     let mut out = String::new();
     let width = per_class.keys().map(|k| k.len()).max().unwrap_or(0);
@@ -131,7 +133,7 @@ pub fn summary(plan: &Plan, changes: &[Change]) -> String {
             hours(*secs)
         );
     }
-    let total: i64 = plan.lives.iter().map(|l| l.duration).sum();
+    let total: i64 = plan.lives.iter().map(|l| l.duration()).sum();
     let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
     for c in changes {
         *counts.entry(c.action).or_default() += 1;

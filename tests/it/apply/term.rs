@@ -86,7 +86,7 @@ impl Term for Test {
         let state = self.ledger();
         let mut ledger_ids = BTreeMap::new();
         for session in &future {
-            let r = &session.request;
+            let r = &session.request();
             let found = per_session
                 .get(&(
                     r.anchor_userid.as_str(),
@@ -97,7 +97,7 @@ impl Term for Test {
                 .map_or(0, Vec::len);
             assert_eq!(found, 1, "lives for `{}`", session.key);
             let held = state
-                .get(&session.key)
+                .get(&session.key.to_string())
                 .unwrap_or_else(|| panic!("`{}` is not in the ledger", session.key));
             assert!(
                 held.pending_intent().is_none() && held.last() != Event::Cancelled,

@@ -97,7 +97,7 @@ fn dropped_marker(out: &mut String, page: &Page<'_>, s: &Skipped) {
     let _ = write!(
         out,
         "<div class=\"{class} c{}\" data-skipped=\"{}\"><b>{}</b> {what}</div>",
-        page.classes.get(s.class.as_str()).copied().unwrap_or(0),
+        page.classes.get(&*s.class).copied().unwrap_or(0),
         esc(&key),
         esc(&s.class),
     );
@@ -108,22 +108,23 @@ fn moved_away_marker(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
     let _ = write!(
         out,
         "<div class=\"skipped moved-away c{}\" data-moved=\"{}\"><b>{}</b> moved to {} {}</div>",
-        page.classes.get(l.class.as_str()).copied().unwrap_or(0),
-        esc(&l.key),
-        esc(&l.class),
+        page.classes.get(l.class_id()).copied().unwrap_or(0),
+        esc(&l.key.to_string()),
+        esc(l.class_id()),
         short(l.start.date()),
         l.start.strftime("%H:%M"),
     );
 }
 
 fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
-    let state = SessionState::of(&l.key, page.ledger);
-    let action = page.actions.get(l.key.as_str()).copied();
-    let held = page.ledger.get(&l.key);
+    let key = l.key.to_string();
+    let state = SessionState::of(&key, page.ledger);
+    let action = page.actions.get(&l.key).copied();
+    let held = page.ledger.get(&key);
     let moved = l.notes.iter().any(|n| n.starts_with("moved from"));
     let mut classes = format!(
         "session c{}",
-        page.classes.get(l.class.as_str()).copied().unwrap_or(0)
+        page.classes.get(l.class_id()).copied().unwrap_or(0)
     );
     if moved {
         classes.push_str(" moved");
@@ -135,7 +136,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
     classes = format!("{classes} {}", state.name());
     let end = l
         .start
-        .checked_add(Span::new().seconds(l.duration))
+        .checked_add(Span::new().seconds(l.duration()))
         .map_or(String::new(), |e| e.strftime("–%H:%M").to_string());
     let _ = write!(
         out,
@@ -144,10 +145,10 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         l.start.strftime("%H:%M"),
         state.name(),
         label(state),
-        esc(&l.theme),
-        esc(&l.class),
+        esc(&l.theme().to_string()),
+        esc(l.class_id()),
         esc(&l.anchor),
-        key = esc(&l.key),
+        key = esc(&key),
     );
     if let Some(id) = held.and_then(|k| k.livingid()) {
         let _ = write!(out, "<div class=\"id\">{}</div>", esc(id));

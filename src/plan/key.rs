@@ -1,0 +1,172 @@
+//! A session's key, the name the ledger knows it by: `<class id>/<original local
+//! date>`, with `#2`, `#3`… for the later sessions of a class that day.
+
+use std::cmp::Ordering;
+use std::fmt::{self, Write};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::{Serialize, Serializer};
+
+/// A session's key as its parts: the class id (shared by every session of the
+/// class), the date the recurrence gave and the session's number that day. It
+/// is written out only where text is wanted, and compares as its text does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionKey {
+    class: Arc<str>,
+    date: Date,
+    /// 1 for the first session of the class that day.
+    nth: u32,
+}
+
+impl SessionKey {
+    pub fn new(class: Arc<str>, date: Date, nth: u32) -> SessionKey {
+        SessionKey { class, date, nth }
+    }
+
+    pub fn class(&self) -> &str {
+        &self.class
+    }
+
+    /// The local date the recurrence gave, before any change moved the session.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// What follows the class id: `/2027-03-01`, or `/2027-03-01#2`.
+    fn tail(&self) -> Tail {
+        let mut tail = Tail::default();
+        let _ = write!(tail, "/{}", self.date);
+        if self.nth > 1 {
+            let _ = write!(tail, "#{}", self.nth);
+        }
+        tail
+    }
+}
+
+impl fmt::Display for SessionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.class)?;
+        f.write_str(self.tail().as_str())
+    }
+}
+
+/// As the texts sort (`c1-a/…` before `c1/…`, `#10` before `#2`), without writing
+/// them out unless the class ids are the same.
+impl Ord for SessionKey {
+    fn cmp(&self, other: &SessionKey) -> Ordering {
+        let (a, b) = (self.class.as_bytes(), other.class.as_bytes());
+        let common = a.len().min(b.len());
+        match a[..common].cmp(&b[..common]) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        // One id begins the other: the shorter's `/` meets the longer's next byte,
+        // which an id never has as `/`.
+        let next = |longer: &[u8]| longer.get(common).copied().filter(|&byte| byte != b'/');
+        if let Some(byte) = next(a) {
+            return byte.cmp(&b'/');
+        }
+        if let Some(byte) = next(b) {
+            return b'/'.cmp(&byte);
+        }
+        // The same class, or ids with a `/`: the rest of the texts decides.
+        let (tail_a, tail_b) = (self.tail(), other.tail());
+        let rest_a = a[common..].iter().chain(tail_a.as_str().as_bytes());
+        let rest_b = b[common..].iter().chain(tail_b.as_str().as_bytes());
+        rest_a.cmp(rest_b)
+    }
+}
+
+impl PartialOrd for SessionKey {
+    fn partial_cmp(&self, other: &SessionKey) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<str> for SessionKey {
+    fn eq(&self, text: &str) -> bool {
+        text.strip_prefix(&*self.class)
+            .is_some_and(|rest| rest == self.tail().as_str())
+    }
+}
+
+impl From<&SessionKey> for String {
+    fn from(key: &SessionKey) -> String {
+        key.to_string()
+    }
+}
+
+impl Serialize for SessionKey {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Room for the longest tail: `/-009999-12-31#4294967295`.
+#[derive(Default)]
+struct Tail {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Tail {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever written in.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for Tail {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn key(class: &str, nth: u32) -> SessionKey {
+        SessionKey::new(class.into(), date(2027, 3, 1), nth)
+    }
+
+    #[test]
+    fn reads_as_the_ledger_writes_it() {
+        assert_eq!(key("ml-101", 1).to_string(), "ml-101/2027-03-01");
+        assert_eq!(key("ml-101", 2).to_string(), "ml-101/2027-03-01#2");
+        assert!(key("ml-101", 2) == *"ml-101/2027-03-01#2");
+        assert!(key("ml-101", 1) != *"ml-101/2027-03-01#1");
+        assert!(key("ml", 1) != *"ml-101/2027-03-01");
+    }
+
+    #[test]
+    fn sorts_as_its_text() {
+        let mut keys = vec![
+            key("c1", 1),
+            key("c1-a", 1),
+            key("c1", 10),
+            key("c10", 1),
+            key("c1", 2),
+            key("c1.b", 3),
+            key("c1/x", 1),
+            key("c1/2", 1),
+            key("机器学习", 1),
+            SessionKey::new("c1".into(), date(2027, 2, 28), 1),
+        ];
+        let mut texts: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        keys.sort();
+        texts.sort();
+        assert_eq!(
+            keys.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            texts
+        );
+    }
+}
