@@ -38,7 +38,14 @@ pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
             verbose: false,
             creates: 20,
         };
-        eprint!("{}", render::diff(&plan, &all, &schedule.term.tz, listing));
+        let shown = render::diff(
+            &mut std::io::stderr().lock(),
+            &plan,
+            &all,
+            &schedule.term.tz,
+            listing,
+        );
+        shown.map_err(|err| Error::io("write to", "standard error", err))?;
     }
     eprintln!("{}", work.describe());
     if ask {

@@ -1,5 +1,7 @@
 //! `livesched plan`: the term expanded, compared with the ledger, rendered.
 
+use std::io::{BufWriter, Write};
+
 use crate::config::{OutputFormat, PlanJob};
 use crate::diagnostics;
 use crate::error::Error;
@@ -30,9 +32,12 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
         OutputFormat::Auto => OutputFormat::Diff,
         f => f,
     };
-    let out = match format {
-        OutputFormat::Auto | OutputFormat::Table => render::table(&plan, &changes),
+    // Written as it is made, through one buffer: never held whole.
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match format {
+        OutputFormat::Auto | OutputFormat::Table => render::table(&mut out, &plan, &changes),
         OutputFormat::Diff => render::diff(
+            &mut out,
             &plan,
             &changes,
             &schedule.term.tz,
@@ -41,12 +46,15 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
                 ..render::Listing::ALL
             },
         ),
-        OutputFormat::Json => render::json(&plan, &changes, &schedule.sources),
-        OutputFormat::Csv => render::csv(&plan, &changes),
-        OutputFormat::Ics => render::ics(&plan, &schedule.term, job.now),
-        OutputFormat::Html => render::html(&plan, &schedule.term, &changes, &ledger, job.now),
-    };
-    print!("{out}");
+        OutputFormat::Json => render::json(&mut out, &plan, &changes, &schedule.sources),
+        OutputFormat::Csv => render::csv(&mut out, &plan, &changes),
+        OutputFormat::Ics => render::ics(&mut out, &plan, &schedule.term, job.now),
+        OutputFormat::Html => {
+            render::html(&mut out, &plan, &schedule.term, &changes, &ledger, job.now)
+        }
+    }
+    .and_then(|()| out.flush())
+    .map_err(|err| Error::io("write the plan to", "standard output", err))?;
     Ok(if job.detailed_exitcode && changes::pending(&changes) {
         ExitCode::CHANGES_PENDING
     } else {

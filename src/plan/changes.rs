@@ -9,7 +9,7 @@
 //! `drifted` (left alone) unless re-creating is asked for; one edited outside is
 //! modified back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write};
 
 use jiff::Timestamp;
@@ -152,6 +152,73 @@ pub const REPLACING: [&str; 4] = [
 pub struct Options {
     /// Create again the sessions whose live was cancelled in WeCom by a person.
     pub recreate_cancelled: bool,
+}
+
+/// Each planned session's change, found by the session's place in `plan.lives`
+/// (and each change's session by the change's place): `changes_with` gives a
+/// plan's changes in the order of its sessions, so the change in the same place
+/// is the session's. Changes in another order are matched by key.
+pub struct SessionChanges<'a> {
+    lives: &'a [PlannedLive],
+    changes: &'a [Change],
+    /// `None` when in order.
+    by_key: Option<ByKey<'a>>,
+}
+
+/// Changes and sessions matched by key.
+struct ByKey<'a> {
+    /// Index in the changes of each session's change.
+    change_of: HashMap<&'a SessionKey, usize>,
+    /// Index in the plan of each change's session, by the change's index.
+    live_of: HashMap<usize, usize>,
+}
+
+impl<'a> SessionChanges<'a> {
+    pub fn new(plan: &'a Plan, changes: &'a [Change]) -> SessionChanges<'a> {
+        let lives = &plan.lives[..];
+        let in_order = changes.len() >= lives.len()
+            && lives
+                .iter()
+                .zip(changes)
+                .all(|(l, c)| c.key.session() == Some(&l.key));
+        let by_key = (!in_order).then(|| {
+            let change_of: HashMap<&SessionKey, usize> = changes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((c.key.session()?, i)))
+                .collect();
+            let live_of = lives
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| Some((*change_of.get(&l.key)?, i)))
+                .collect();
+            ByKey { change_of, live_of }
+        });
+        SessionChanges {
+            lives,
+            changes,
+            by_key,
+        }
+    }
+
+    /// The change of the session at `index` in `plan.lives`.
+    pub fn of(&self, index: usize) -> Option<&'a Change> {
+        match &self.by_key {
+            None => self.changes.get(index),
+            Some(by_key) => {
+                let key = &self.lives.get(index)?.key;
+                self.changes.get(*by_key.change_of.get(key)?)
+            }
+        }
+    }
+
+    /// The planned session of the change at `index` in `changes`.
+    pub fn live(&self, index: usize) -> Option<&'a PlannedLive> {
+        match &self.by_key {
+            None => self.lives.get(index),
+            Some(by_key) => self.lives.get(*by_key.live_of.get(&index)?),
+        }
+    }
 }
 
 /// Every session against the ledger and `now`, with default options.

@@ -13,7 +13,7 @@ use crate::plan::{PlannedLive, SkipReason, Skipped};
 
 /// The day's `<td>`: the date, a holiday or make-up mark, then its sessions.
 pub(super) fn day(
-    out: &mut String,
+    out: &mut impl Write,
     page: &Page<'_>,
     date: Date,
     lives: &[&PlannedLive],
@@ -45,7 +45,7 @@ pub(super) fn day(
     for l in moved_away {
         moved_away_marker(out, page, l);
     }
-    out.push_str("</td>\n");
+    let _ = out.write_str("</td>\n");
 }
 
 /// The CSS class for what kind of day `date` is, and the mark shown under its date.
@@ -88,7 +88,7 @@ fn makeup_runs(page: &Page<'_>, date: Date) -> String {
 }
 
 /// A session the schedule cancels or skips, where it would have been.
-fn dropped_marker(out: &mut String, page: &Page<'_>, s: &Skipped) {
+fn dropped_marker(out: &mut impl Write, page: &Page<'_>, s: &Skipped) {
     let key = format!("{}/{}", s.class, s.date);
     let (what, class) = match s.reason {
         SkipReason::Cancelled => ("cancelled", "dropped"),
@@ -104,7 +104,7 @@ fn dropped_marker(out: &mut String, page: &Page<'_>, s: &Skipped) {
 }
 
 /// A session moved to another day, on the day it was moved from.
-fn moved_away_marker(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
+fn moved_away_marker(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
     let _ = write!(
         out,
         "<div class=\"skipped moved-away c{}\" data-moved=\"{}\"><b>{}</b> moved to {} {}</div>",
@@ -116,7 +116,7 @@ fn moved_away_marker(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
     );
 }
 
-fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
+fn session(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
     let key = l.key.to_string();
     let state = SessionState::of(&key, page.ledger);
     let action = page.actions.get(&l.key).copied();
@@ -189,5 +189,5 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         };
         let _ = write!(out, "<div class=\"{class}\">{}</div>", esc(note));
     }
-    out.push_str("</div>\n");
+    let _ = out.write_str("</div>\n");
 }
