@@ -11,6 +11,9 @@ use crate::plan::{changes, render, review};
 use crate::remote::Places;
 
 pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
+    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
+    // Read while the schedule is planned: neither needs the other until the diff.
+    let reading = LedgerState::read_in_background(ledger_path);
     let (schedule, mut plan) =
         super::planned(&job.file, job.strict, "nothing planned").map_err(|mut err| {
             if let Error::Invalid {
@@ -21,8 +24,7 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
             }
             err
         })?;
-    let ledger_path = Places::new(&job.file, job.ledger.as_deref(), false).ledger;
-    let ledger = LedgerState::read(&ledger_path)?;
+    let ledger = reading.join()?;
     let changes = changes::changes(&plan, &ledger, job.now);
     let warnings = review(&changes);
     diagnostics::report(&warnings, &schedule.sources);
@@ -55,9 +57,11 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
     }
     .and_then(|()| out.flush())
     .map_err(|err| Error::io("write the plan to", "standard output", err))?;
-    Ok(if job.detailed_exitcode && changes::pending(&changes) {
+    let code = if job.detailed_exitcode && changes::pending(&changes) {
         ExitCode::CHANGES_PENDING
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    super::leave((schedule, plan, ledger, changes));
+    Ok(code)
 }

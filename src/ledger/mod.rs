@@ -19,6 +19,7 @@ mod writer;
 pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;
+pub use read::Reading;
 pub use record::{Body, Event, Record};
 pub use state::{KeyState, LedgerState};
 pub use writer::LedgerWriter;

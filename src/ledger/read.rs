@@ -2,7 +2,8 @@
 
 use std::fs::File;
 use std::io::{self, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use super::error::LedgerError;
 use super::scan::{Tail, each_record};
@@ -16,17 +17,62 @@ impl LedgerState {
     /// repaired (a running `apply` may be writing it right now); any other bad
     /// line is an error naming it.
     pub fn read(path: &Path) -> Result<LedgerState, LedgerError> {
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(LedgerState::default()),
-            Err(err) => return Err(LedgerError::io("read", path, err)),
-        };
-        let mut state = LedgerState::default();
-        let reader = BufReader::with_capacity(1 << 16, file);
-        let end = each_record(reader, path, |_, record| state.push(record))?;
-        if let Tail::Torn { line, .. } = end.tail {
-            tracing::warn!(path = %path.display(), line, "ignoring a torn last line in the ledger");
-        }
+        let (state, torn) = read_quietly(path)?;
+        warn_of(path, torn);
         Ok(state)
+    }
+
+    /// [`LedgerState::read`] on a thread of its own, for a caller with other work
+    /// to do meanwhile (`plan` plans the schedule). The warning about a torn line
+    /// is given by [`Reading::join`], so that it comes after the caller's own output.
+    pub fn read_in_background(path: PathBuf) -> Reading {
+        let thread = {
+            let path = path.clone();
+            std::thread::spawn(move || read_quietly(&path))
+        };
+        Reading { path, thread }
+    }
+}
+
+/// A ledger being read; see [`LedgerState::read_in_background`].
+pub struct Reading {
+    path: PathBuf,
+    thread: JoinHandle<Result<(LedgerState, Option<usize>), LedgerError>>,
+}
+
+impl Reading {
+    /// Waits for the state: what [`LedgerState::read`] would have returned.
+    pub fn join(self) -> Result<LedgerState, LedgerError> {
+        let (state, torn) = match self.thread.join() {
+            Ok(read) => read?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        warn_of(&self.path, torn);
+        Ok(state)
+    }
+}
+
+/// The state, and the number of a torn last line.
+fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Ok((LedgerState::default(), None));
+        }
+        Err(err) => return Err(LedgerError::io("read", path, err)),
+    };
+    let mut state = LedgerState::default();
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let end = each_record(reader, path, |_, record| state.push(record))?;
+    let torn = match end.tail {
+        Tail::Torn { line, .. } => Some(line),
+        Tail::Clean | Tail::MissingNewline => None,
+    };
+    Ok((state, torn))
+}
+
+fn warn_of(path: &Path, torn: Option<usize>) {
+    if let Some(line) = torn {
+        tracing::warn!(path = %path.display(), line, "ignoring a torn last line in the ledger");
     }
 }
