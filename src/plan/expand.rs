@@ -43,25 +43,10 @@ pub fn expand(schedule: &Schedule) -> Plan {
     plan
 }
 
-/// Sorts by start, then key, moving each session once: a session is large to
-/// move about and its key slow to compare, so an index is sorted instead.
-fn sort_lives(lives: &mut Vec<PlannedLive>) {
-    let mut order: Vec<(jiff::Timestamp, usize)> = lives
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.start.timestamp(), i))
-        .collect();
-    // Keys are unique, so an unstable sort gives the one order there is.
-    order.sort_unstable_by(|(at_a, a), (at_b, b)| {
-        at_a.cmp(at_b)
-            .then_with(|| lives[*a].key.cmp(&lives[*b].key))
-    });
-    let mut slots: Vec<Option<PlannedLive>> = lives.drain(..).map(Some).collect();
-    lives.extend(
-        order
-            .into_iter()
-            .filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)),
-    );
+/// Sorts by start, then key: each pair is made once and the pairs are sorted,
+/// rather than sessions moved about and their keys looked up at each comparison.
+fn sort_lives(lives: &mut [PlannedLive]) {
+    lives.sort_by_cached_key(|l| (l.start.timestamp(), l.key.clone()));
 }
 
 /// The term's days, each asked of the calendar once: every class walks them.

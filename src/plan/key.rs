@@ -36,7 +36,18 @@ impl SessionKey {
     /// What follows the class id: `/2027-03-01`, or `/2027-03-01#2`.
     fn tail(&self) -> Tail {
         let mut tail = Tail::default();
-        let _ = write!(tail, "/{}", self.date);
+        let (year, month, day) = (self.date.year(), self.date.month(), self.date.day());
+        if (0..=9999).contains(&year) {
+            // What `Date`'s `Display` writes for these years, without the formatting machinery.
+            tail.push(b'/');
+            tail.digits(year as u32, 4);
+            tail.push(b'-');
+            tail.digits(month as u32, 2);
+            tail.push(b'-');
+            tail.digits(day as u32, 2);
+        } else {
+            let _ = write!(tail, "/{}", self.date);
+        }
         if self.nth > 1 {
             let _ = write!(tail, "#{}", self.nth);
         }
@@ -111,6 +122,20 @@ struct Tail {
 }
 
 impl Tail {
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// `value` in `width` decimal digits, zeros first.
+    fn digits(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
     fn as_str(&self) -> &str {
         // Only whole `&str`s are ever written in.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
@@ -139,6 +164,19 @@ mod tests {
     }
 
     #[test]
+    fn its_date_reads_as_dates_do() {
+        for day in [
+            date(2027, 3, 1),
+            date(999, 12, 31),
+            date(-1, 1, 1),
+            date(9999, 1, 1),
+        ] {
+            let key = SessionKey::new("c".into(), day, 1);
+            assert_eq!(key.to_string(), format!("c/{day}"));
+        }
+    }
+
+    #[test]
     fn reads_as_the_ledger_writes_it() {
         assert_eq!(key("ml-101", 1).to_string(), "ml-101/2027-03-01");
         assert_eq!(key("ml-101", 2).to_string(), "ml-101/2027-03-01#2");
@@ -160,6 +198,8 @@ mod tests {
             key("c1/2", 1),
             key("机器学习", 1),
             SessionKey::new("c1".into(), date(2027, 2, 28), 1),
+            SessionKey::new("c1".into(), date(-30, 2, 28), 1),
+            SessionKey::new("c1".into(), date(30, 2, 28), 12),
         ];
         let mut texts: Vec<String> = keys.iter().map(ToString::to_string).collect();
         keys.sort();

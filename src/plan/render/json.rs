@@ -25,8 +25,96 @@ pub fn json(
         changes,
         sources,
     };
-    doc.serialize(&mut serde_json::Serializer::pretty(&mut *out))?;
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Pretty::default());
+    doc.serialize(&mut serializer)?;
     out.write_all(b"\n")
+}
+
+/// `serde_json`'s pretty layout, two spaces a level, byte for byte, with each
+/// line break and its indentation written at once rather than a level at a time
+/// (a plan's lines are most of what it writes).
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// `,` (unless `first`), a newline, and the indentation of the current depth.
+    fn line(&self, out: &mut (impl io::Write + ?Sized), comma: bool) -> io::Result<()> {
+        const BREAK: &[u8; 66] =
+            b",\n                                                                ";
+        let from = usize::from(!comma);
+        match BREAK.get(from..2 + 2 * self.depth) {
+            Some(text) => out.write_all(text),
+            None => {
+                out.write_all(&BREAK[from..2])?;
+                (0..self.depth).try_for_each(|_| out.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open(&mut self, out: &mut (impl io::Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close(&mut self, out: &mut (impl io::Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out, false)?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.line(out, !first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.line(out, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 struct Document<'a> {
@@ -147,5 +235,28 @@ impl<'a> Warning<'a> {
             line: place.map(|((line, _), _)| line),
             message: &p.message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_is_serde_jsons_pretty_one() {
+        let deep = (0..40).fold(
+            serde_json::json!([1, {}, []]),
+            |v, i| serde_json::json!({"a": v, "b": [i, "x"], "c": {}}),
+        );
+        let mut ours = Vec::new();
+        deep.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut ours,
+            Pretty::default(),
+        ))
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&deep).unwrap()
+        );
     }
 }
