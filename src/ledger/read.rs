@@ -62,6 +62,9 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
         Err(err) => return Err(LedgerError::io("read", path, err)),
     };
     let mut state = LedgerState::default();
+    // A compacted ledger holds a line of about 200 bytes per session.
+    let len = file.metadata().map_or(0, |m| m.len());
+    state.reserve(usize::try_from(len / 200).unwrap_or(0));
     let reader = BufReader::with_capacity(1 << 16, file);
     let end = each_record(reader, path, |_, record| state.push(record))?;
     let torn = match end.tail {

@@ -9,10 +9,11 @@
 //! `drifted` (left alone) unless re-creating is asked for; one edited outside is
 //! modified back.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt::{self, Write};
+use std::collections::HashMap;
+use std::fmt;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
@@ -234,27 +235,30 @@ pub fn changes_with(
     now: Timestamp,
     options: Options,
 ) -> Vec<Change> {
-    let mut lookup = Lookup::new(ledger);
-    let mut scratch = Vec::new();
+    // WeCom refuses a start that is not ahead: one starting now is past too.
+    let past = |l: &PlannedLive| l.start.timestamp() <= now;
     let mut out: Vec<Change> = plan
         .lives
         .iter()
-        .map(|l| {
-            let held = lookup.get(&l.key).filter(|k| is_live(k));
-            // WeCom refuses a start that is not ahead: one starting now is past too.
-            let past = l.start.timestamp() <= now;
-            session(l, held, past, options, &mut scratch)
-        })
+        .map(|l| session(l, None, past(l), options, &mut Vec::new()))
         .collect();
-    // The ledger's other lives, unless every key it holds is planned.
-    let mut gone: Vec<&KeyState> = if lookup.found.len() < ledger.len() {
-        ledger
-            .iter_unordered()
-            .filter(|k| !lookup.found.contains(k.key()) && is_live(k))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut gone: Vec<&KeyState> = Vec::new();
+    if !ledger.is_empty() {
+        // The ledger in the order it lies in memory, each key found among the
+        // sessions (which are at hand by class): a session the ledger holds
+        // live is compared with it; any other live is one the plan no longer has.
+        let sessions = Sessions::new(&plan.lives);
+        let mut scratch = Vec::new();
+        for k in ledger.iter_unordered().filter(|k| is_live(k)) {
+            match sessions.find(k.key()) {
+                Some(i) => {
+                    let l = &plan.lives[i];
+                    out[i] = session(l, Some(k), past(l), options, &mut scratch);
+                }
+                None => gone.push(k),
+            }
+        }
+    }
     gone.sort_unstable_by_key(|k| k.key());
     out.extend(gone.into_iter().map(|k| {
         let start = recorded_start(k);
@@ -273,33 +277,75 @@ pub fn changes_with(
     out
 }
 
-/// Looks planned sessions up in the ledger by their key's text, written into
-/// one buffer, and remembers the ledger's keys that a session has.
-struct Lookup<'l> {
-    ledger: &'l LedgerState,
-    text: String,
-    found: HashSet<&'l str>,
+/// The plan's sessions, found by a key's text: by class id, then by date and
+/// number among the class's few, all of it small enough to stay in the cache.
+struct Sessions<'p> {
+    /// Each class's place in `of_class`.
+    classes: HashMap<&'p str, usize>,
+    /// Each class's sessions as (date, number that day, index in the plan),
+    /// sorted, by the class's place among the schedule's ([`crate::plan::LiveClass::index`]).
+    of_class: Vec<Vec<(Date, u32, usize)>>,
 }
 
-impl<'l> Lookup<'l> {
-    fn new(ledger: &'l LedgerState) -> Lookup<'l> {
-        Lookup {
-            ledger,
-            text: String::new(),
-            found: HashSet::new(),
+impl<'p> Sessions<'p> {
+    fn new(lives: &'p [PlannedLive]) -> Sessions<'p> {
+        let mut classes = HashMap::new();
+        let mut of_class: Vec<Vec<(Date, u32, usize)>> = Vec::new();
+        for (i, l) in lives.iter().enumerate() {
+            let class = l.class.index;
+            if class >= of_class.len() {
+                of_class.resize_with(class + 1, Vec::new);
+            }
+            if of_class[class].is_empty() {
+                classes.insert(l.class_id(), class);
+            }
+            of_class[class].push((l.key.date(), l.key.nth(), i));
         }
+        for list in &mut of_class {
+            list.sort_unstable();
+        }
+        Sessions { classes, of_class }
     }
 
-    fn get(&mut self, key: &SessionKey) -> Option<&'l KeyState> {
-        if self.ledger.is_empty() {
-            return None;
-        }
-        self.text.clear();
-        let _ = write!(self.text, "{key}");
-        let held = self.ledger.get(&self.text)?;
-        self.found.insert(held.key());
-        Some(held)
+    /// The index of the session whose key reads `text`.
+    fn find(&self, text: &str) -> Option<usize> {
+        // Class ids hold no `/`: the first one ends the id.
+        let (class, tail) = text.split_once('/')?;
+        let list = &self.of_class[*self.classes.get(class)?];
+        let (date, nth) = match tail.split_once('#') {
+            Some((date, nth)) => (date, parse_nth(nth)?),
+            None => (tail, 1),
+        };
+        let at = list
+            .binary_search_by_key(&(parse_date(date)?, nth), |&(d, n, _)| (d, n))
+            .ok()?;
+        Some(list[at].2)
     }
+}
+
+/// A session's number after its `#` as a key writes it: 2 or more, in digits,
+/// no zero first (`#1`, `#02` and `#+2` name no session).
+fn parse_nth(text: &str) -> Option<u32> {
+    let digits = text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with('0');
+    text.parse().ok().filter(|&nth| digits && nth > 1)
+}
+
+/// A date as a key writes it: `2027-03-01` for the years 0 to 9999, read
+/// without the general parser; any other year as `Date` writes it.
+fn parse_date(text: &str) -> Option<Date> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<i16> {
+        let digits = bytes.get(range)?;
+        digits.iter().try_fold(0i16, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + i16::from(b - b'0'))
+        })
+    };
+    if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        return Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok();
+    }
+    let date: Date = text.parse().ok()?;
+    (date.to_string() == text).then_some(date)
 }
 
 fn session(
@@ -468,4 +514,35 @@ pub fn is_live(k: &KeyState) -> bool {
 /// Whether any change would call the API.
 pub fn pending(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.action.is_pending())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_found_by_its_key_as_written_and_no_other_way() {
+        let planned =
+            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
+        let plan = planned.plan.expect("the example term is valid");
+        let sessions = Sessions::new(&plan.lives);
+        for (i, l) in plan.lives.iter().enumerate() {
+            assert_eq!(sessions.find(&l.key.to_string()), Some(i), "{}", l.key);
+        }
+        let key = plan.lives[0].key.to_string();
+        let (class, date) = key.split_once('/').unwrap();
+        for other in [
+            format!("{key}#1"),
+            format!("{key}#01"),
+            format!("{key}#+2"),
+            format!("{key}#"),
+            format!("{class}/{}", date.replace('-', "")),
+            format!("{class}/+{date}"),
+            format!("{class}x/{date}"),
+            format!("{class}/{date}/"),
+            key.replacen('/', "//", 1),
+        ] {
+            assert_eq!(sessions.find(&other), None, "{other}");
+        }
+    }
 }

@@ -33,8 +33,8 @@ pub fn expand(schedule: &Schedule) -> Plan {
     let days = TermDays::new(&cal);
     let mut plan = Plan::default();
     let mut changes = Changes::new(&schedule.changes);
-    for class in &schedule.classes {
-        expand_class(class, &days, &mut changes, &mut plan);
+    for (index, class) in schedule.classes.iter().enumerate() {
+        expand_class(class, index, &days, &mut changes, &mut plan);
     }
     changes.warn_unused(&schedule.classes, &mut plan);
     sort_lives(&mut plan.lives);
@@ -97,9 +97,15 @@ impl<'t> TermDays<'t> {
 }
 
 /// A class's sessions, numbered and keyed in recurrence order, after the changes naming them.
-fn expand_class(class: &Class, days: &TermDays<'_>, changes: &mut Changes<'_>, plan: &mut Plan) {
+fn expand_class(
+    class: &Class,
+    index: usize,
+    days: &TermDays<'_>,
+    changes: &mut Changes<'_>,
+    plan: &mut Plan,
+) {
     let before = plan.lives.len();
-    let shared = Arc::new(live_class(class));
+    let shared = Arc::new(live_class(class, index));
     let anchor: Arc<str> = Arc::from(class.anchor.as_str());
     let mut numbering = PerDate::default();
     let mut changes = changes.of(&class.id);
@@ -162,7 +168,7 @@ impl PerDate {
 }
 
 /// What every session of `class` shares.
-fn live_class(class: &Class) -> LiveClass {
+fn live_class(class: &Class, index: usize) -> LiveClass {
     let activity = (class.kind == LivingKind::Activity).then(|| {
         let a = class.activity.clone().unwrap_or_default();
         ActivityBody {
@@ -181,6 +187,7 @@ fn live_class(class: &Class) -> LiveClass {
     });
     LiveClass {
         id: Arc::from(class.id.as_str()),
+        index,
         theme: class.theme.clone(),
         kind: class.kind,
         duration: class.duration,

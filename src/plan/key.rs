@@ -33,6 +33,11 @@ impl SessionKey {
         self.date
     }
 
+    /// 1 for the class's first session that day, 2 for its second…
+    pub fn nth(&self) -> u32 {
+        self.nth
+    }
+
     /// What follows the class id: `/2027-03-01`, or `/2027-03-01#2`.
     fn tail(&self) -> Tail {
         let mut tail = Tail::default();

@@ -16,6 +16,8 @@ use crate::wecom::types::{ActivityDetail, CreateLiving};
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveClass {
     pub id: Arc<str>,
+    /// The class's place among the schedule's classes.
+    pub index: usize,
     /// Theme template with `{n}`, `{week}`, `{date}` placeholders.
     pub theme: String,
     pub kind: LivingKind,
