@@ -18,11 +18,15 @@ use crate::wecom::types::ActivityDetail;
 /// A session the recurrence produced, before changes.
 struct Occurrence {
     at: DateTime,
+    /// Its day's place in [`TermDays`], when the recurrence walked them.
+    day: Option<usize>,
 }
 
 /// A session after the changes that name it: when, by whom, and what moved.
 struct Session {
     at: DateTime,
+    /// The place in [`TermDays`] of the day it was given, if known.
+    day: Option<usize>,
     anchor: Arc<str>,
     notes: Vec<String>,
 }
@@ -87,11 +91,15 @@ impl<'t> TermDays<'t> {
         self.days.get(first..end).unwrap_or_default()
     }
 
-    /// What `date` is, and its teaching week: from the table within the term.
-    fn day(&self, date: Date) -> (DayKind<'t>, i32) {
-        match self.between(date, date) {
-            [day] => (day.kind.clone(), day.week),
-            _ => (self.cal.day(date), self.cal.week_of(date)),
+    /// What `date` is, and its teaching week: from the table within the term,
+    /// at `hint` if that is its place.
+    fn day(&self, date: Date, hint: Option<usize>) -> (DayKind<'t>, i32) {
+        let at = hint
+            .filter(|&at| self.days.get(at).is_some_and(|d| d.date == date))
+            .or_else(|| self.days.binary_search_by_key(&date, |d| d.date).ok());
+        match at.and_then(|at| self.days.get(at)) {
+            Some(day) => (day.kind.clone(), day.week),
+            None => (self.cal.day(date), self.cal.week_of(date)),
         }
     }
 }
@@ -270,6 +278,7 @@ impl ClassChanges<'_, '_> {
     ) -> Option<Session> {
         let mut session = Session {
             at: occ.at,
+            day: occ.day,
             anchor: Arc::clone(anchor),
             notes: Vec::new(),
         };
@@ -374,7 +383,8 @@ fn weekly_dates(
     let mut out = Vec::new();
     let first_week = days.cal.week_of(from);
     let meets = |weekday, week| meets(weekly, weekday, week, first_week);
-    for day in days.between(from, until) {
+    let first = days.days.partition_point(|d| d.date < from);
+    for (at, day) in days.between(from, until).iter().enumerate() {
         match day.kind {
             DayKind::Teaching { weekday, week, .. } if meets(weekday, week) => {
                 if class.bounds.skip.contains(&day.date) {
@@ -383,6 +393,7 @@ fn weekly_dates(
                     for t in &weekly.at {
                         out.push(Occurrence {
                             at: day.date.to_datetime(*t),
+                            day: Some(first + at),
                         });
                     }
                 }
@@ -497,7 +508,7 @@ fn dated(
             dropped.skip(date, SkipReason::Holiday(h.name.clone()));
             continue;
         }
-        out.push(Occurrence { at });
+        out.push(Occurrence { at, day: None });
     }
     out
 }
@@ -517,11 +528,12 @@ fn live(
 ) -> PlannedLive {
     let Session {
         at,
+        day,
         anchor,
         mut notes,
     } = session;
     let start = to_zoned(&days.cal.term.tz, at, &mut notes);
-    let (kind, week) = days.day(start.date());
+    let (kind, week) = days.day(start.date(), day);
     if let DayKind::Teaching {
         makeup: true,
         weekday,
