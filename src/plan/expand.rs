@@ -47,6 +47,23 @@ pub fn expand(schedule: &Schedule) -> Plan {
     plan
 }
 
+/// How many sessions the schedule's recurrences give inside the term, after
+/// holidays, skips and bounds but before changes: the walk at the core of
+/// [`expand`], on its own for `cargo bench --bench expand`.
+pub fn occurrence_count(schedule: &Schedule) -> usize {
+    let cal = Calendar::new(&schedule.term);
+    let days = TermDays::new(&cal);
+    let mut dropped = Plan::default();
+    schedule
+        .classes
+        .iter()
+        .map(|class| {
+            let id = Arc::from(class.id.as_str());
+            occurrences(class, &days, &id, &mut dropped).len()
+        })
+        .sum()
+}
+
 /// Sorts by start, then key: each pair is made once and the pairs are sorted,
 /// rather than sessions moved about and their keys looked up at each comparison.
 fn sort_lives(lives: &mut [PlannedLive]) {

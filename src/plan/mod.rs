@@ -9,7 +9,7 @@ mod pipeline;
 pub mod render;
 pub mod status;
 
-pub use expand::{expand, fmt_local, media_ref};
+pub use expand::{expand, fmt_local, media_ref, occurrence_count};
 pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
 pub use live::{
