@@ -44,7 +44,16 @@ fn too_long(text: &str, max_chars: usize, max_bytes: usize) -> bool {
 fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
     let mut first = BTreeMap::new();
     let mut theme = String::new();
+    // By class (`LiveClass::index`): whether its template could overflow at all.
+    let mut may_overflow: Vec<Option<bool>> = Vec::new();
     for (i, l) in plan.lives.iter().enumerate() {
+        let class = l.class.index;
+        if class >= may_overflow.len() {
+            may_overflow.resize(class + 1, None);
+        }
+        if !*may_overflow[class].get_or_insert_with(|| longest_fill_too_long(&l.class.theme)) {
+            continue;
+        }
         theme.clear();
         let _ = write!(theme, "{}", l.theme());
         if too_long(&theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
@@ -52,6 +61,16 @@ fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
         }
     }
     first
+}
+
+/// Whether a theme template filled in at its longest would be too long: `{n}`
+/// as ten digits, `{week}` as a sign and ten, `{date}` as `12月31日`. A template
+/// that fits then needs none of its sessions checked.
+fn longest_fill_too_long(template: &str) -> bool {
+    let [n, week, date] = ["{n}", "{week}", "{date}"].map(|p| template.matches(p).count());
+    let chars = template.chars().count() + n * (10 - 3) + week * (11 - 6);
+    let bytes = template.len() + n * (10 - 3) + week * (11 - 6) + date * (10 - 6);
+    chars > THEME_MAX_CHARS || bytes > THEME_MAX_BYTES
 }
 
 fn long_theme(class: &Class, long: &PlannedLive) -> Problem {
@@ -226,4 +245,23 @@ pub fn lint_creates(creates: usize) -> Option<Problem> {
             "apply with `--max-creates {CREATES_PER_DAY}` on successive days"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_is_checked_whenever_some_filling_could_be_too_long() {
+        assert!(!longest_fill_too_long("机器学习 第{n}讲"));
+        assert!(!longest_fill_too_long("{date} 第{week}周"));
+        assert!(longest_fill_too_long(
+            "机器学习与深度学习导论 第{n}讲 {date}"
+        ));
+        assert!(longest_fill_too_long(&"x".repeat(21)));
+        // 3 + 10 + 11 + 6 characters at the longest.
+        assert!(longest_fill_too_long("abc{n}{week}{date}"));
+        assert!(longest_fill_too_long("{n}{week}"));
+        assert!(!longest_fill_too_long("{n} {date}"));
+    }
 }
