@@ -1,9 +1,11 @@
 //! The ledger: append with intent/result, lock, read, repair, compact.
 //!
 //! A JSON Lines file beside the schedule that remembers which lives exist.
-//! [`LedgerState::read`] is the read-only view `plan` uses; [`Ledger::open`]
-//! takes the file exclusively for `apply`, and [`LedgerWriter`] lets many tasks
-//! append through one owner.
+//! [`LedgerState::read`] is the read-only view `plan` uses (on a thread of its
+//! own: [`LedgerState::read_in_background`]); [`Ledger::open`] takes the file
+//! exclusively for `apply`, and [`LedgerWriter`] lets many tasks append through
+//! one owner. Both read a line at a time into a [`LedgerState`] that shares each
+//! record between the parts of a key's state it supplies.
 
 mod compact;
 mod error;
