@@ -116,13 +116,9 @@ impl Executor {
                     continue;
                 }
                 let me = Arc::clone(&self);
-                let mut abandon = self.abandon.clone();
+                let abandon = self.abandon.clone();
                 running.spawn(async move {
-                    let given_up = async {
-                        if abandon.wait_for(|given_up| *given_up).await.is_err() {
-                            std::future::pending::<()>().await;
-                        }
-                    };
+                    let given_up = given_up(abandon);
                     let outcome = tokio::select! {
                         outcome = me.perform(&task) => outcome,
                         () = given_up => Outcome::Deferred,
@@ -492,6 +488,14 @@ fn failure(task: &Task, errcode: Option<i64>, error: String) -> Failure {
         action: task.action(),
         errcode,
         error,
+    }
+}
+
+/// Resolves once the calls in flight are given up (see [`Executor::abandon`]);
+/// never, when nothing can give them up any more (the sender is gone).
+pub async fn given_up(mut abandon: tokio::sync::watch::Receiver<bool>) {
+    if abandon.wait_for(|given_up| *given_up).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

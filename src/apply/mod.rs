@@ -19,7 +19,7 @@ mod tasks;
 pub use adopt::adopt_all;
 pub use call::call;
 pub use duplicates::{Duplicates, find_duplicates};
-pub use executor::{Executor, Task};
+pub use executor::{Executor, Task, given_up};
 pub use gate::Gate;
 pub use media::MediaCache;
 pub use progress::Progress;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::apply::{
-    Executor, Gate, Lookup, MediaCache, Progress, Recovery, Summary, Work, call, note_held,
-    reconcile,
+    Executor, Gate, Lookup, MediaCache, Progress, Recovery, Summary, Work, call, given_up,
+    note_held, reconcile,
 };
 use crate::ledger::{Ledger, LedgerState, LedgerWriter, SeenLives};
 use crate::wecom::{ApiError, Client, ErrorClass};
@@ -53,10 +53,9 @@ pub(super) async fn run_tasks(
     });
     // Wrong credentials or no WeCom at this address: stop before recording anything.
     let first_contact = async {
-        let mut abandon = abandon.clone();
         tokio::select! {
             result = call(&gate, &[], || client.authenticate()) => result,
-            _ = abandon.wait_for(|given_up| *given_up) => Err(ApiError::Stopped { api: "gettoken" }),
+            () = given_up(abandon.clone()) => Err(ApiError::Stopped { api: "gettoken" }),
         }
     };
     match first_contact.await {
@@ -93,12 +92,11 @@ pub(super) async fn run_tasks(
                 &progress,
                 &recovery,
             );
-            let mut given_up = abandon.clone();
             tokio::select! {
                 found = lookup => fatal = found,
                 // Given up after Ctrl-C: what the lookup recorded stays; the executor
                 // then starts nothing, as the run is stopping.
-                _ = given_up.wait_for(|given_up| *given_up) => {}
+                () = given_up(abandon.clone()) => {}
             }
             total = total - before + work.len() as u64;
             progress.set_total(total);
