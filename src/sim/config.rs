@@ -150,6 +150,10 @@ impl fmt::Debug for SimConfig {
 
 /// Faults injected into calls, drawn from a seeded RNG.
 ///
+/// Whether a fault strikes depends only on the seed and the call's ordinal (its place among
+/// business calls, or among calls that changed something), so a seeded run meets the same
+/// faults however its concurrent calls interleave.
+///
 /// Latency and jitter delay every call; the other faults spare `gettoken`. Faults that strike after the server acted (`p_drop_after_commit`, `p_slow_reply`)
 /// apply only to the calls that change something: create, modify and cancel.
 #[derive(Debug, Clone, PartialEq)]

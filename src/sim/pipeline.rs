@@ -67,8 +67,10 @@ where
         }
         match &outcome {
             Outcome::Ok(_) if api.mutates() => {
-                drop_reply = world.rng.chance(world.faults.p_drop_after_commit);
-                slow_reply = !drop_reply && world.rng.chance(world.faults.p_slow_reply);
+                world.mutations += 1;
+                let mut draw = SplitMix64::for_event(world.faults.seed, AFTER, world.mutations);
+                drop_reply = draw.chance(world.faults.p_drop_after_commit);
+                slow_reply = !drop_reply && draw.chance(world.faults.p_slow_reply);
                 world.stats.drops_after_commit += u64::from(drop_reply);
                 world.stats.slow_replies += u64::from(slow_reply);
             }
@@ -92,6 +94,12 @@ where
     Json(outcome).into_response()
 }
 
+/// The kinds of fault draw. Each call's draws come from its own stream, keyed by its ordinal
+/// among business calls (before acting) or among calls that changed something (after), so
+/// the faults a seeded run meets do not depend on how concurrent calls interleaved.
+const BEFORE: u64 = 1;
+const AFTER: u64 = 2;
+
 /// Latency plus a uniform share of the jitter.
 fn delay(faults: &Faults, rng: &mut SplitMix64) -> Duration {
     faults.latency + faults.jitter.mul_f64(rng.next_f64())
@@ -111,10 +119,11 @@ fn before_work(
 ) -> Result<(), Early> {
     if api != Api::GetToken {
         world.business_calls += 1;
-        if world.rng.chance(world.faults.p_http_502) {
+        let mut draw = SplitMix64::for_event(world.faults.seed, BEFORE, world.business_calls);
+        if draw.chance(world.faults.p_http_502) {
             return Err(Early::Http502);
         }
-        if world.rng.chance(world.faults.p_errcode_busy) {
+        if draw.chance(world.faults.p_errcode_busy) {
             return Err(Early::Errcode(SYSTEM_BUSY));
         }
         if let Some(burst) = world.faults.quota_burst {

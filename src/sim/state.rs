@@ -52,6 +52,8 @@ pub(crate) struct World {
     pub rng: SplitMix64,
     pub faults: Faults,
     pub business_calls: u64,
+    /// Calls that changed something: the ordinal that draws their after-commit faults.
+    pub mutations: u64,
     /// `business_calls` when the faults were last set: a quota burst counts from there.
     pub faults_since: u64,
     pub per_api: HashMap<Api, Window>,
@@ -75,6 +77,7 @@ impl World {
             rng: SplitMix64::new(faults.seed),
             faults,
             business_calls: 0,
+            mutations: 0,
             faults_since: 0,
             per_api: HashMap::new(),
             last_second: Window::new(1_000),
