@@ -21,11 +21,11 @@ pub async fn adopt_all(
     let (mut adopted, mut failed) = (0usize, 0usize);
     for live in wanted {
         match recovery
-            .find_with(client, gate, &live.request, Match::Loose)
+            .find_with(client, gate, &live.request(), Match::Loose)
             .await
         {
             Ok(Some(id)) => {
-                let planned = serde_json::to_value(&live.request).unwrap_or_default();
+                let planned = serde_json::to_value(live.request()).unwrap_or_default();
                 // What the live is: the plan's pictures, WeCom's theme, time and length.
                 let state = match recovery.info(&id) {
                     Some(info) => seen_state(&planned, &info),

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::reconcile::worth_reading;
 use super::recover::{observed_body, seen_state};
 use super::survey::{Lookup, survey};
-use crate::ledger::{Event, LedgerError, LedgerState, Record};
+use crate::ledger::{Body, Event, KeyState, LedgerError, LedgerState, Record};
 use crate::plan::changes::{is_live, tombstone};
 use crate::wecom::LivingInfo;
 use crate::wecom::types::status;
@@ -40,7 +40,7 @@ type Seconds = Vec<(String, LivingInfo)>;
 struct Held<'a> {
     key: &'a str,
     livingid: &'a str,
-    request: &'a Value,
+    request: Value,
 }
 
 /// Lists the lives of every anchor the ledger holds a live for and records the
@@ -53,13 +53,16 @@ pub async fn find_duplicates(
     statuses: &HashMap<String, u8>,
 ) -> Result<Duplicates, LedgerError> {
     let mut sessions: HashMap<(String, i64, String), Vec<Held<'_>>> = HashMap::new();
-    for k in state.iter().filter(|k| is_live(k) && !k.key.contains('~')) {
-        let (Some(livingid), Some(request)) = (&k.livingid, &k.request) else {
+    for k in state
+        .iter()
+        .filter(|k| is_live(k) && !k.key().contains('~'))
+    {
+        let (Some(livingid), Some(request)) = (k.livingid(), k.request().map(Body::value)) else {
             continue;
         };
-        if let Some(triple) = triple(request) {
+        if let Some(triple) = triple(&request) {
             sessions.entry(triple).or_default().push(Held {
-                key: &k.key,
+                key: k.key(),
                 livingid,
                 request,
             });
@@ -76,15 +79,15 @@ pub async fn find_duplicates(
     // a second runner's live can be taken for another schedule's.
     let recheck: HashSet<&str> = state
         .iter()
-        .filter(|k| k.last == Event::Foreign)
+        .filter(|k| k.last() == Event::Foreign)
         .filter(|k| {
-            k.last_record
+            k.last_record()
                 .request
                 .as_ref()
-                .and_then(triple)
+                .and_then(|body| triple(&body.value()))
                 .is_some_and(|t| sessions.contains_key(&t))
         })
-        .filter_map(|k| k.livingid.as_deref())
+        .filter_map(KeyState::livingid)
         .collect();
     let known = state.livingids();
     let survey = survey(look, &anchors, |id| {
@@ -155,7 +158,7 @@ pub async fn find_duplicates(
             records.push(
                 Record::new(key, Event::Adopted, now)
                     .with_livingid(&survivor)
-                    .with_request(seen_state(held.request, info)),
+                    .with_request(seen_state(&held.request, info)),
             );
             found.repointed += 1;
         }

@@ -47,12 +47,12 @@ pub enum Task {
 }
 
 impl Task {
-    fn key(&self) -> &str {
+    fn key(&self) -> String {
         match self {
             Task::Create { live, .. } | Task::Modify { live, .. } | Task::Replace { live, .. } => {
-                &live.key
+                live.key.to_string()
             }
-            Task::Cancel { key, .. } => key,
+            Task::Cancel { key, .. } => key.clone(),
         }
     }
 
@@ -243,7 +243,7 @@ impl Executor {
         pending: Option<&Value>,
         doubt: &mut Option<Value>,
     ) -> Result<Outcome, Stop> {
-        let request = self.with_media(&live.request).await?;
+        let request = self.with_media(&live.request()).await?;
         // A crashed run may have created it: look for what that run sent first.
         if let Some(sent) =
             pending.and_then(|v| serde_json::from_value::<CreateLiving>(v.clone()).ok())
@@ -284,7 +284,8 @@ impl Executor {
                         .find(&self.client, &self.gate, &request)
                         .await?
                     {
-                        self.record(adopted(&live.key, &id, &live.request)).await?;
+                        self.record(adopted(&live.key, &id, &live.request()))
+                            .await?;
                         return Ok(Outcome::Adopted);
                     }
                 }
@@ -319,7 +320,7 @@ impl Executor {
         livingid: &str,
         current: Option<&Value>,
     ) -> Result<Outcome, Stop> {
-        let r = &live.request;
+        let r = &live.request();
         let body = ModifyLiving {
             livingid: livingid.to_string(),
             theme: r.theme.clone(),
@@ -450,7 +451,7 @@ impl Executor {
 /// `upload:PATH`, so that the next plan compares like with like. (The intent
 /// before the call records what was actually sent.)
 fn planned_body(live: &PlannedLive) -> Value {
-    serde_json::to_value(&live.request).unwrap_or_default()
+    serde_json::to_value(live.request()).unwrap_or_default()
 }
 
 fn cancel_intent(key: &str, livingid: &str) -> Record {
@@ -459,7 +460,7 @@ fn cancel_intent(key: &str, livingid: &str) -> Record {
         .with_livingid(livingid)
 }
 
-fn adopted(key: &str, id: &str, request: &CreateLiving) -> Record {
+fn adopted(key: impl Into<String>, id: &str, request: &CreateLiving) -> Record {
     Record::new(key, Event::Adopted, Timestamp::now())
         .with_livingid(id)
         .with_request(serde_json::to_value(request).unwrap_or_default())

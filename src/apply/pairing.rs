@@ -14,6 +14,8 @@ use crate::wecom::{ApiError, CreateLiving, LivingInfo};
 /// A session this run would create, and where it came from.
 pub(super) struct Wanted {
     pub(super) live: Box<PlannedLive>,
+    /// Its `living/create` body, written out once for the tiers to compare.
+    pub(super) request: CreateLiving,
     /// Left for a later run by `--max-creates`.
     pub(super) later: bool,
     /// What a crashed run sent for it, when that run may have made the live.
@@ -23,8 +25,23 @@ pub(super) struct Wanted {
 }
 
 impl Wanted {
+    pub(super) fn new(
+        live: Box<PlannedLive>,
+        later: bool,
+        pending: Option<Value>,
+        old: Option<String>,
+    ) -> Wanted {
+        Wanted {
+            request: live.request(),
+            live,
+            later,
+            pending,
+            old,
+        }
+    }
+
     pub(super) fn anchor(&self) -> &str {
-        &self.live.request.anchor_userid
+        &self.request.anchor_userid
     }
 
     pub(super) fn sent(&self) -> Option<CreateLiving> {
@@ -78,11 +95,11 @@ const TIERS: [Tier; 4] = [
         })
     },
     |w, _, c| {
-        let r = &w.live.request;
+        let r = &w.request;
         r.anchor_userid == c.anchor && r.living_start == c.start && r.theme == c.theme
     },
-    |w, _, c| w.live.request.anchor_userid == c.anchor && w.live.request.living_start == c.start,
-    |w, _, c| w.live.request.anchor_userid == c.anchor && w.live.request.theme == c.theme,
+    |w, _, c| w.request.anchor_userid == c.anchor && w.request.living_start == c.start,
+    |w, _, c| w.request.anchor_userid == c.anchor && w.request.theme == c.theme,
 ];
 
 pub(super) fn candidate(id: &str, anchor: &str, info: LivingInfo) -> Candidate {
@@ -213,12 +230,7 @@ classes:
     fn wanted(plan: &Plan) -> Vec<Wanted> {
         plan.lives
             .iter()
-            .map(|l| Wanted {
-                live: Box::new(l.clone()),
-                later: false,
-                pending: None,
-                old: None,
-            })
+            .map(|l| Wanted::new(Box::new(l.clone()), false, None, None))
             .collect()
     }
 
@@ -246,7 +258,7 @@ classes:
                     }
                     (None, None) => return None,
                 };
-                Some((w.live.key.clone(), got))
+                Some((w.live.key.to_string(), got))
             })
             .collect()
     }
@@ -257,9 +269,9 @@ classes:
         let start = |key: &str| {
             plan.lives
                 .iter()
-                .find(|l| l.key == key)
+                .find(|l| l.key == *key)
                 .unwrap()
-                .request
+                .body()
                 .living_start
         };
         let pool = [
@@ -285,7 +297,7 @@ classes:
     #[test]
     fn a_tie_adopts_nothing() {
         let plan = plan();
-        let start = plan.lives[0].request.living_start;
+        let start = plan.lives[0].body().living_start;
         // Two identical lives for one session.
         let pool = [
             live("lv-1", start, "全员培训"),

@@ -114,7 +114,7 @@ pub async fn reconcile(
     let now = Timestamp::now();
     for (i, w) in wanted.into_iter().enumerate() {
         if let Some(c) = matched[i].map(|c| &pool[c]) {
-            let planned = serde_json::to_value(&w.live.request).unwrap_or_default();
+            let planned = serde_json::to_value(&w.request).unwrap_or_default();
             let body = seen_state(&planned, &c.info);
             let mut records = Vec::new();
             if let Some(old) = &w.old {
@@ -230,18 +230,10 @@ fn take_wanted(work: &mut Work) -> Vec<Wanted> {
     let mut rest = Vec::new();
     for task in std::mem::take(&mut work.first) {
         match task {
-            Task::Create { live, pending } => wanted.push(Wanted {
-                live,
-                later: false,
-                pending,
-                old: None,
-            }),
-            Task::Replace { live, old, pending } => wanted.push(Wanted {
-                live,
-                later: false,
-                pending,
-                old: Some(old),
-            }),
+            Task::Create { live, pending } => wanted.push(Wanted::new(live, false, pending, None)),
+            Task::Replace { live, old, pending } => {
+                wanted.push(Wanted::new(live, false, pending, Some(old)));
+            }
             other => rest.push(other),
         }
     }
@@ -249,12 +241,7 @@ fn take_wanted(work: &mut Work) -> Vec<Wanted> {
     wanted.extend(
         std::mem::take(&mut work.later)
             .into_iter()
-            .map(|live| Wanted {
-                live,
-                later: true,
-                pending: None,
-                old: None,
-            }),
+            .map(|live| Wanted::new(live, true, None, None)),
     );
     wanted
 }
@@ -273,7 +260,7 @@ fn fail(work: &mut Work, w: &Wanted, errcode: Option<i64>, error: String) {
         work.summary.deferred -= 1;
     }
     work.summary.failed.push(Failure {
-        key: w.live.key.clone(),
+        key: w.live.key.to_string(),
         action: w.action(),
         errcode,
         error,
@@ -283,7 +270,7 @@ fn fail(work: &mut Work, w: &Wanted, errcode: Option<i64>, error: String) {
 /// The failure on the ledger; `pending` keeps a crashed run's body, so that its
 /// doubt outlives this run.
 fn failed(w: &Wanted, pending: Option<Value>, error: &str) -> Record {
-    let mut record = Record::new(&w.live.key, Event::Failed, Timestamp::now())
+    let mut record = Record::new(w.live.key.to_string(), Event::Failed, Timestamp::now())
         .with_action(w.action())
         .with_error(None, error);
     if let Some(sent) = pending {
@@ -296,13 +283,13 @@ fn failed(w: &Wanted, pending: Option<Value>, error: &str) -> Record {
 fn held_sessions(state: &LedgerState) -> HashMap<(String, i64, String), String> {
     state
         .iter()
-        .filter(|k| is_live(k) && !k.key.contains('~'))
+        .filter(|k| is_live(k) && !k.key().contains('~'))
         .filter_map(|k| {
-            let r = k.request.as_ref()?;
+            let r = k.request()?.value();
             let anchor = r.get("anchor_userid")?.as_str()?.to_string();
             let start = r.get("living_start")?.as_i64()?;
             let theme = r.get("theme")?.as_str()?.to_string();
-            Some(((anchor, start, theme), k.key.clone()))
+            Some(((anchor, start, theme), k.key().to_string()))
         })
         .collect()
 }

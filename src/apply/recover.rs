@@ -32,7 +32,12 @@ pub struct Recovery {
 impl Recovery {
     pub fn new(ledger: &LedgerState) -> Recovery {
         Recovery {
-            claimed: Mutex::new(ledger.iter().filter_map(|k| k.livingid.clone()).collect()),
+            claimed: Mutex::new(
+                ledger
+                    .iter()
+                    .filter_map(|k| k.livingid().map(str::to_string))
+                    .collect(),
+            ),
             infos: Mutex::new(HashMap::new()),
             lists: Mutex::new(HashMap::new()),
         }

@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use super::call::call;
 use super::gate::Gate;
 use super::recover::scheduled;
-use crate::ledger::{Event, LedgerState, LedgerWriter, SeenLive, SeenLives};
+use crate::ledger::{Body, Event, LedgerState, LedgerWriter, SeenLive, SeenLives};
 use crate::plan::changes;
 use crate::wecom::types::status;
 use crate::wecom::{ApiError, Client, ErrorClass, LivingInfo};
@@ -170,26 +170,34 @@ pub fn sighted(livingid: &str, anchor: &str, info: &LivingInfo, ledger: Option<&
 pub fn note_held(seen: &mut SeenLives, state: &LedgerState, owner: &str) {
     let now = Timestamp::now();
     for k in state.iter() {
-        let Some(id) = &k.livingid else { continue };
-        if k.last == Event::Foreign {
+        let Some(id) = k.livingid() else { continue };
+        if k.last() == Event::Foreign {
             continue;
         }
-        let status = if k.last == Event::Cancelled {
+        let status = if k.last() == Event::Cancelled {
             status::CANCELLED
         } else if changes::is_live(k) {
-            k.status.unwrap_or(status::SCHEDULED)
+            k.status().unwrap_or(status::SCHEDULED)
         } else {
             continue;
         };
-        let body = k.request.as_ref().or(k.last_record.request.as_ref());
+        let body = k
+            .request()
+            .or(k.last_record().request.as_ref())
+            .map(Body::value);
         let text = |f: &str| {
-            body.and_then(|b| b.get(f)?.as_str().map(str::to_string))
+            body.as_ref()
+                .and_then(|b| b.get(f)?.as_str().map(str::to_string))
                 .unwrap_or_default()
         };
-        let number = |f: &str| body.and_then(|b| b.get(f)?.as_i64()).unwrap_or_default();
+        let number = |f: &str| {
+            body.as_ref()
+                .and_then(|b| b.get(f)?.as_i64())
+                .unwrap_or_default()
+        };
         seen.note(SeenLive {
             corpid: String::new(),
-            livingid: id.clone(),
+            livingid: id.to_string(),
             ledger: Some(owner.to_string()),
             status,
             anchor: text("anchor_userid"),

@@ -6,9 +6,9 @@ use serde_json::Value;
 
 use super::executor::Task;
 use super::summary::Summary;
-use crate::ledger::{Event, KeyState, LedgerState};
+use crate::ledger::{Body, Event, KeyState, LedgerState};
 use crate::plan::changes::{self, Action, Change};
-use crate::plan::{Plan, PlannedLive};
+use crate::plan::{Plan, PlannedLive, SessionKey};
 
 /// The tasks of one run: `first` (creates, modifies, replaces) before `then`
 /// (cancels), and the sessions counted without a call.
@@ -31,13 +31,16 @@ impl Work {
         all: &[Change],
         max_creates: Option<usize>,
     ) -> Work {
-        let lives: HashMap<&str, &PlannedLive> =
-            plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
-        let live = |c: &Change| Box::new(lives[c.key.as_str()].clone());
+        let lives: HashMap<&SessionKey, &PlannedLive> =
+            plan.lives.iter().map(|l| (&l.key, l)).collect();
+        let live = |c: &Change| {
+            let key = c.key.session().expect("a change to a planned session");
+            Box::new(lives[key].clone())
+        };
         let mut work = Work::default();
         let mut creates = 0usize;
         for change in all {
-            let held = ledger.get(&change.key);
+            let held = ledger.get(&change.key.to_string());
             let livingid = || change.livingid.clone().unwrap_or_default();
             match change.action {
                 Action::Unchanged => work.summary.unchanged += 1,
@@ -65,10 +68,10 @@ impl Work {
                 Action::Modify => work.first.push(Task::Modify {
                     live: live(change),
                     livingid: livingid(),
-                    current: held.and_then(|k| k.request.clone()),
+                    current: held.and_then(|k| k.request()).map(Body::value),
                 }),
                 Action::Cancel => work.then.push(Task::Cancel {
-                    key: change.key.clone(),
+                    key: change.key.to_string(),
                     livingid: livingid(),
                 }),
             }
@@ -82,13 +85,13 @@ impl Work {
     pub fn cancel_all(ledger: &LedgerState, now: jiff::Timestamp) -> Work {
         let mut work = Work::default();
         for k in ledger.iter().filter(|k| changes::is_live(k)) {
-            match &k.livingid {
+            match k.livingid() {
                 Some(_) if changes::recorded_start(k) <= now.as_second() => {
                     work.summary.past += 1;
                 }
                 Some(id) => work.then.push(Task::Cancel {
-                    key: k.key.clone(),
-                    livingid: id.clone(),
+                    key: k.key().to_string(),
+                    livingid: id.to_string(),
                 }),
                 None => {}
             }
@@ -118,7 +121,7 @@ impl Work {
             if let Task::Create { live, pending } | Task::Replace { live, pending, .. } = task
                 && pending.is_none()
             {
-                *pending = serde_json::to_value(&live.request).ok();
+                *pending = serde_json::to_value(live.request()).ok();
             }
         }
     }
@@ -186,12 +189,12 @@ impl Work {
 /// planned body: what the session would have been created with.
 fn pending_create(held: Option<&KeyState>, live: &PlannedLive) -> Option<Value> {
     let record = held
-        .map(|k| &k.last_record)
+        .map(|k| k.last_record())
         .filter(|r| matches!(r.event, Event::Intent | Event::Failed))
         .filter(|r| matches!(r.action.as_deref(), Some("create" | "replace")))?;
     match (&record.request, record.event) {
-        (Some(sent), _) => Some(sent.clone()),
-        (None, Event::Intent) => serde_json::to_value(&live.request).ok(),
+        (Some(sent), _) => Some(sent.value()),
+        (None, Event::Intent) => serde_json::to_value(live.request()).ok(),
         (None, _) => None,
     }
 }
@@ -226,9 +229,16 @@ classes:
     }
 
     fn created(live: &PlannedLive, id: &str) -> Record {
+        created_with(live, id, |_| {})
+    }
+
+    /// A `created` record whose body is the planned one after `edit`.
+    fn created_with(live: &PlannedLive, id: &str, edit: impl FnOnce(&mut Value)) -> Record {
+        let mut body = serde_json::to_value(live.request()).unwrap();
+        edit(&mut body);
         Record::new(&live.key, Event::Created, now())
             .with_livingid(id)
-            .with_request(serde_json::to_value(&live.request).unwrap())
+            .with_request(body)
     }
 
     fn kinds(tasks: &[Task]) -> Vec<String> {
@@ -273,10 +283,8 @@ classes:
         let [a, b, c, d] = &plan.lives[..] else {
             panic!("four sessions")
         };
-        let mut edited = created(b, "lv-b");
-        edited.request.as_mut().unwrap()["theme"] = json!("old theme");
-        let mut moved = created(c, "lv-c");
-        moved.request.as_mut().unwrap()["anchor_userid"] = json!("lisi");
+        let edited = created_with(b, "lv-b", |body| body["theme"] = json!("old theme"));
+        let moved = created_with(c, "lv-c", |body| body["anchor_userid"] = json!("lisi"));
         let records = [
             created(a, "lv-a"),
             edited,
@@ -284,7 +292,7 @@ classes:
             // A killed run: an intent to create with no result.
             Record::new(&d.key, Event::Intent, now())
                 .with_action("create")
-                .with_request(serde_json::to_value(&d.request).unwrap()),
+                .with_request(serde_json::to_value(d.request()).unwrap()),
             Record::new("gone/2027-03-02", Event::Created, now()).with_livingid("lv-gone"),
         ];
         let ledger = LedgerState::from_records(&records);
@@ -306,8 +314,7 @@ classes:
     fn a_tombstone_waits_for_the_replace_of_its_live() {
         let plan = plan();
         let live = &plan.lives[0];
-        let mut moved = created(live, "lv-new");
-        moved.request.as_mut().unwrap()["anchor_userid"] = json!("lisi");
+        let moved = created_with(live, "lv-new", |body| body["anchor_userid"] = json!("lisi"));
         let tomb = changes::tombstone(&live.key, "lv-new");
         let records = [
             moved,

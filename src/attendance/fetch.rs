@@ -39,31 +39,28 @@ pub fn due(
         .lives
         .iter()
         .filter_map(|l| {
-            let k = ledger.get(&l.key).filter(|k| changes::is_live(k))?;
-            let livingid = k.livingid.clone()?;
+            let key = l.key.to_string();
+            let k = ledger.get(&key).filter(|k| changes::is_live(k))?;
+            let livingid = k.livingid()?.to_string();
             // What WeCom was asked for, when the ledger recorded it; else the plan.
             let start = Some(recorded_start(k))
                 .filter(|s| *s != i64::MAX)
                 .unwrap_or(l.start.timestamp().as_second());
             let length = k
-                .request
-                .as_ref()
-                .and_then(|r| r.get("living_duration")?.as_i64())
-                .unwrap_or(l.duration);
+                .request()
+                .and_then(|r| r.value().get("living_duration")?.as_i64())
+                .unwrap_or(l.duration());
             if start + length > now {
                 return None;
             }
-            let fresh = match readings.get(&l.key).filter(|r| r.livingid == livingid) {
+            let fresh = match readings.get(&key).filter(|r| r.livingid == livingid) {
                 None => false,
                 Some(r) if !r.is_final() => false,
                 Some(r) => r
                     .ended_at()
                     .is_none_or(|end| r.at.as_second() - end >= reread.as_secs()),
             };
-            (!fresh).then(|| Target {
-                key: l.key.clone(),
-                livingid,
-            })
+            (!fresh).then_some(Target { key, livingid })
         })
         .collect();
     targets.sort_by(|a, b| a.key.cmp(&b.key));

@@ -244,7 +244,7 @@ pub fn report(i: &Inputs<'_>) -> Report {
         .plan
         .lives
         .iter()
-        .filter(|l| l.start.timestamp().as_second() + l.duration <= now)
+        .filter(|l| l.start.timestamp().as_second() + l.duration() <= now)
         .collect();
     lives.sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
     let rosters: HashMap<&str, &[crate::schedule::Learner]> = i
@@ -256,7 +256,7 @@ pub fn report(i: &Inputs<'_>) -> Report {
     let sessions: Vec<SessionReport> = lives
         .iter()
         .map(|l| {
-            let roster = rosters.get(l.class.as_str()).copied().unwrap_or_default();
+            let roster = rosters.get(l.class_id()).copied().unwrap_or_default();
             session(l, i, roster, &tz)
         })
         .collect();
@@ -284,15 +284,16 @@ fn session(
     roster: &[crate::schedule::Learner],
     tz: &TimeZone,
 ) -> SessionReport {
-    let k = i.ledger.get(&l.key);
+    let key = l.key.to_string();
+    let k = i.ledger.get(&key);
     let livingid = k
         .filter(|k| changes::is_live(k))
-        .and_then(|k| k.livingid.clone());
+        .and_then(|k| k.livingid().map(str::to_string));
     let reading = livingid
         .as_ref()
-        .and_then(|id| i.readings.get(&l.key).filter(|r| &r.livingid == id));
+        .and_then(|id| i.readings.get(&key).filter(|r| &r.livingid == id));
     let state = match (&livingid, reading) {
-        (None, _) if k.is_some_and(|k| k.last == Event::Cancelled) => SessionState::Cancelled,
+        (None, _) if k.is_some_and(|k| k.last() == Event::Cancelled) => SessionState::Cancelled,
         (None, _) => SessionState::NoLive,
         (Some(_), None) => SessionState::Unread,
         (Some(_), Some(r)) => match r.status {
@@ -306,7 +307,7 @@ fn session(
     let scheduled_seconds = reading
         .map(Reading::scheduled_seconds)
         .filter(|s| *s > 0)
-        .unwrap_or(l.duration);
+        .unwrap_or(l.duration());
     let held = state == SessionState::Held;
     let on_roster = |userid: &str| roster.iter().any(|r| r.userid == userid);
     let viewers = reading
@@ -343,11 +344,11 @@ fn session(
         .unwrap_or_default();
     let ran = reading.filter(|r| matches!(r.status, status::LIVE | status::ENDED));
     SessionReport {
-        key: l.key.clone(),
-        class: l.class.clone(),
+        key,
+        class: l.class_id().to_string(),
         start: rfc3339(l.start.timestamp(), tz),
         scheduled_minutes: scheduled_seconds / 60,
-        theme: l.theme.clone(),
+        theme: l.theme().to_string(),
         state,
         held,
         livingid,

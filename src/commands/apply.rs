@@ -52,7 +52,7 @@ pub fn run(apply: &ApplyJob) -> Result<ExitCode, Error> {
     // The sandbox touches nothing real: no need to ask.
     let ask = !job.yes && !job.inputs.sandbox;
     if ask && std::io::stdin().is_terminal() {
-        show_plan(&planned, &all);
+        show_plan(&planned, &all)?;
     }
     describe(&planned, &works);
     if ask {
@@ -111,7 +111,7 @@ fn works(apply: &ApplyJob, planned: &Planned, session: &Session) -> (Vec<Vec<Cha
 }
 
 /// What will change, as `plan` shows it, for the person deciding; by schedule.
-fn show_plan(planned: &Planned, all: &[Vec<Change>]) {
+fn show_plan(planned: &Planned, all: &[Vec<Change>]) -> Result<(), Error> {
     let listing = render::Listing {
         verbose: false,
         creates: 20,
@@ -120,11 +120,16 @@ fn show_plan(planned: &Planned, all: &[Vec<Change>]) {
         if planned.is_many() {
             eprintln!("==> {} <==", term.file.display());
         }
-        eprint!(
-            "{}",
-            render::diff(&term.plan, changes, &term.schedule.term.tz, listing)
-        );
+        render::diff(
+            &mut std::io::stderr().lock(),
+            &term.plan,
+            changes,
+            &term.schedule.term.tz,
+            listing,
+        )
+        .map_err(|err| Error::io("write to", "standard error", err))?;
     }
+    Ok(())
 }
 
 /// The counts about to be carried out: per schedule and in total over several.

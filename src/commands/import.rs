@@ -7,7 +7,7 @@ use crate::apply::{Recovery, adopt_all};
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::ledger::LedgerState;
+use crate::ledger::{KeyState, LedgerState};
 use crate::plan::changes;
 use crate::plan::{Plan, PlannedLive};
 use crate::remote::Session;
@@ -77,7 +77,7 @@ fn without_live(plan: &Plan, state: &LedgerState, now: jiff::Timestamp) -> Vec<P
     plan.lives
         .iter()
         .filter(|l| l.start.timestamp() >= now)
-        .filter(|l| !state.get(&l.key).is_some_and(changes::is_live))
+        .filter(|l| !state.get(&l.key.to_string()).is_some_and(changes::is_live))
         .cloned()
         .collect()
 }
@@ -85,7 +85,7 @@ fn without_live(plan: &Plan, state: &LedgerState, now: jiff::Timestamp) -> Vec<P
 fn recovery_for<'a>(mut states: impl Iterator<Item = &'a LedgerState>) -> Recovery {
     let recovery = Recovery::new(states.next().unwrap_or(&LedgerState::default()));
     for state in states {
-        for id in state.iter().filter_map(|k| k.livingid.as_deref()) {
+        for id in state.iter().filter_map(KeyState::livingid) {
             recovery.claim(id);
         }
     }

@@ -59,6 +59,13 @@ pub fn run(job: Job) -> Result<ExitCode, Error> {
     }
 }
 
+/// Lets go of what a command built, as its process is about to end: the system
+/// takes the memory back at once, where freeing the allocations of a large plan
+/// and ledger one by one would take a good part of a second.
+fn leave<T>(built: T) {
+    std::mem::forget(built);
+}
+
 /// Refuses a `--report` that could not be written, before anything is sent.
 fn check_report(path: Option<&Path>) -> Result<(), Error> {
     let Some(path) = path else { return Ok(()) };

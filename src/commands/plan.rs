@@ -1,8 +1,10 @@
 //! `livesched plan`: each term expanded, compared with its ledger, rendered; over
 //! several schedules, one output grouped by file (JSON: `{"files": […]}`).
+//!
+//! Output is written as it is made, through one buffer: never held whole.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::{BufWriter, Write};
 
 use super::schedules::{self, Term};
 use crate::config::{OutputFormat, PlanJob};
@@ -11,7 +13,8 @@ use crate::error::Error;
 use crate::exit_codes::ExitCode;
 use crate::ledger::LedgerState;
 use crate::plan::changes::{self, Action, Change};
-use crate::plan::{lint_run_creates, lost_ledger_warning, render, review, review_started};
+use crate::plan::render::{self, Document};
+use crate::plan::{lint_run_creates, lost_ledger_warning, review, review_started};
 use crate::schedule::{Problems, Sources};
 
 pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
@@ -22,6 +25,12 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
                 .to_string(),
         ));
     }
+    // One schedule's ledger is read while the schedule is planned: neither needs
+    // the other until the diff.
+    let reading = match schedules::places(files.clone(), &job.inputs).as_slice() {
+        [(_, places)] => Some(LedgerState::read_in_background(places.ledger.clone())),
+        _ => None,
+    };
     let planned =
         schedules::planned(files, &job.inputs, "nothing planned").map_err(|mut err| {
             if let Error::Invalid {
@@ -34,48 +43,36 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
         })?;
     let many = planned.is_many();
     let skipped = planned.exit_code();
-    let mut pending = false;
-    let mut outputs = Vec::new();
-    let mut totals: BTreeMap<Action, usize> = BTreeMap::new();
+    let mut reading = reading;
+    let mut diffed = Vec::new();
     for term in planned.terms {
-        let ledger = LedgerState::read(&term.places.ledger)?;
-        schedules::own_ledger(&term, &ledger, &job.inputs.input)?;
-        let changes = changes::changes(&term.plan, &ledger, job.now);
-        let mut warnings = if many {
-            review_started(&changes)
-        } else {
-            review(&changes)
+        let ledger = match reading.take() {
+            Some(reading) => reading.join()?,
+            None => LedgerState::read(&term.places.ledger)?,
         };
-        let seen = crate::ledger::read_seen(&term.places.seen);
-        let owner = &term.places.owner;
-        if let Some(lost) = lost_ledger_warning(&term.plan, &ledger, &seen, owner, job.now) {
-            warnings.push(lost);
-        }
-        diagnostics::report(&warnings, &term.schedule.sources);
-        pending |= changes::pending(&changes);
-        for c in &changes {
-            *totals.entry(c.action).or_default() += 1;
-        }
-        outputs.push(render_one(job, term, &changes, &ledger, warnings));
+        diffed.push(diff(job, term, ledger, many)?);
+    }
+    let mut totals: BTreeMap<Action, usize> = BTreeMap::new();
+    for c in diffed.iter().flat_map(|d| &d.changes) {
+        *totals.entry(c.action).or_default() += 1;
     }
     let creates = totals.get(&Action::Create).copied().unwrap_or(0);
-    if many && let Some(warning) = lint_run_creates(creates, outputs.len()) {
+    if many && let Some(warning) = lint_run_creates(creates, diffed.len()) {
         let mut run = Problems::default();
         run.push(warning);
         diagnostics::report(&run, &Sources::default());
     }
-    let out = match (many, job.format) {
-        (false, _) => outputs.pop().map(|o| o.text).unwrap_or_default(),
-        (true, OutputFormat::Json) => json_of_many(&outputs),
-        (true, OutputFormat::Csv) => csv_of_many(&outputs),
-        (true, _) => text_of_many(&outputs, &totals),
-    };
-    print!("{out}");
+    let pending = diffed.iter().any(|d| changes::pending(&d.changes));
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write_all(&mut out, job, &diffed, many, &totals)
+        .and_then(|()| out.flush())
+        .map_err(|err| Error::io("write the plan to", "standard output", err))?;
     let code = if job.detailed_exitcode && pending {
         ExitCode::CHANGES_PENDING
     } else {
         ExitCode::SUCCESS
     };
+    super::leave(diffed);
     Ok(if skipped != ExitCode::SUCCESS && job.detailed_exitcode {
         // Terraform's convention under `--detailed-exitcode`: any error is 1.
         ExitCode::ERROR
@@ -84,29 +81,87 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
     })
 }
 
-/// One schedule's rendering, and the file it is of.
-struct Rendered {
-    file: String,
-    text: String,
+/// One schedule compared with its ledger, its warnings reported and kept with its plan.
+struct Diffed {
+    term: Term,
+    ledger: LedgerState,
+    changes: Vec<Change>,
 }
 
-fn render_one(
-    job: &PlanJob,
-    mut term: Term,
-    changes: &[Change],
-    ledger: &LedgerState,
-    warnings: Problems,
-) -> Rendered {
+fn diff(job: &PlanJob, mut term: Term, ledger: LedgerState, many: bool) -> Result<Diffed, Error> {
+    schedules::own_ledger(&term, &ledger, &job.inputs.input)?;
+    let changes = changes::changes(&term.plan, &ledger, job.now);
+    let mut warnings = if many {
+        review_started(&changes)
+    } else {
+        review(&changes)
+    };
+    let seen = crate::ledger::read_seen(&term.places.seen);
+    let owner = &term.places.owner;
+    if let Some(lost) = lost_ledger_warning(&term.plan, &ledger, &seen, owner, job.now) {
+        warnings.push(lost);
+    }
+    diagnostics::report(&warnings, &term.schedule.sources);
     term.plan.problems.extend(warnings);
-    let (schedule, plan) = (&term.schedule, &term.plan);
+    Ok(Diffed {
+        term,
+        ledger,
+        changes,
+    })
+}
+
+fn write_all(
+    out: &mut impl Write,
+    job: &PlanJob,
+    diffed: &[Diffed],
+    many: bool,
+    totals: &BTreeMap<Action, usize>,
+) -> std::io::Result<()> {
+    if !many {
+        return diffed.iter().try_for_each(|d| write_one(out, job, d));
+    }
+    match job.format {
+        OutputFormat::Json => {
+            let docs: Vec<Document> = diffed.iter().map(document).collect();
+            render::json_of_files(out, &docs)
+        }
+        OutputFormat::Csv => diffed.iter().enumerate().try_for_each(|(i, d)| {
+            let file = d.term.file.display().to_string();
+            render::csv_of_file(out, &d.term.plan, &d.changes, &file, i == 0)
+        }),
+        _ => {
+            for d in diffed {
+                writeln!(out, "==> {} <==", d.term.file.display())?;
+                write_one(out, job, d)?;
+                writeln!(out)?;
+            }
+            total(out, diffed.len(), totals)
+        }
+    }
+}
+
+fn document(d: &Diffed) -> Document<'_> {
+    Document {
+        plan: &d.term.plan,
+        changes: &d.changes,
+        sources: &d.term.schedule.sources,
+        file: Some(d.term.file.display().to_string()),
+    }
+}
+
+/// One schedule's plan in the format asked for (a table when its ledger is empty,
+/// a diff otherwise, unless a format is named).
+fn write_one(out: &mut impl Write, job: &PlanJob, d: &Diffed) -> std::io::Result<()> {
+    let (schedule, plan, changes, ledger) = (&d.term.schedule, &d.term.plan, &d.changes, &d.ledger);
     let format = match job.format {
         OutputFormat::Auto if ledger.is_empty() => OutputFormat::Table,
         OutputFormat::Auto => OutputFormat::Diff,
         f => f,
     };
-    let text = match format {
-        OutputFormat::Auto | OutputFormat::Table => render::table(plan, changes),
+    match format {
+        OutputFormat::Auto | OutputFormat::Table => render::table(out, plan, changes),
         OutputFormat::Diff => render::diff(
+            out,
             plan,
             changes,
             &schedule.term.tz,
@@ -115,72 +170,36 @@ fn render_one(
                 ..render::Listing::ALL
             },
         ),
-        OutputFormat::Json => render::json(plan, changes, &schedule.sources),
-        OutputFormat::Csv => render::csv(plan, changes),
-        OutputFormat::Ics => render::ics(plan, &schedule.term, job.now),
-        OutputFormat::Html => render::html(plan, &schedule.term, changes, ledger, job.now),
-    };
-    Rendered {
-        file: display(&term.file),
-        text,
-    }
-}
-
-fn display(file: &Path) -> String {
-    file.display().to_string()
-}
-
-/// `{"files": [...]}`: each element the single-file document, with its `file`.
-fn json_of_many(outputs: &[Rendered]) -> String {
-    let files: Vec<serde_json::Value> = outputs
-        .iter()
-        .map(|r| {
-            let mut doc: serde_json::Value = serde_json::from_str(&r.text).unwrap_or_default();
-            doc["file"] = serde_json::Value::String(r.file.clone());
-            doc
-        })
-        .collect();
-    let mut s =
-        serde_json::to_string_pretty(&serde_json::json!({ "files": files })).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// One CSV with a `file` column first.
-fn csv_of_many(outputs: &[Rendered]) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    for (i, r) in outputs.iter().enumerate() {
-        let mut rows = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(r.text.as_bytes());
-        for (n, row) in rows.records().flatten().enumerate() {
-            // The header once, from the first file.
-            if n == 0 && i > 0 {
-                continue;
-            }
-            let file = if n == 0 { "file" } else { r.file.as_str() };
-            let _ = w.write_record(std::iter::once(file).chain(row.iter()));
+        OutputFormat::Json => {
+            let doc = Document {
+                plan,
+                changes,
+                sources: &schedule.sources,
+                file: None,
+            };
+            render::json(out, &doc)
         }
+        OutputFormat::Csv => render::csv(out, plan, changes),
+        OutputFormat::Ics => render::ics(out, plan, &schedule.term, job.now),
+        OutputFormat::Html => render::html(out, plan, &schedule.term, changes, ledger, job.now),
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// Each schedule's table or diff under a `==> FILE <==` header, then the run's total.
-fn text_of_many(outputs: &[Rendered], totals: &BTreeMap<Action, usize>) -> String {
-    let mut out = String::new();
-    for r in outputs {
-        out.push_str(&format!("==> {} <==\n{}\n", r.file, r.text));
-    }
+/// The run's total under the schedules' tables or diffs.
+fn total(
+    out: &mut impl Write,
+    files: usize,
+    totals: &BTreeMap<Action, usize>,
+) -> std::io::Result<()> {
     let count = |a: Action| totals.get(&a).copied().unwrap_or(0);
-    out.push_str(&format!(
-        "Total over {} schedules: {} to create, {} to modify, {} to replace, {} to cancel; {} unchanged, {} past.\n",
-        outputs.len(),
+    writeln!(
+        out,
+        "Total over {files} schedules: {} to create, {} to modify, {} to replace, {} to cancel; {} unchanged, {} past.",
         count(Action::Create),
         count(Action::Modify),
         count(Action::Replace),
         count(Action::Cancel),
         count(Action::Unchanged),
         count(Action::Past),
-    ));
-    out
+    )
 }

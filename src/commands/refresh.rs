@@ -13,7 +13,7 @@ use crate::apply::{Coursed, Duplicates, ReadBack, Target, find_duplicates, read_
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::ledger::LedgerState;
+use crate::ledger::{Body, LedgerState};
 use crate::plan::changes::{self, Course};
 use crate::remote::Session;
 
@@ -104,7 +104,10 @@ fn targets(state: &LedgerState) -> Vec<Target> {
     state
         .iter()
         .filter(|k| changes::is_live(k))
-        .filter_map(|k| Some((k.key.clone(), k.livingid.clone()?, k.request.clone())))
+        .filter_map(|k| {
+            let livingid = k.livingid()?.to_string();
+            Some((k.key().to_string(), livingid, k.request().map(Body::value)))
+        })
         .collect()
 }
 

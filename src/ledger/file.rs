@@ -1,13 +1,13 @@
 //! An open, exclusively locked ledger: open with repair, and durable appends.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::error::LedgerError;
 use super::lock::open_locked;
 use super::record::{Event, Record};
-use super::scan::{Scan, Tail, scan};
+use super::scan::{Tail, each_record};
 use super::state::LedgerState;
 
 /// A ledger opened for writing. The lock is held until it is dropped or compacted.
@@ -78,10 +78,16 @@ impl Ledger {
         let target = through_symlinks(path);
         let path = target.as_path();
         let mut file = open_locked(path)?;
-        let bytes = read_all(&mut file, path)?;
-        let Scan { lines, tail } = scan(&bytes, path)?;
-        let mut len = bytes.len() as u64;
-        let repair = match tail {
+        let mut state = LedgerState::default();
+        file.seek(SeekFrom::Start(0))
+            .map_err(|err| LedgerError::io("read", path, err))?;
+        let end = each_record(
+            BufReader::with_capacity(1 << 16, &file),
+            path,
+            |_, record| state.push(record),
+        )?;
+        let mut len = end.len;
+        let repair = match end.tail {
             Tail::Clean => None,
             Tail::MissingNewline => {
                 file.write_all(b"\n")
@@ -96,13 +102,12 @@ impl Ledger {
                     .and_then(|()| file.sync_data())
                     .map_err(|err| LedgerError::io("repair", path, err))?;
                 tracing::warn!(path = %path.display(), line, "cut off a torn last line of the ledger");
-                let key = torn_key(&bytes[offset as usize..]);
+                let key = torn_key(&end.torn);
                 let bytes = len - offset;
                 len = offset;
                 Some(Repair::TornLine { line, bytes, key })
             }
         };
-        let state = LedgerState::from_records(lines.iter().map(|line| &line.record));
         let mut ledger = Ledger {
             path: path.to_path_buf(),
             file,
@@ -123,7 +128,7 @@ impl Ledger {
         let Some(Repair::TornLine { key: Some(key), .. }) = &self.repair else {
             return Ok(());
         };
-        if self.state.get(key).is_some_and(|k| k.livingid.is_some()) {
+        if self.state.get(key).is_some_and(|k| k.livingid().is_some()) {
             return Ok(());
         }
         let marker =
@@ -191,7 +196,7 @@ impl Ledger {
         }
         self.len += line.len() as u64;
         for record in records {
-            self.state.push(record);
+            self.state.push(record.clone());
         }
         Ok(())
     }

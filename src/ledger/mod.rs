@@ -1,10 +1,12 @@
 //! The ledger: append with intent/result, lock, read, repair, compact.
 //!
 //! A JSON Lines file beside the schedule that remembers which lives exist.
-//! [`LedgerState::read`] is the read-only view `plan` uses; [`Ledger::open`]
-//! takes the file exclusively for `apply`, and [`LedgerWriter`] lets many tasks
-//! append through one owner. [`SeenLives`] is the cache of lives seen in WeCom
-//! that every ledger of a folder shares.
+//! [`LedgerState::read`] is the read-only view `plan` uses (on a thread of its
+//! own: [`LedgerState::read_in_background`]); [`Ledger::open`] takes the file
+//! exclusively for `apply`, and [`LedgerWriter`] lets many tasks append through
+//! one owner. Both read a line at a time into a [`LedgerState`] that shares each
+//! record between the parts of a key's state it supplies. [`SeenLives`] is the
+//! cache of lives seen in WeCom that every ledger of a folder shares.
 
 mod compact;
 mod error;
@@ -21,7 +23,8 @@ mod writer;
 pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;
-pub use record::{Actual, Event, Record, foreign_key};
+pub use read::Reading;
+pub use record::{Actual, Body, Event, Record, foreign_key};
 pub use seen::{SEEN_FILE, SeenLive, SeenLives, read_seen};
 pub use state::{KeyState, LedgerState};
 pub use writer::LedgerWriter;

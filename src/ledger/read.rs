@@ -1,31 +1,81 @@
 //! Reading a ledger without taking it, for `plan`.
 
-use std::fs;
-use std::io;
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use super::error::LedgerError;
-use super::scan::{Tail, scan};
+use super::scan::{Tail, each_record};
 use super::state::LedgerState;
 
 impl LedgerState {
-    /// The state of the ledger at `path`, without locking or writing it.
+    /// The state of the ledger at `path`, without locking or writing it, read a
+    /// line at a time: only the state is held, never the file.
     ///
     /// A missing file is an empty ledger. A torn last line is ignored, not
     /// repaired (a running `apply` may be writing it right now); any other bad
     /// line is an error naming it.
     pub fn read(path: &Path) -> Result<LedgerState, LedgerError> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(LedgerState::default()),
-            Err(err) => return Err(LedgerError::io("read", path, err)),
+        let (state, torn) = read_quietly(path)?;
+        warn_of(path, torn);
+        Ok(state)
+    }
+
+    /// [`LedgerState::read`] on a thread of its own, for a caller with other work
+    /// to do meanwhile (`plan` plans the schedule). The warning about a torn line
+    /// is given by [`Reading::join`], so that it comes after the caller's own output.
+    pub fn read_in_background(path: PathBuf) -> Reading {
+        let thread = {
+            let path = path.clone();
+            std::thread::spawn(move || read_quietly(&path))
         };
-        let scan = scan(&bytes, path)?;
-        if let Tail::Torn { line, .. } = scan.tail {
-            tracing::warn!(path = %path.display(), line, "ignoring a torn last line in the ledger");
+        Reading { path, thread }
+    }
+}
+
+/// A ledger being read; see [`LedgerState::read_in_background`].
+pub struct Reading {
+    path: PathBuf,
+    thread: JoinHandle<Result<(LedgerState, Option<usize>), LedgerError>>,
+}
+
+impl Reading {
+    /// Waits for the state: what [`LedgerState::read`] would have returned.
+    pub fn join(self) -> Result<LedgerState, LedgerError> {
+        let (state, torn) = match self.thread.join() {
+            Ok(read) => read?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        warn_of(&self.path, torn);
+        Ok(state)
+    }
+}
+
+/// The state, and the number of a torn last line.
+fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Ok((LedgerState::default(), None));
         }
-        Ok(LedgerState::from_records(
-            scan.lines.iter().map(|line| &line.record),
-        ))
+        Err(err) => return Err(LedgerError::io("read", path, err)),
+    };
+    let mut state = LedgerState::default();
+    // A compacted ledger holds a line of about 200 bytes per session.
+    let len = file.metadata().map_or(0, |m| m.len());
+    state.reserve(usize::try_from(len / 200).unwrap_or(0));
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let end = each_record(reader, path, |_, record| state.push(record))?;
+    let torn = match end.tail {
+        Tail::Torn { line, .. } => Some(line),
+        Tail::Clean | Tail::MissingNewline => None,
+    };
+    Ok((state, torn))
+}
+
+fn warn_of(path: &Path, torn: Option<usize>) {
+    if let Some(line) = torn {
+        tracing::warn!(path = %path.display(), line, "ignoring a torn last line in the ledger");
     }
 }

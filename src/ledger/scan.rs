@@ -4,6 +4,7 @@
 //! only leave the *last* line short, and only when it lacks its newline. Any
 //! bad line that does end in a newline was written that way, and is corruption.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use super::error::LedgerError;
@@ -37,44 +38,85 @@ pub(crate) struct Scan {
     pub tail: Tail,
 }
 
+/// Every line of a ledger held in memory, as compaction needs them.
 pub(crate) fn scan(bytes: &[u8], path: &Path) -> Result<Scan, LedgerError> {
     let mut lines = Vec::new();
-    let mut tail = Tail::Clean;
-    let mut offset = 0;
-    for (index, chunk) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let number = index + 1;
+    let end = each_record(bytes, path, |raw, record| {
+        lines.push(Line {
+            raw: raw.to_vec(),
+            record,
+        });
+    })?;
+    Ok(Scan {
+        lines,
+        tail: end.tail,
+    })
+}
+
+/// What reading a ledger to its end found after the last record.
+#[derive(Debug)]
+pub(crate) struct End {
+    pub tail: Tail,
+    /// Bytes read, the torn tail included.
+    pub len: u64,
+    /// The torn last line as it was read, when [`Tail::Torn`].
+    pub torn: Vec<u8>,
+}
+
+/// Reads the ledger from `reader` a line at a time, giving each record (and
+/// the line it was read from) to `each` as it comes, so that no more than one
+/// line is held here whatever the ledger's size.
+pub(crate) fn each_record(
+    mut reader: impl BufRead,
+    path: &Path,
+    mut each: impl FnMut(&[u8], Record),
+) -> Result<End, LedgerError> {
+    let mut end = End {
+        tail: Tail::Clean,
+        len: 0,
+        torn: Vec::new(),
+    };
+    let mut chunk = Vec::new();
+    for number in 1.. {
+        chunk.clear();
+        let read = reader
+            .read_until(b'\n', &mut chunk)
+            .map_err(|err| LedgerError::io("read", path, err))?;
+        if read == 0 {
+            break;
+        }
+        let offset = end.len;
+        end.len += read as u64;
         let terminated = chunk.ends_with(b"\n");
         let text = chunk.trim_ascii();
         // Blank lines carry nothing; tolerating them spares a hand edit an error.
-        if !text.is_empty() || !terminated {
-            match serde_json::from_slice::<Record>(text) {
-                Ok(record) => {
-                    if !terminated {
-                        tail = Tail::MissingNewline;
-                    }
-                    lines.push(Line {
-                        raw: text.to_vec(),
-                        record,
-                    });
+        if text.is_empty() && terminated {
+            continue;
+        }
+        match serde_json::from_slice::<Record>(text) {
+            Ok(record) => {
+                if !terminated {
+                    end.tail = Tail::MissingNewline;
                 }
-                Err(_) if !terminated => {
-                    tail = Tail::Torn {
-                        offset: offset as u64,
-                        line: number,
-                    };
-                }
-                Err(source) => {
-                    return Err(LedgerError::Corrupt {
-                        path: path.to_path_buf(),
-                        line: number,
-                        source: source.into(),
-                    });
-                }
+                each(text, record);
+            }
+            Err(_) if !terminated => {
+                end.tail = Tail::Torn {
+                    offset,
+                    line: number,
+                };
+                end.torn = chunk.clone();
+            }
+            Err(source) => {
+                return Err(LedgerError::Corrupt {
+                    path: path.to_path_buf(),
+                    line: number,
+                    source: source.into(),
+                });
             }
         }
-        offset += chunk.len();
     }
-    Ok(Scan { lines, tail })
+    Ok(end)
 }
 
 #[cfg(test)]

@@ -5,37 +5,27 @@
 //! keeps those few records per key and nothing else, and the fold of the kept
 //! records is the same state.
 
-use std::collections::BTreeMap;
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use jiff::Timestamp;
-use serde_json::Value;
 
-use super::record::{Actual, Event, Record};
+use super::record::{Actual, Body, Event, Record};
 
-/// What the ledger knows about one session.
-#[derive(Debug, Clone, PartialEq)]
+/// What the ledger knows about one session: for each [`Role`], the last record
+/// of its key that plays it. Records are shared, not copied: a `created` line is
+/// at once the lifecycle, the livingid and the request record of its key.
+#[derive(Debug, Clone)]
 pub struct KeyState {
-    pub key: String,
-    /// The last event that moved the session on. `refreshed` records only
-    /// observe, so this is `refreshed` only when nothing else was recorded.
-    pub last: Event,
-    /// The record that set `last`; carries `errcode`/`error` when `last` is `failed`.
-    pub last_record: Record,
-    /// The last livingid any record carried: a later `failed` does not forget it.
-    pub livingid: Option<String>,
-    /// The body of the last `created`, `adopted` or `modified` record that had one.
-    pub request: Option<Value>,
-    /// An intent with no result after it: a run stopped between the two, so
-    /// whether the call happened is unknown and must be looked up.
-    pub pending_intent: Option<Record>,
-    /// WeCom's status for the live, from the last `refreshed` record.
-    pub status: Option<u8>,
-    pub refreshed_at: Option<Timestamp>,
-    /// When the live actually started and how long it ran, from the last `refreshed` record.
-    pub actual: Option<Actual>,
-    /// The live as the last `refreshed` record that carried a body saw it
-    /// (theme, start, … in create-body form), to tell a live edited outside.
-    pub observed: Option<Value>,
+    /// The last lifecycle record, or the last `refreshed` one while there is none.
+    last_record: Arc<Record>,
+    refresh: Option<Arc<Record>>,
+    livingid: Option<Arc<Record>>,
+    request: Option<Arc<Record>>,
+    observed: Option<Arc<Record>>,
 }
 
 /// The tests that decide which record supplies which part of a [`KeyState`].
@@ -77,79 +67,182 @@ impl Role {
 }
 
 impl KeyState {
-    fn new(record: &Record) -> KeyState {
+    fn new(record: Arc<Record>) -> KeyState {
         let mut state = KeyState {
-            key: record.key.clone(),
-            last: record.event,
-            last_record: record.clone(),
+            last_record: Arc::clone(&record),
+            refresh: None,
             livingid: None,
             request: None,
-            pending_intent: None,
-            status: None,
-            refreshed_at: None,
-            actual: None,
             observed: None,
         };
         state.push(record);
         state
     }
 
-    fn push(&mut self, record: &Record) {
-        debug_assert_eq!(self.key, record.key);
-        if Role::Lifecycle.matches(record) || !self.last.is_lifecycle() {
-            self.last = record.event;
-            self.last_record = record.clone();
-            self.pending_intent = (record.event == Event::Intent).then(|| record.clone());
+    fn push(&mut self, record: Arc<Record>) {
+        debug_assert_eq!(self.key(), record.key);
+        if Role::Lifecycle.matches(&record) || !self.last().is_lifecycle() {
+            self.last_record = Arc::clone(&record);
         }
-        if Role::Refresh.matches(record) {
-            self.status = record.status;
-            self.refreshed_at = Some(record.at);
-            self.actual = record.actual;
+        for (role, slot) in [
+            (Role::Refresh, &mut self.refresh),
+            (Role::Livingid, &mut self.livingid),
+            (Role::Request, &mut self.request),
+            (Role::Observed, &mut self.observed),
+        ] {
+            if role.matches(&record) {
+                *slot = Some(Arc::clone(&record));
+            }
         }
-        if Role::Livingid.matches(record) {
-            self.livingid.clone_from(&record.livingid);
-        }
-        if Role::Request.matches(record) {
-            self.request.clone_from(&record.request);
-        }
-        if Role::Observed.matches(record) {
-            self.observed.clone_from(&record.request);
-        }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.last_record.key
+    }
+
+    /// The last event that moved the session on. `refreshed` records only
+    /// observe, so this is `refreshed` only when nothing else was recorded.
+    pub fn last(&self) -> Event {
+        self.last_record.event
+    }
+
+    /// The record that set `last`; carries `errcode`/`error` when `last` is `failed`.
+    pub fn last_record(&self) -> &Record {
+        &self.last_record
+    }
+
+    /// The last livingid any record carried: a later `failed` does not forget it.
+    pub fn livingid(&self) -> Option<&str> {
+        self.livingid.as_ref()?.livingid.as_deref()
+    }
+
+    /// The body of the last `created`, `adopted` or `modified` record that had one.
+    pub fn request(&self) -> Option<&Body> {
+        self.request.as_ref()?.request.as_ref()
+    }
+
+    /// An intent with no result after it: a run stopped between the two, so
+    /// whether the call happened is unknown and must be looked up.
+    pub fn pending_intent(&self) -> Option<&Record> {
+        (self.last() == Event::Intent).then_some(&*self.last_record)
+    }
+
+    /// WeCom's status for the live, from the last `refreshed` record.
+    pub fn status(&self) -> Option<u8> {
+        self.refresh.as_ref()?.status
+    }
+
+    pub fn refreshed_at(&self) -> Option<Timestamp> {
+        Some(self.refresh.as_ref()?.at)
+    }
+
+    /// When the live actually started and how long it ran, from the last `refreshed` record.
+    pub fn actual(&self) -> Option<Actual> {
+        self.refresh.as_ref()?.actual
+    }
+
+    /// The live as the last `refreshed` record that carried a body saw it
+    /// (theme, start, … in create-body form), to tell a live edited outside.
+    pub fn observed(&self) -> Option<&Body> {
+        self.observed.as_ref()?.request.as_ref()
     }
 }
 
-/// What the ledger knows about every session it has seen, sorted by key.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LedgerState {
-    keys: BTreeMap<String, KeyState>,
+/// Equal when they say the same, whichever records said it.
+impl PartialEq for KeyState {
+    fn eq(&self, other: &KeyState) -> bool {
+        self.key() == other.key()
+            && self.last_record() == other.last_record()
+            && self.livingid() == other.livingid()
+            && self.request() == other.request()
+            && self.status() == other.status()
+            && self.refreshed_at() == other.refreshed_at()
+            && self.actual() == other.actual()
+            && self.observed() == other.observed()
+    }
 }
+
+/// What the ledger knows about every session it has seen.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerState {
+    /// Every key's state, in the order the keys first came in the ledger (which,
+    /// records being read in order, is about the order they lie in memory).
+    keys: Vec<KeyState>,
+    /// Where each key is in `keys`: a plan looks every session up. std's keyed
+    /// hash, as a ledger can come from a pull request: an unkeyed fast hash would
+    /// let one be written whose keys all collide.
+    index: HashMap<KeyOf, usize>,
+}
+
+/// A key by the first record that had it, so the index holds no copy of its text.
+#[derive(Debug, Clone)]
+struct KeyOf(Arc<Record>);
+
+impl Borrow<str> for KeyOf {
+    fn borrow(&self) -> &str {
+        &self.0.key
+    }
+}
+
+impl Hash for KeyOf {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.key.as_str().hash(state);
+    }
+}
+
+impl PartialEq for KeyOf {
+    fn eq(&self, other: &KeyOf) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for KeyOf {}
 
 impl LedgerState {
     /// The state a sequence of records (in ledger order) leaves behind.
     pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> LedgerState {
         let mut state = LedgerState::default();
         for record in records {
-            state.push(record);
+            state.push(record.clone());
         }
         state
     }
 
-    pub(crate) fn push(&mut self, record: &Record) {
-        match self.keys.get_mut(&record.key) {
-            Some(key) => key.push(record),
-            None => {
-                self.keys.insert(record.key.clone(), KeyState::new(record));
+    /// Room for `keys` keys before the index grows. (Growing it hashes every key
+    /// again, each one a trip to its record in memory.)
+    pub(crate) fn reserve(&mut self, keys: usize) {
+        self.keys.reserve(keys);
+        self.index.reserve(keys);
+    }
+
+    /// Folds in the next record of the ledger.
+    pub(crate) fn push(&mut self, record: Record) {
+        let record = Arc::new(record);
+        match self.index.entry(KeyOf(Arc::clone(&record))) {
+            Entry::Occupied(at) => self.keys[*at.get()].push(record),
+            Entry::Vacant(slot) => {
+                slot.insert(self.keys.len());
+                self.keys.push(KeyState::new(record));
             }
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&KeyState> {
-        self.keys.get(key)
+        self.index.get(key).map(|&at| &self.keys[at])
     }
 
     /// Every session, sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = &KeyState> {
-        self.keys.values()
+    pub fn iter(&self) -> std::vec::IntoIter<&KeyState> {
+        let mut all: Vec<&KeyState> = self.keys.iter().collect();
+        all.sort_unstable_by(|a, b| a.key().cmp(b.key()));
+        all.into_iter()
+    }
+
+    /// Every session in the order the ledger first named it: for a pass over all
+    /// of them that sorts what it keeps, if anything. (Going through them in the
+    /// order they were read goes through memory in order.)
+    pub fn iter_unordered(&self) -> impl Iterator<Item = &KeyState> {
+        self.keys.iter()
     }
 
     pub fn len(&self) -> usize {
@@ -163,26 +256,33 @@ impl LedgerState {
     /// Every livingid the ledger names: its sessions', replaced and duplicate
     /// lives' (`KEY~ID`), and those remembered as not ours.
     pub fn livingids(&self) -> std::collections::HashSet<&str> {
-        self.keys
-            .values()
-            .filter_map(|k| k.livingid.as_deref())
-            .collect()
+        self.keys.iter().filter_map(KeyState::livingid).collect()
     }
 
     /// Intents with no result after them, sorted by key: the sessions a crashed
     /// run left in doubt, to be looked up before anything is created again.
     pub fn pending_intents(&self) -> impl Iterator<Item = &Record> {
-        self.keys
-            .values()
-            .filter_map(|key| key.pending_intent.as_ref())
+        self.iter().filter_map(KeyState::pending_intent)
+    }
+}
+
+/// Equal when they say the same about the same keys, in whatever order the
+/// records came (a compacted ledger has them sorted by key).
+impl PartialEq for LedgerState {
+    fn eq(&self, other: &LedgerState) -> bool {
+        self.len() == other.len()
+            && self
+                .keys
+                .iter()
+                .all(|k| other.get(k.key()).is_some_and(|o| o == k))
     }
 }
 
 impl<'a> IntoIterator for &'a LedgerState {
     type Item = &'a KeyState;
-    type IntoIter = std::collections::btree_map::Values<'a, String, KeyState>;
+    type IntoIter = std::vec::IntoIter<&'a KeyState>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.keys.values()
+        self.iter()
     }
 }

@@ -175,7 +175,7 @@ fn overlaps(terms: &[RunTerm]) -> Vec<(usize, Problem)> {
                 term,
                 live,
                 start,
-                end: start + live.duration,
+                end: start + live.duration(),
             });
         }
     }
@@ -246,7 +246,7 @@ fn class_origin(schedule: &Schedule, live: &PlannedLive) -> Option<Origin> {
     schedule
         .classes
         .iter()
-        .find(|c| c.id == live.class)
+        .find(|c| c.id == live.class_id())
         .map(|c| c.origin)
 }
 

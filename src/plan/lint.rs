@@ -3,7 +3,8 @@
 //! field that produced the offending value (the `theme`, the `dates`, a change),
 //! wherever it was written, `defaults` included.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use super::live::{Plan, PlannedLive};
 use crate::schedule::{ChangeAction, Class, LivingKind, Origin, Problem, Recurrence, Schedule};
@@ -17,9 +18,7 @@ const MAX_OVERLAPS_SHOWN: usize = 10;
 
 /// Adds the plan's problems, class by class in schedule order, then the overlaps.
 pub fn lint(schedule: &Schedule, plan: &mut Plan) {
-    let long_themes = first_session(plan, |l| {
-        too_long(&l.theme, THEME_MAX_CHARS, THEME_MAX_BYTES)
-    });
+    let long_themes = first_long_theme(plan);
     let off_minute = first_session(plan, |l| l.start.second() != 0);
     for class in &schedule.classes {
         let theme = long_themes
@@ -53,22 +52,58 @@ fn first_session(plan: &Plan, is_bad: impl Fn(&PlannedLive) -> bool) -> BTreeMap
     let mut first = BTreeMap::new();
     for (i, l) in plan.lives.iter().enumerate() {
         if is_bad(l) {
-            first.entry(l.class.clone()).or_insert(i);
+            first.entry(l.class_id().to_string()).or_insert(i);
         }
     }
     first
 }
 
+/// The first session of each class whose theme is too long once filled in, by
+/// class id. Only the classes whose template could overflow have their themes
+/// written out.
+fn first_long_theme(plan: &Plan) -> BTreeMap<String, usize> {
+    let mut first = BTreeMap::new();
+    let mut theme = String::new();
+    // By class (`LiveClass::index`): whether its template could overflow at all.
+    let mut may_overflow: Vec<Option<bool>> = Vec::new();
+    for (i, l) in plan.lives.iter().enumerate() {
+        let class = l.class.index;
+        if class >= may_overflow.len() {
+            may_overflow.resize(class + 1, None);
+        }
+        if !*may_overflow[class].get_or_insert_with(|| longest_fill_too_long(&l.class.theme)) {
+            continue;
+        }
+        theme.clear();
+        let _ = write!(theme, "{}", l.theme());
+        if too_long(&theme, THEME_MAX_CHARS, THEME_MAX_BYTES) {
+            first.entry(l.class_id().to_string()).or_insert(i);
+        }
+    }
+    first
+}
+
+/// Whether a theme template filled in at its longest would be too long: `{n}`
+/// as ten digits, `{week}` as a sign and ten, `{date}` as `12月31日`. A template
+/// that fits then needs none of its sessions checked.
+fn longest_fill_too_long(template: &str) -> bool {
+    let [n, week, date] = ["{n}", "{week}", "{date}"].map(|p| template.matches(p).count());
+    let chars = template.chars().count() + n * (10 - 3) + week * (11 - 6);
+    let bytes = template.len() + n * (10 - 3) + week * (11 - 6) + date * (10 - 6);
+    chars > THEME_MAX_CHARS || bytes > THEME_MAX_BYTES
+}
+
 fn long_theme(class: &Class, long: &PlannedLive) -> Problem {
+    let theme = long.theme().to_string();
     Problem::error(
         format!("theme of `{}` is too long once filled in", long.key),
         Some(class.places.theme),
     )
     .label(format!(
         "expected at most {THEME_MAX_CHARS} characters and {THEME_MAX_BYTES} bytes; filled in, `{}` has {} characters, {} bytes",
-        long.theme,
-        long.theme.chars().count(),
-        long.theme.len()
+        theme,
+        theme.chars().count(),
+        theme.len()
     ))
     .help(format!(
         "WeCom rejects longer themes; `{{n}}`, `{{week}}` and `{{date}}` grow as the term goes on, so shorten the fixed text of `theme` (class `{}`)",
@@ -106,7 +141,7 @@ fn not_on_a_minute(schedule: &Schedule, class: &Class, live: &PlannedLive) -> Pr
     let at = live.start.datetime();
     let moved = schedule.changes.iter().find(|c| {
         c.class == class.id
-            && c.date == live.original_date
+            && c.date == live.original_date()
             && matches!(&c.action, ChangeAction::Edit { move_to: Some(to), .. } if *to == at)
     });
     let place = match (&class.recurrence, moved) {
@@ -197,27 +232,30 @@ fn activity_section(class: &Class) -> Vec<Problem> {
 /// re-anchored it, or the class's recurrence.
 fn set_at(schedule: &Schedule, live: &PlannedLive) -> Option<Origin> {
     let changed = schedule.changes.iter().find(|c| {
-        c.class == live.class
-            && c.date == live.original_date
+        c.class == live.class_id()
+            && c.date == live.original_date()
             && matches!(c.action, ChangeAction::Edit { .. })
     });
     changed.map(|c| c.origin).or_else(|| {
         schedule
             .classes
             .iter()
-            .find(|c| c.id == live.class)
+            .find(|c| c.id == live.class_id())
             .map(|c| c.places.when)
     })
 }
 
 /// Two sessions of one anchor at the same time cannot both be given.
 fn overlaps(schedule: &Schedule, plan: &mut Plan) {
-    let mut by_anchor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, l) in plan.lives.iter().enumerate() {
         by_anchor.entry(&l.anchor).or_default().push(i);
     }
+    // By anchor, so that the overlaps shown first are always the same ones.
+    let mut by_anchor: Vec<(&str, Vec<usize>)> = by_anchor.into_iter().collect();
+    by_anchor.sort_unstable_by_key(|(anchor, _)| *anchor);
     let mut found = Vec::new();
-    for list in by_anchor.values() {
+    for (_, list) in &by_anchor {
         // `plan.lives` is sorted by start, so each list is too.
         let mut latest_end: Option<(i64, usize)> = None;
         for &i in list {
@@ -228,7 +266,7 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
             {
                 found.push((j, i));
             }
-            let end = start + l.duration;
+            let end = start + l.duration();
             if latest_end.is_none_or(|(e, _)| end > e) {
                 latest_end = Some((end, i));
             }

@@ -1,35 +1,206 @@
-//! One planned session, and the plan as a whole.
+//! One planned session, what its class gives it, and the plan as a whole.
+
+use std::fmt;
+use std::sync::Arc;
 
 use jiff::ZonedDateTime;
 use jiff::civil::{Date, Weekday};
+use serde::{Serialize, Serializer};
 
-use crate::schedule::{Activity, LivingKind, Problems};
-use crate::wecom::types::CreateLiving;
+use super::key::SessionKey;
+use crate::schedule::{LivingKind, Problems};
+use crate::wecom::types::{ActivityDetail, CreateLiving};
+
+/// What every session of one class has in common: made once per class and
+/// shared by its sessions, which hold only what is theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveClass {
+    pub id: Arc<str>,
+    /// The class's place among the schedule's classes.
+    pub index: usize,
+    /// Theme template with `{n}`, `{week}`, `{date}` placeholders.
+    pub theme: String,
+    pub kind: LivingKind,
+    /// Seconds.
+    pub duration: i64,
+    /// Seconds before the start.
+    pub remind: Option<i64>,
+    pub description: Option<String>,
+    pub agentid: Option<i64>,
+    /// What an activity live (type 4) sends besides: `None` for every other kind.
+    pub activity: Option<ActivityBody>,
+}
+
+/// The fields of `living/create` only an activity live has, pictures as their
+/// media_id or `upload:PATH`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityBody {
+    pub cover: Option<String>,
+    pub share: Option<String>,
+    pub detail: ActivityDetail,
+}
 
 /// One session as it will exist in WeCom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedLive {
-    /// `<class id>/<original local date>`, `#2`… for later sessions that day. Stable.
-    pub key: String,
-    pub class: String,
+    /// Stable: the ledger knows the session by it.
+    pub key: SessionKey,
+    pub class: Arc<LiveClass>,
     /// Session number within the class (the `{n}` of themes).
     pub n: u32,
-    /// The local date the recurrence gave, before any change moved it.
-    pub original_date: Date,
     pub start: ZonedDateTime,
-    pub weekday: Weekday,
+    /// The teaching week of the start.
     pub week: i32,
-    pub anchor: String,
-    pub kind: LivingKind,
-    pub theme: String,
-    pub duration: i64,
-    pub description: Option<String>,
-    pub remind: Option<i64>,
-    pub activity: Option<Activity>,
-    /// The exact `living/create` body (local image files as `upload:PATH`).
-    pub request: CreateLiving,
+    /// The class's, or the one a change gave this session.
+    pub anchor: Arc<str>,
     /// Things worth telling about this session (moved, DST shift, make-up day).
     pub notes: Vec<String>,
+}
+
+impl PlannedLive {
+    pub fn class_id(&self) -> &str {
+        self.key.class()
+    }
+
+    /// The local date the recurrence gave, before any change moved it.
+    pub fn original_date(&self) -> Date {
+        self.key.date()
+    }
+
+    pub fn weekday(&self) -> Weekday {
+        self.start.weekday()
+    }
+
+    pub fn kind(&self) -> LivingKind {
+        self.class.kind
+    }
+
+    /// Seconds.
+    pub fn duration(&self) -> i64 {
+        self.class.duration
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.class.description.as_deref()
+    }
+
+    /// The class's theme with `{n}`, `{week}` and `{date}` filled in, written out
+    /// where it is wanted (`to_string()` for a `String`).
+    pub fn theme(&self) -> Theme<'_> {
+        Theme {
+            template: &self.class.theme,
+            n: self.n,
+            week: self.week,
+            date: self.start.date(),
+        }
+    }
+
+    /// The exact `living/create` body (local image files as `upload:PATH`).
+    pub fn request(&self) -> CreateLiving {
+        let body = self.body();
+        CreateLiving {
+            anchor_userid: body.anchor_userid.to_string(),
+            theme: self.theme().to_string(),
+            living_start: body.living_start,
+            living_duration: body.living_duration,
+            living_type: body.living_type,
+            description: body.description.map(str::to_string),
+            agentid: body.agentid,
+            remind_time: body.remind_time,
+            activity_cover_mediaid: body.activity_cover_mediaid.map(str::to_string),
+            activity_share_mediaid: body.activity_share_mediaid.map(str::to_string),
+            activity_detail: body.activity_detail.cloned(),
+        }
+    }
+
+    /// The same body borrowed: see [`CreateBody`].
+    pub fn body(&self) -> CreateBody<'_> {
+        let class = &*self.class;
+        let activity = class.activity.as_ref();
+        CreateBody {
+            activity_cover_mediaid: activity.and_then(|a| a.cover.as_deref()),
+            activity_detail: activity.map(|a| &a.detail),
+            activity_share_mediaid: activity.and_then(|a| a.share.as_deref()),
+            agentid: class.agentid,
+            anchor_userid: &self.anchor,
+            // An activity live's description goes in its `activity_detail`.
+            description: match activity {
+                Some(_) => None,
+                None => class.description.as_deref(),
+            },
+            living_duration: class.duration,
+            living_start: self.start.timestamp().as_second(),
+            remind_time: class.remind,
+            theme: self.theme(),
+            living_type: class.kind.code(),
+        }
+    }
+}
+
+/// A theme filled in for one session: `{n}` its number, `{week}` its teaching
+/// week, `{date}` its date like `3月1日`.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme<'a> {
+    pub template: &'a str,
+    pub n: u32,
+    pub week: i32,
+    pub date: Date,
+}
+
+impl fmt::Display for Theme<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.template;
+        while let Some(at) = rest.find('{') {
+            f.write_str(&rest[..at])?;
+            rest = &rest[at..];
+            if let Some(after) = rest.strip_prefix("{n}") {
+                write!(f, "{}", self.n)?;
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{week}") {
+                write!(f, "{}", self.week)?;
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{date}") {
+                write!(f, "{}月{}日", self.date.month(), self.date.day())?;
+                rest = after;
+            } else {
+                f.write_str("{")?;
+                rest = &rest[1..];
+            }
+        }
+        f.write_str(rest)
+    }
+}
+
+impl Serialize for Theme<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A planned live's `living/create` body, borrowed from the live and its class,
+/// with its fields in the order of a `serde_json::Value` of [`CreateLiving`]
+/// (sorted): written out, it is the text the JSON plan shows and a ledger record
+/// holds, made without building the `Value`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_cover_mediaid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_detail: Option<&'a ActivityDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_share_mediaid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agentid: Option<i64>,
+    pub anchor_userid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub living_duration: i64,
+    pub living_start: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remind_time: Option<i64>,
+    pub theme: Theme<'a>,
+    #[serde(rename = "type")]
+    pub living_type: u8,
 }
 
 /// Why a session the recurrence produced does not exist.
@@ -42,7 +213,7 @@ pub enum SkipReason {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
-    pub class: String,
+    pub class: Arc<str>,
     pub date: Date,
     pub reason: SkipReason,
 }
@@ -50,7 +221,72 @@ pub struct Skipped {
 /// The term expanded: every session, every dropped one, and what is worth saying.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
+    /// Sorted by start, then key.
     pub lives: Vec<PlannedLive>,
+    /// Sorted by date, then class.
     pub skipped: Vec<Skipped>,
     pub problems: Problems,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// How themes were filled before `Theme`: one `replace` after another.
+    fn replaced(template: &str, n: u32, week: i32, date: Date) -> String {
+        template
+            .replace("{n}", &n.to_string())
+            .replace("{week}", &week.to_string())
+            .replace("{date}", &format!("{}月{}日", date.month(), date.day()))
+    }
+
+    #[test]
+    fn a_body_reads_as_the_value_of_its_request() {
+        let planned =
+            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
+        let plan = planned.plan.expect("the example term is valid");
+        assert!(plan.lives.iter().any(|l| l.class.activity.is_some()));
+        for live in &plan.lives {
+            let value = serde_json::to_value(live.request()).unwrap();
+            assert_eq!(
+                serde_json::to_string(&live.body()).unwrap(),
+                value.to_string()
+            );
+            assert_eq!(
+                serde_json::to_string_pretty(&live.body()).unwrap(),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_theme_fills_in_as_replacing_each_placeholder_did() {
+        let templates = [
+            "机器学习 第{n}讲",
+            "{n}{n}{week}{date}",
+            "{{n}} {n{week}} {da{n}te} {week",
+            "no placeholder",
+            "{",
+            "}{",
+            "第{week}周 {date} {x}",
+            "",
+        ];
+        for template in templates {
+            for (n, week) in [(1, 1), (12, -3), (105, 0)] {
+                let day = date(2027, 12, 31);
+                let theme = Theme {
+                    template,
+                    n,
+                    week,
+                    date: day,
+                };
+                assert_eq!(
+                    theme.to_string(),
+                    replaced(template, n, week, day),
+                    "{template}"
+                );
+            }
+        }
+    }
 }

@@ -2,17 +2,25 @@
 
 mod across;
 pub mod changes;
+mod course;
+mod days;
 mod expand;
 mod health;
+mod key;
 mod lint;
 mod live;
+mod occurrences;
 mod pipeline;
 pub mod render;
 pub mod status;
 
 pub use across::{RunTerm, lint_run_creates, plan_run};
-pub use expand::{MAX_SESSIONS, expand, expand_within, fill_theme, fmt_local, media_ref};
+pub use days::media_ref;
+pub use expand::{MAX_SESSIONS, expand, expand_within, fill_theme, fmt_local, occurrence_count};
 pub use health::{HELP as LOST_LEDGER_HELP, ledger_looks_lost, lost_ledger_warning};
+pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
-pub use live::{Plan, PlannedLive, SkipReason, Skipped};
+pub use live::{
+    ActivityBody, CreateBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
+};
 pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};

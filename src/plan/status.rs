@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::changes::{self, Action, course, drift};
 use super::render::{SessionState, display_width, pad};
 use super::{Plan, PlannedLive};
-use crate::ledger::LedgerState;
+use crate::ledger::{KeyState, LedgerState};
 use crate::schedule::Term;
 
 /// How many upcoming sessions the summary lists, and how many past ones.
@@ -37,8 +37,9 @@ fn standing(l: &PlannedLive, ledger: &LedgerState, now: Timestamp) -> Standing {
     if l.start.timestamp() < now {
         return Standing::Past;
     }
-    let held = ledger.get(&l.key);
-    match SessionState::of(&l.key, ledger) {
+    let key = l.key.to_string();
+    let held = ledger.get(&key);
+    match SessionState::of(&key, ledger) {
         SessionState::Failed => Standing::Failed,
         _ if held.and_then(drift).is_some() => Standing::Drifted,
         SessionState::Created | SessionState::Modified => Standing::Created,
@@ -165,7 +166,7 @@ pub fn status(
     }
     let mut ran = Ran::default();
     for l in plan.lives.iter().filter(|l| l.start.timestamp() < now) {
-        match ledger.get(&l.key).and_then(course) {
+        match ledger.get(&l.key.to_string()).and_then(course) {
             Some(changes::Course::Held) => ran.held += 1,
             Some(changes::Course::Running) => ran.running += 1,
             Some(changes::Course::Expired) => ran.expired += 1,
@@ -192,15 +193,16 @@ pub fn status(
         .into_iter()
         .take(NEXT)
         .map(|l| {
-            let held = ledger.get(&l.key);
+            let key = l.key.to_string();
+            let held = ledger.get(&key);
             Next {
-                key: l.key.clone(),
-                class: l.class.clone(),
+                state: SessionState::of(&key, ledger).name(),
+                key,
+                class: l.class_id().to_string(),
                 start: rfc3339(&l.start),
                 local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                theme: l.theme.clone(),
-                state: SessionState::of(&l.key, ledger).name(),
-                livingid: held.and_then(|k| k.livingid.clone()),
+                theme: l.theme().to_string(),
+                livingid: held.and_then(|k| k.livingid().map(str::to_string)),
                 drift: held.and_then(drift),
             }
         })
@@ -215,21 +217,21 @@ pub fn status(
         .into_iter()
         .take(NEXT)
         .map(|l| {
-            let held = ledger.get(&l.key);
+            let held = ledger.get(&l.key.to_string());
             let actual = held
-                .and_then(|k| k.actual)
+                .and_then(KeyState::actual)
                 .filter(|_| held.and_then(course).is_some());
             let actual_start = actual
                 .and_then(|a| Timestamp::from_second(a.living_start).ok())
                 .map(|t| t.to_zoned_datetime(term.tz.clone()));
             Last {
-                key: l.key.clone(),
-                class: l.class.clone(),
+                key: l.key.to_string(),
+                class: l.class_id().to_string(),
                 start: rfc3339(&l.start),
                 local: l.start.strftime("%Y-%m-%d %H:%M").to_string(),
-                theme: l.theme.clone(),
+                theme: l.theme().to_string(),
                 state: held.and_then(course).map_or("past", changes::Course::name),
-                livingid: held.and_then(|k| k.livingid.clone()),
+                livingid: held.and_then(|k| k.livingid().map(str::to_string)),
                 actual_start: actual_start.as_ref().map(rfc3339),
                 actual_minutes: actual.map(|a| a.living_duration / 60),
                 drift: held.and_then(drift),

@@ -146,7 +146,7 @@ fn recovery_for(ledgers: &[Ledger]) -> Recovery {
     };
     let recovery = Recovery::new(first.state());
     for ledger in rest {
-        for id in ledger.state().iter().filter_map(|k| k.livingid.as_deref()) {
+        for id in ledger.state().iter().filter_map(|k| k.livingid()) {
             recovery.claim(id);
         }
     }

@@ -73,7 +73,7 @@ impl Converge for Test {
     fn livingid(&self, key: &str) -> String {
         self.ledger()
             .get(key)
-            .and_then(|k| k.livingid.clone())
+            .and_then(|k| k.livingid().map(str::to_string))
             .unwrap()
     }
 
@@ -82,7 +82,7 @@ impl Converge for Test {
         let mut held: Vec<String> = ledger
             .iter()
             .filter(|k| livesched::plan::changes::is_live(k))
-            .filter_map(|k| k.livingid.clone())
+            .filter_map(|k| k.livingid().map(str::to_string))
             .collect();
         let mut scheduled: Vec<String> = self
             .sim()

@@ -671,13 +671,13 @@ fn lints() -> Vec<Case> {
             "has no session on 2027-03-02 to change",
         ),
         case(
-            "expand.rs",
+            "occurrences.rs",
             "a date outside the term",
             class("    dates: [2027-03-01T10:00, 2027-07-01T10:00]\n"),
             "is outside the term and is left out",
         ),
         case(
-            "expand.rs",
+            "occurrences.rs",
             "a date on a holiday",
             format!(
                 "{TERM}  holidays: [2027-03-01]\ndefaults: {{ anchor: a, duration: 1h }}\nclasses:\n  - id: c\n    theme: t\n    dates: [2027-03-01T10:00, 2027-03-02T10:00]\n"
@@ -817,8 +817,13 @@ fn every_site_has_a_case() {
         ("calendar/rrule/check.rs", 0, ""),
         (
             "plan/expand.rs",
-            3,
-            "a TZID other than the term's and a rule without a start are refused when the schedule loads; more sessions than `--max-sessions` is hostile::unbounded_input_is_refused_early_and_briefly",
+            1,
+            "more sessions than `--max-sessions` is hostile::unbounded_input_is_refused_early_and_briefly",
+        ),
+        (
+            "plan/occurrences.rs",
+            2,
+            "a TZID other than the term's and a rule without a start are refused when the schedule loads",
         ),
         (
             "plan/lint.rs",

@@ -452,7 +452,7 @@ fn verdict(path: &Path, blame: impl Fn(&Path, usize, usize) -> String) -> Verdic
         return Verdict::Valid(
             plan.lives
                 .iter()
-                .map(|l| (l.key.clone(), l.request.clone()))
+                .map(|l| (l.key.to_string(), l.request()))
                 .collect(),
         );
     }

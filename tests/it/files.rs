@@ -131,14 +131,14 @@ fn three_files_share_one_gate_and_each_ledger_names_its_own_lives() {
     let mut all_ids = BTreeSet::new();
     for file in ["a", "b", "c"] {
         let state = ledger(&t, &format!("{file}.ledger.jsonl"));
-        let keys: BTreeSet<String> = state.iter().map(|k| k.key.clone()).collect();
+        let keys: BTreeSet<String> = state.iter().map(|k| k.key().to_string()).collect();
         let wanted: BTreeSet<String> = future(&t, &format!("{file}.yaml"))
             .into_iter()
-            .map(|l| l.key)
+            .map(|l| l.key.to_string())
             .collect();
         assert_eq!(keys, wanted, "`{file}.ledger.jsonl`");
         for k in state.iter() {
-            let id = k.livingid.clone().expect("a livingid");
+            let id = k.livingid().expect("a livingid").to_string();
             assert!(all_ids.insert(id), "a live in two ledgers");
         }
     }
@@ -595,11 +595,11 @@ fn refresh_and_import_run_over_several_files() {
     for f in ["a", "b", "c"] {
         let keys: BTreeSet<String> = ledger(&t, &format!("{f}.ledger.jsonl"))
             .iter()
-            .map(|k| k.key.clone())
+            .map(|k| k.key().to_string())
             .collect();
         let wanted: BTreeSet<String> = future(&t, &format!("{f}.yaml"))
             .into_iter()
-            .map(|l| l.key)
+            .map(|l| l.key.to_string())
             .collect();
         assert_eq!(keys, wanted, "{f}");
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use livesched::ledger::{
-    Event, Ledger, LedgerError, LedgerState, LedgerWriter, Record, Repair, ledger_path_for,
+    Body, Event, Ledger, LedgerError, LedgerState, LedgerWriter, Record, Repair, ledger_path_for,
 };
 use serde_json::json;
 
@@ -128,10 +128,13 @@ fn appends_survive_a_drop_without_compaction() {
     let state = LedgerState::read(&path).unwrap();
     assert_eq!(state.len(), 2);
     let created = state.get("ml-101/2027-03-01").unwrap();
-    assert_eq!(created.last, Event::Created);
-    assert_eq!(created.livingid.as_deref(), Some("lv1"));
-    assert_eq!(created.request, Some(create_body("ML 1")));
-    assert!(created.pending_intent.is_none());
+    assert_eq!(created.last(), Event::Created);
+    assert_eq!(created.livingid(), Some("lv1"));
+    assert_eq!(
+        created.request().map(Body::value),
+        Some(create_body("ML 1"))
+    );
+    assert!(created.pending_intent().is_none());
     let pending: Vec<_> = state.pending_intents().map(|r| r.key.as_str()).collect();
     assert_eq!(pending, ["ml-101/2027-03-08"]);
     assert_eq!(Ledger::open(&path).unwrap().state(), &state);
@@ -175,11 +178,11 @@ fn a_failure_after_creation_keeps_the_livingid_and_request() {
     ];
     let state = LedgerState::from_records(&records);
     let key = state.get(key).unwrap();
-    assert_eq!(key.last, Event::Failed);
-    assert_eq!(key.last_record.errcode, Some(40_058));
-    assert_eq!(key.livingid.as_deref(), Some("lv1"));
-    assert_eq!(key.request, Some(create_body("A")));
-    assert!(key.pending_intent.is_none());
+    assert_eq!(key.last(), Event::Failed);
+    assert_eq!(key.last_record().errcode, Some(40_058));
+    assert_eq!(key.livingid(), Some("lv1"));
+    assert_eq!(key.request().map(Body::value), Some(create_body("A")));
+    assert!(key.pending_intent().is_none());
 }
 
 #[test]
@@ -195,10 +198,10 @@ fn a_refresh_does_not_hide_a_pending_intent() {
     ];
     let state = LedgerState::from_records(&records);
     let key = state.get("k").unwrap();
-    assert_eq!(key.last, Event::Intent);
-    assert_eq!(key.pending_intent.as_ref(), Some(&records[1]));
-    assert_eq!(key.status, Some(0));
-    assert_eq!(key.refreshed_at, Some(at(2)));
+    assert_eq!(key.last(), Event::Intent);
+    assert_eq!(key.pending_intent(), Some(&records[1]));
+    assert_eq!(key.status(), Some(0));
+    assert_eq!(key.refreshed_at(), Some(at(2)));
 }
 
 #[test]
@@ -227,8 +230,8 @@ fn a_torn_last_line_is_ignored_on_read_and_cut_off_on_open() {
     );
     // What the torn line said is unknown: its session is now in doubt.
     let doubt = ledger.state().get("ml-101/2027-03-15").unwrap();
-    assert_eq!(doubt.last, Event::Intent);
-    let intent = doubt.pending_intent.as_ref().unwrap();
+    assert_eq!(doubt.last(), Event::Intent);
+    let intent = doubt.pending_intent().unwrap();
     assert_eq!(intent.action.as_deref(), Some("create"));
     assert_eq!(ledger.state().len(), read.len() + 1);
     drop(ledger);
@@ -320,8 +323,7 @@ fn an_unknown_event_is_corruption_but_unknown_fields_are_kept() {
             .unwrap()
             .get("a")
             .unwrap()
-            .livingid
-            .as_deref(),
+            .livingid(),
         Some("lv1")
     );
     Ledger::open(&path).unwrap().compact().unwrap();

@@ -182,17 +182,17 @@ proptest! {
             let mut seen = HashSet::new();
             for (i, _, to) in &g.moves {
                 let live = &plan.lives[i % plan.lives.len()];
-                if !seen.insert((live.class.clone(), live.original_date)) {
+                if !seen.insert((live.class_id(), live.original_date())) {
                     continue;
                 }
                 let target = g.day(*to);
                 let _ = writeln!(
                     yaml,
                     "  - {{ class: {}, date: {}, move_to: {target}T12:00 }}",
-                    live.class, live.original_date
+                    live.class_id(), live.original_date()
                 );
                 // A change acts on every session of its class on that date.
-                for l in plan.lives.iter().filter(|l| l.class == live.class && l.original_date == live.original_date) {
+                for l in plan.lives.iter().filter(|l| l.class_id() == live.class_id() && l.original_date() == live.original_date()) {
                     moved.insert(l.key.clone());
                 }
             }
@@ -209,8 +209,8 @@ proptest! {
                 && !term.workdays.iter().any(|w| w.date == date);
             prop_assert!(!on_holiday || moved.contains(&l.key), "{} on a holiday", l.key);
             prop_assert!(keys.insert(l.key.clone()), "duplicate key {}", l.key);
-            let class = first.schedule.as_ref().unwrap().classes.iter().find(|c| c.id == l.class).unwrap();
-            prop_assert!(!class.bounds.skip.contains(&l.original_date), "{} was skipped", l.key);
+            let class = first.schedule.as_ref().unwrap().classes.iter().find(|c| c.id == l.class_id()).unwrap();
+            prop_assert!(!class.bounds.skip.contains(&l.original_date()), "{} was skipped", l.key);
         }
         for pair in plan.lives.windows(2) {
             prop_assert!(

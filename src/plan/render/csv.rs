@@ -1,43 +1,81 @@
 //! The plan as CSV, one row per session, for spreadsheets.
 
+use std::fmt::Write as _;
+use std::io;
+
 use crate::plan::Plan;
-use crate::plan::changes::Change;
+use crate::plan::changes::{Change, SessionChanges};
 use crate::schedule::values::weekday_short;
 
-pub fn csv(plan: &Plan, changes: &[Change]) -> String {
-    let actions: std::collections::HashMap<&str, &str> = changes
-        .iter()
-        .map(|c| (c.key.as_str(), c.action.name()))
-        .collect();
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "key",
-        "class",
-        "n",
-        "start",
-        "weekday",
-        "week",
-        "duration_minutes",
-        "anchor",
-        "type",
-        "theme",
-        "action",
-    ]);
-    for l in &plan.lives {
-        let action = actions.get(l.key.as_str()).copied().unwrap_or("");
-        let _ = w.write_record([
-            l.key.as_str(),
-            &l.class,
-            &l.n.to_string(),
-            &l.start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            weekday_short(l.weekday),
-            &l.week.to_string(),
-            &(l.duration / 60).to_string(),
-            &l.anchor,
-            l.kind.name(),
-            &l.theme,
-            action,
-        ]);
+const HEADER: [&str; 11] = [
+    "key",
+    "class",
+    "n",
+    "start",
+    "weekday",
+    "week",
+    "duration_minutes",
+    "anchor",
+    "type",
+    "theme",
+    "action",
+];
+
+pub fn csv(out: &mut impl io::Write, plan: &Plan, changes: &[Change]) -> io::Result<()> {
+    rows(out, plan, changes, None, true)
+}
+
+/// One schedule's rows in a CSV of several, with a `file` column first; the
+/// header only when `header` (the first file's).
+pub fn csv_of_file(
+    out: &mut impl io::Write,
+    plan: &Plan,
+    changes: &[Change],
+    file: &str,
+    header: bool,
+) -> io::Result<()> {
+    rows(out, plan, changes, Some(file), header)
+}
+
+fn rows(
+    out: &mut impl io::Write,
+    plan: &Plan,
+    changes: &[Change],
+    file: Option<&str>,
+    header: bool,
+) -> io::Result<()> {
+    let changes = SessionChanges::new(plan, changes);
+    let mut w = ::csv::Writer::from_writer(out);
+    if header {
+        let first = file.map(|_| "file");
+        w.write_record(first.into_iter().chain(HEADER))?;
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    // One buffer for the fields that are written out first.
+    let mut text = String::new();
+    let mut field = |w: &mut ::csv::Writer<_>, value: std::fmt::Arguments<'_>| {
+        text.clear();
+        let _ = text.write_fmt(value);
+        w.write_field(&text)
+    };
+    for (i, l) in plan.lives.iter().enumerate() {
+        if let Some(file) = file {
+            w.write_field(file)?;
+        }
+        field(&mut w, format_args!("{}", l.key))?;
+        w.write_field(l.class_id())?;
+        field(&mut w, format_args!("{}", l.n))?;
+        field(
+            &mut w,
+            format_args!("{}", l.start.strftime("%Y-%m-%dT%H:%M:%S%:z")),
+        )?;
+        w.write_field(weekday_short(l.weekday()))?;
+        field(&mut w, format_args!("{}", l.week))?;
+        field(&mut w, format_args!("{}", l.duration() / 60))?;
+        w.write_field(&*l.anchor)?;
+        w.write_field(l.kind().name())?;
+        field(&mut w, format_args!("{}", l.theme()))?;
+        w.write_field(changes.of(i).map_or("", |c| c.action.name()))?;
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.flush()
 }

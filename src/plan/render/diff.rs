@@ -2,15 +2,16 @@
 //! created, modified (field by field, old → new), replaced, cancelled, and what
 //! drifted; unchanged sessions are counted, and listed with `--verbose`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::io;
 
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::human_duration;
+use super::{Out, human_duration};
 use crate::plan::Plan;
-use crate::plan::changes::{Action, Change};
+use crate::plan::changes::{Action, Change, SessionChanges};
 
 /// How much of the diff to list.
 #[derive(Debug, Clone, Copy)]
@@ -28,13 +29,19 @@ impl Listing {
     };
 }
 
-pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) -> String {
-    let lives: HashMap<&str, &crate::plan::PlannedLive> =
-        plan.lives.iter().map(|l| (l.key.as_str(), l)).collect();
-    let mut out = String::new();
+pub fn diff(
+    out: &mut impl io::Write,
+    plan: &Plan,
+    changes: &[Change],
+    tz: &TimeZone,
+    listing: Listing,
+) -> io::Result<()> {
+    let by_session = SessionChanges::new(plan, changes);
+    let mut out = Out::new(out);
+    let mut listed = false;
     let verbose = listing.verbose;
     let mut counts: BTreeMap<Action, usize> = BTreeMap::new();
-    for c in changes {
+    for (i, c) in changes.iter().enumerate() {
         *counts.entry(c.action).or_default() += 1;
         if c.action == Action::Create && counts[&Action::Create] > listing.creates {
             continue;
@@ -44,9 +51,8 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) ->
             .as_deref()
             .map(|id| format!("  ({id})"))
             .unwrap_or_default();
-        let live = lives.get(c.key.as_str());
-        let when = live.map_or(String::new(), |l| {
-            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme)
+        let when = by_session.live(i).map_or(String::new(), |l| {
+            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme())
         });
         let head = match c.action {
             Action::Create => format!("  + create   {}{when}", c.key),
@@ -66,6 +72,7 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) ->
             Action::Past if verbose => format!("    past     {}{id}", c.key),
             _ => continue,
         };
+        listed = true;
         let _ = writeln!(out, "{head}");
         if let Some(d) = c.drift.filter(|_| c.action == Action::Modify) {
             let _ = writeln!(out, "        (WeCom: {d})");
@@ -82,14 +89,15 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) ->
     }
     let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
     if n(Action::Create) > listing.creates {
+        listed = true;
         let _ = writeln!(
             out,
             "  + … and {} more to create",
             n(Action::Create) - listing.creates
         );
     }
-    if !out.is_empty() {
-        out.push('\n');
+    if listed {
+        let _ = out.write_str("\n");
     }
     let _ = write!(
         out,
@@ -104,8 +112,8 @@ pub fn diff(plan: &Plan, changes: &[Change], tz: &TimeZone, listing: Listing) ->
     if n(Action::Drifted) > 0 {
         let _ = write!(out, ", {} drifted", n(Action::Drifted));
     }
-    out.push_str(".\n");
-    out
+    let _ = out.write_str(".\n");
+    out.finish()
 }
 
 fn label(field: &str) -> &str {

@@ -3,12 +3,14 @@
 //! No scripts, fonts, images or network: a Content-Security-Policy that forbids
 //! all of them makes any slip a console error rather than a silent fetch.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write};
+use std::io;
 
 use jiff::civil::{Date, Weekday};
 use jiff::{Timestamp, ToSpan};
 
+use super::Out;
 use super::state::SessionState;
 use crate::calendar::{Calendar, Term, monday_of};
 use crate::ledger::LedgerState;
@@ -36,25 +38,26 @@ struct Page<'a> {
     plan: &'a Plan,
     cal: Calendar<'a>,
     ledger: &'a LedgerState,
-    actions: BTreeMap<&'a str, Action>,
+    actions: std::collections::HashMap<&'a crate::plan::SessionKey, Action>,
     /// Class id → its colour index, in order of first appearance.
     classes: BTreeMap<&'a str, usize>,
     today: Date,
 }
 
 pub fn html(
+    out: &mut impl io::Write,
     plan: &Plan,
     term: &Term,
     changes: &[Change],
     ledger: &LedgerState,
     now: Timestamp,
-) -> String {
+) -> io::Result<()> {
     let mut order: Vec<&str> = Vec::new();
     let ids = plan
         .lives
         .iter()
-        .map(|l| l.class.as_str())
-        .chain(plan.skipped.iter().map(|s| s.class.as_str()));
+        .map(|l| l.class_id())
+        .chain(plan.skipped.iter().map(|s| &*s.class));
     for id in ids {
         if !order.contains(&id) {
             order.push(id);
@@ -64,22 +67,25 @@ pub fn html(
         plan,
         cal: Calendar::new(term),
         ledger,
-        actions: changes.iter().map(|c| (c.key.as_str(), c.action)).collect(),
+        actions: changes
+            .iter()
+            .filter_map(|c| Some((c.key.session()?, c.action)))
+            .collect(),
         classes: order.iter().enumerate().map(|(i, id)| (*id, i)).collect(),
         today: now.to_zoned_datetime(term.tz.clone()).date(),
     };
-    let mut out = String::new();
+    let mut out = Out::new(out);
     head(&mut out, term, &order);
-    out.push_str("<body>\n");
+    let _ = out.write_str("<body>\n");
     header(&mut out, &page, term, now);
     legend(&mut out, &page, &order);
     grid(&mut out, &page, term);
     orphans(&mut out, changes, &page);
-    out.push_str("</body>\n</html>\n");
-    out
+    let _ = out.write_str("</body>\n</html>\n");
+    out.finish()
 }
 
-fn head(out: &mut String, term: &Term, classes: &[&str]) {
+fn head(out: &mut impl Write, term: &Term, classes: &[&str]) {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -92,7 +98,7 @@ fn head(out: &mut String, term: &Term, classes: &[&str]) {
     for (i, _) in classes.iter().enumerate() {
         let _ = writeln!(out, ".c{i}{{--c:{};--bg:{}}}", colour(i, 45), colour(i, 93));
     }
-    out.push_str("</style>\n</head>\n");
+    let _ = out.write_str("</style>\n</head>\n");
 }
 
 /// Hues a golden angle apart, so classes next to each other never look alike; with
@@ -108,9 +114,9 @@ fn colour(i: usize, lightness: u32) -> String {
     format!("hsl({hue:.0} {saturation}% {lightness}%)")
 }
 
-fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
+fn header(out: &mut impl Write, page: &Page<'_>, term: &Term, now: Timestamp) {
     let lives = &page.plan.lives;
-    let hours: i64 = lives.iter().map(|l| l.duration).sum();
+    let hours: i64 = lives.iter().map(|l| l.duration()).sum();
     let now_local = now.to_zoned_datetime(term.tz.clone());
     let _ = write!(
         out,
@@ -129,13 +135,13 @@ fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
     let mut past = 0;
     for l in lives {
         *states
-            .entry(SessionState::of(&l.key, page.ledger))
+            .entry(SessionState::of(&l.key.to_string(), page.ledger))
             .or_default() += 1;
-        if page.actions.get(l.key.as_str()) == Some(&Action::Past) {
+        if page.actions.get(&l.key) == Some(&Action::Past) {
             past += 1;
         }
     }
-    out.push_str("<ul class=\"counts\">");
+    let _ = out.write_str("<ul class=\"counts\">");
     for (state, n) in &states {
         let name = state.name();
         let _ = write!(
@@ -157,24 +163,31 @@ fn header(out: &mut String, page: &Page<'_>, term: &Term, now: Timestamp) {
     );
 }
 
-fn legend(out: &mut String, page: &Page<'_>, order: &[&str]) {
-    out.push_str("<section class=\"legend\" aria-label=\"classes\">\n<ul>");
+fn legend(out: &mut impl Write, page: &Page<'_>, order: &[&str]) {
+    // Each class's sessions, hours and anchors, in one pass over the sessions.
+    let mut classes: HashMap<&str, (usize, i64, Vec<&str>)> = HashMap::new();
+    for l in &page.plan.lives {
+        let (sessions, seconds, anchors) = classes.entry(l.class_id()).or_default();
+        *sessions += 1;
+        *seconds += l.duration();
+        if !anchors.contains(&&*l.anchor) {
+            anchors.push(&l.anchor);
+        }
+    }
+    let _ = out.write_str("<section class=\"legend\" aria-label=\"classes\">\n<ul>");
     for (i, id) in order.iter().enumerate() {
-        let mine: Vec<&PlannedLive> = page.plan.lives.iter().filter(|l| l.class == *id).collect();
-        let mut anchors: Vec<&str> = mine.iter().map(|l| l.anchor.as_str()).collect();
+        let (sessions, hours, mut anchors) = classes.remove(id).unwrap_or_default();
         anchors.sort_unstable();
-        anchors.dedup();
-        let hours: i64 = mine.iter().map(|l| l.duration).sum();
         let _ = write!(
             out,
             "<li class=\"c{i}\"><span class=\"swatch\"></span><b>{}</b> <span>{} · {} · {}</span></li>",
             esc(id),
-            plural(mine.len(), "session"),
+            plural(sessions, "session"),
             hours_text(hours),
             esc(&anchors.join(", ")),
         );
     }
-    out.push_str(
+    let _ = out.write_str(
         "</ul>\n<p class=\"marks\"><span class=\"mark holiday\">holiday</span> \
         <span class=\"mark makeup\">调休 make-up day</span> \
         <span class=\"mark moved\">moved</span> \
@@ -184,7 +197,7 @@ fn legend(out: &mut String, page: &Page<'_>, order: &[&str]) {
     );
 }
 
-fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
+fn grid(out: &mut impl Write, page: &Page<'_>, term: &Term) {
     let mut by_day: BTreeMap<Date, Vec<&PlannedLive>> = BTreeMap::new();
     for l in &page.plan.lives {
         by_day.entry(l.start.date()).or_default().push(l);
@@ -202,8 +215,8 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
     // A session moved to another day leaves a marker where it was.
     let mut moved_away: BTreeMap<Date, Vec<&PlannedLive>> = BTreeMap::new();
     for l in &page.plan.lives {
-        if l.original_date != l.start.date() {
-            moved_away.entry(l.original_date).or_default().push(l);
+        if l.original_date() != l.start.date() {
+            moved_away.entry(l.original_date()).or_default().push(l);
         }
     }
     let first = by_day
@@ -214,11 +227,11 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
         .keys()
         .last()
         .map_or(term.end, |d| (*d).max(term.end));
-    out.push_str("<table class=\"term\">\n<thead><tr><th class=\"wk\">week</th>");
+    let _ = out.write_str("<table class=\"term\">\n<thead><tr><th class=\"wk\">week</th>");
     for (en, zh) in WEEKDAYS {
         let _ = write!(out, "<th>{en} <small>{zh}</small></th>");
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    let _ = out.write_str("</tr></thead>\n<tbody>\n");
     let mut monday = monday_of(first);
     while monday <= last {
         let week = page.cal.week_of(monday);
@@ -236,17 +249,17 @@ fn grid(out: &mut String, page: &Page<'_>, term: &Term) {
             let away = moved_away.get(&date).map_or(&[][..], Vec::as_slice);
             day(out, page, date, lives, dropped, away);
         }
-        out.push_str("</tr>\n");
+        let _ = out.write_str("</tr>\n");
         monday = match monday.checked_add(7.days()) {
             Ok(d) => d,
             Err(_) => break,
         };
     }
-    out.push_str("</tbody>\n</table>\n");
+    let _ = out.write_str("</tbody>\n</table>\n");
 }
 
 /// Lives the ledger holds that the plan no longer has: `apply` will cancel them.
-fn orphans(out: &mut String, changes: &[Change], page: &Page<'_>) {
+fn orphans(out: &mut impl Write, changes: &[Change], page: &Page<'_>) {
     let gone: Vec<&Change> = changes
         .iter()
         .filter(|c| c.action == Action::Cancel)
@@ -261,17 +274,17 @@ fn orphans(out: &mut String, changes: &[Change], page: &Page<'_>) {
     );
     for c in gone {
         let id = c.livingid.as_deref().unwrap_or("");
-        let state = SessionState::of(&c.key, page.ledger);
+        let state = SessionState::of(&c.key.to_string(), page.ledger);
         let _ = write!(
             out,
             "<li><code>{}</code> <span class=\"badge {}\">{}</span> <span class=\"id\">{}</span></li>",
-            esc(&c.key),
+            esc(&c.key.to_string()),
             state.name(),
             label(state),
             esc(id)
         );
     }
-    out.push_str("</ul></section>\n");
+    let _ = out.write_str("</ul></section>\n");
 }
 
 fn label(state: SessionState) -> &'static str {
@@ -307,19 +320,29 @@ fn hours_text(seconds: i64) -> String {
 }
 
 /// Text and attribute values alike: themes, names and ids are user input.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+fn esc(s: &str) -> Esc<'_> {
+    Esc(s)
+}
+
+/// Text with `&`, `<`, `>`, `"` and `'` written as entities.
+struct Esc<'a>(&'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..at])?;
+            f.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[at + 1..];
         }
+        f.write_str(rest)
     }
-    out
 }
 
 #[cfg(test)]
@@ -329,7 +352,7 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(
-            esc(r#"<script>alert("x")</script> & 'y'"#),
+            esc(r#"<script>alert("x")</script> & 'y'"#).to_string(),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
     }

@@ -1,51 +1,77 @@
 //! The plan as RFC 5545 iCalendar: one VEVENT per session, UIDs stable across runs,
 //! DTSTART in the term's zone with its VTIMEZONE, so calendar programs import it as is.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
+use std::io;
 
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ToSpan};
 
+use super::Out;
 use crate::calendar::Term;
 use crate::plan::Plan;
 
-pub fn ics(plan: &Plan, term: &Term, now: Timestamp) -> String {
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".to_string(),
-        "PRODID:-//livesched//livesched//EN".to_string(),
-        "CALSCALE:GREGORIAN".to_string(),
-        "METHOD:PUBLISH".to_string(),
-        format!("X-WR-CALNAME:{}", escape(&term.name)),
-        format!("X-WR-TIMEZONE:{}", term.tz_name),
-    ];
-    lines.extend(vtimezone(term));
+pub fn ics(out: &mut impl io::Write, plan: &Plan, term: &Term, now: Timestamp) -> io::Result<()> {
+    let mut out = Out::new(out);
+    let mut lines = Lines::default();
+    lines.put(&mut out, "BEGIN:VCALENDAR");
+    lines.put(&mut out, "VERSION:2.0");
+    lines.put(&mut out, "PRODID:-//livesched//livesched//EN");
+    lines.put(&mut out, "CALSCALE:GREGORIAN");
+    lines.put(&mut out, "METHOD:PUBLISH");
+    lines.put(
+        &mut out,
+        format_args!("X-WR-CALNAME:{}", Escaped(&term.name)),
+    );
+    lines.put(&mut out, format_args!("X-WR-TIMEZONE:{}", term.tz_name));
+    for line in vtimezone(term) {
+        lines.put(&mut out, line);
+    }
     let stamp = utc(now);
     for l in &plan.lives {
-        lines.push("BEGIN:VEVENT".into());
-        lines.push(format!("UID:{}@livesched", l.key));
-        lines.push(format!("DTSTAMP:{stamp}"));
-        lines.push(format!(
-            "DTSTART;TZID={}:{}",
-            term.tz_name,
-            l.start.strftime("%Y%m%dT%H%M%S")
-        ));
-        lines.push(format!("DURATION:PT{}M", l.duration / 60));
-        lines.push(format!("SUMMARY:{}", escape(&l.theme)));
-        let mut description = format!("{} · {} · {}", l.key, l.anchor, l.kind.chinese());
-        if let Some(d) = &l.description {
-            description = format!("{d}\n{description}");
+        lines.put(&mut out, "BEGIN:VEVENT");
+        lines.put(&mut out, format_args!("UID:{}@livesched", l.key));
+        lines.put(&mut out, format_args!("DTSTAMP:{stamp}"));
+        lines.put(
+            &mut out,
+            format_args!(
+                "DTSTART;TZID={}:{}",
+                term.tz_name,
+                l.start.strftime("%Y%m%dT%H%M%S")
+            ),
+        );
+        lines.put(&mut out, format_args!("DURATION:PT{}M", l.duration() / 60));
+        lines.put(&mut out, format_args!("SUMMARY:{}", Escaped(l.theme())));
+        let about = format_args!("{} · {} · {}", l.key, l.anchor, l.kind().chinese());
+        match l.description() {
+            Some(d) => lines.put(
+                &mut out,
+                format_args!("DESCRIPTION:{}", Escaped(format_args!("{d}\n{about}"))),
+            ),
+            None => lines.put(&mut out, format_args!("DESCRIPTION:{}", Escaped(about))),
         }
-        lines.push(format!("DESCRIPTION:{}", escape(&description)));
-        lines.push(format!("CATEGORIES:{}", escape(&l.class)));
-        lines.push("END:VEVENT".into());
+        lines.put(
+            &mut out,
+            format_args!("CATEGORIES:{}", Escaped(l.class_id())),
+        );
+        lines.put(&mut out, "END:VEVENT");
     }
-    lines.push("END:VCALENDAR".into());
-    let mut out = String::new();
-    for line in lines {
-        fold(&line, &mut out);
+    lines.put(&mut out, "END:VCALENDAR");
+    out.finish()
+}
+
+/// Content lines, each made in one buffer and written folded.
+#[derive(Default)]
+struct Lines {
+    line: String,
+}
+
+impl Lines {
+    fn put(&mut self, out: &mut impl Write, line: impl fmt::Display) {
+        self.line.clear();
+        let _ = write!(self.line, "{line}");
+        fold(&self.line, out);
     }
-    out
 }
 
 /// The zone's rules over the term: an opening component, then each transition.
@@ -117,27 +143,51 @@ fn utc(t: Timestamp) -> String {
     t.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// TEXT values escape backslash, semicolon, comma and newline.
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+/// A TEXT value: backslash, semicolon, comma and newline escaped.
+struct Escaped<T>(T);
+
+impl<T: fmt::Display> fmt::Display for Escaped<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(Escaping(f), "{}", self.0)
+    }
+}
+
+/// Writes what it is given with TEXT's escapes.
+struct Escaping<'a, 'f>(&'a mut fmt::Formatter<'f>);
+
+impl Write for Escaping<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let mut rest = s;
+        while let Some(at) = rest.find(['\\', ';', ',', '\n']) {
+            self.0.write_str(&rest[..at])?;
+            self.0.write_str(match rest.as_bytes()[at] {
+                b'\\' => "\\\\",
+                b';' => "\\;",
+                b',' => "\\,",
+                _ => "\\n",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        self.0.write_str(rest)
+    }
 }
 
 /// Lines longer than 75 octets continue on the next line after a space (never inside a character).
-fn fold(line: &str, out: &mut String) {
+fn fold(line: &str, out: &mut impl Write) {
     let mut width = 0;
-    for c in line.chars() {
+    let mut from = 0;
+    for (at, c) in line.char_indices() {
         let n = c.len_utf8();
         if width + n > 75 {
-            out.push_str("\r\n ");
+            let _ = out.write_str(&line[from..at]);
+            let _ = out.write_str("\r\n ");
+            from = at;
             width = 1;
         }
-        out.push(c);
         width += n;
     }
-    let _ = write!(out, "\r\n");
+    let _ = out.write_str(&line[from..]);
+    let _ = out.write_str("\r\n");
 }
 
 #[cfg(test)]
@@ -159,6 +209,6 @@ mod tests {
 
     #[test]
     fn escapes_text() {
-        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(Escaped("a,b;c\\d\ne").to_string(), "a\\,b\\;c\\\\d\\ne");
     }
 }

@@ -29,14 +29,14 @@ impl SessionState {
     }
 
     fn from_key(k: &KeyState) -> SessionState {
-        match k.last {
+        match k.last() {
             Event::Created | Event::Adopted => Self::Created,
             Event::Modified => Self::Modified,
             Event::Cancelled => Self::Cancelled,
             Event::Failed => Self::Failed,
             Event::Intent => Self::InDoubt,
             // Only observed, never acted on here: it exists if WeCom gave it an id.
-            Event::Refreshed if k.livingid.is_some() => Self::Created,
+            Event::Refreshed if k.livingid().is_some() => Self::Created,
             Event::Refreshed => Self::Planned,
             // A second live, to be cancelled: it exists until then.
             Event::Duplicate => Self::Created,

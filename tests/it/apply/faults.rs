@@ -122,11 +122,11 @@ fn a_crashed_runs_create_whose_lookup_failed_is_looked_up_next_run() {
     let term = term(1, SimConfig::default());
     let first = term.future().remove(0);
     let client = client_for(term.sim());
-    term.block_on(client.create(&first.request))
+    term.block_on(client.create(&first.request()))
         .expect("the crashed run's live");
     let intent = livesched::ledger::Record::new(&first.key, Event::Intent, now())
         .with_action("create")
-        .with_request(serde_json::to_value(&first.request).unwrap());
+        .with_request(serde_json::to_value(first.request()).unwrap());
     term.write_ledger(&[intent]);
     term.sim().set_faults(Faults {
         quota_burst: Some(QuotaBurst {

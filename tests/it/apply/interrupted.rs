@@ -95,8 +95,10 @@ fn ctrl_c_records_the_calls_in_flight_exits_130_and_the_next_run_finishes() {
     // stopped) left its session in doubt for the next run to look up. Tasks stopped
     // before their call was sent keep their intent too, and made no live.
     let state = term.ledger();
-    let recorded: std::collections::HashSet<String> =
-        state.iter().filter_map(|k| k.livingid.clone()).collect();
+    let recorded: std::collections::HashSet<String> = state
+        .iter()
+        .filter_map(|k| k.livingid().map(str::to_string))
+        .collect();
     let made = term.sim().lives();
     assert!(!made.is_empty(), "some calls were in flight");
     let unrecorded = made

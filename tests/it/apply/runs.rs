@@ -104,7 +104,7 @@ fn a_permanent_error_fails_that_live_and_the_batch_goes_on() {
     let bad: Vec<PlannedLive> = term
         .future()
         .into_iter()
-        .filter(|l| l.class == "c2")
+        .filter(|l| l.class_id() == "c2")
         .collect();
     assert_eq!(failed.len(), bad.len(), "{report}");
     for f in failed {

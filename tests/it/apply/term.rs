@@ -86,7 +86,7 @@ impl Term for Test {
         let state = self.ledger();
         let mut ledger_ids = BTreeMap::new();
         for session in &future {
-            let r = &session.request;
+            let r = &session.request();
             let found = per_session
                 .get(&(
                     r.anchor_userid.as_str(),
@@ -97,15 +97,15 @@ impl Term for Test {
                 .map_or(0, Vec::len);
             assert_eq!(found, 1, "lives for `{}`", session.key);
             let held = state
-                .get(&session.key)
+                .get(&session.key.to_string())
                 .unwrap_or_else(|| panic!("`{}` is not in the ledger", session.key));
             assert!(
-                held.pending_intent.is_none() && held.last != Event::Cancelled,
+                held.pending_intent().is_none() && held.last() != Event::Cancelled,
                 "`{}` ends as {:?}",
                 session.key,
-                held.last_record
+                held.last_record()
             );
-            let id = held.livingid.clone().expect("a livingid");
+            let id = held.livingid().expect("a livingid").to_string();
             let live = lives
                 .iter()
                 .find(|l| l.livingid == id)

@@ -15,8 +15,8 @@ use crate::support::{Test, client_for};
 fn livingids(ledger: &LedgerState) -> BTreeMap<String, String> {
     ledger
         .iter()
-        .filter(|k| is_live(k) && !k.key.contains('~'))
-        .filter_map(|k| Some((k.key.clone(), k.livingid.clone()?)))
+        .filter(|k| is_live(k) && !k.key().contains('~'))
+        .filter_map(|k| Some((k.key().to_string(), k.livingid()?.to_string())))
         .collect()
 }
 
@@ -101,8 +101,8 @@ fn a_lost_ledger_with_edits_adopts_then_modifies_exactly_the_edited_sessions() {
     let mut edited: Vec<String> = t
         .future()
         .into_iter()
-        .filter(|l| l.class != "c2")
-        .map(|l| l.key)
+        .filter(|l| l.class_id() != "c2")
+        .map(|l| l.key.to_string())
         .collect();
     edited.sort();
     assert_eq!(delta(&before, &after, "living/create"), 0, "{out}");
@@ -114,8 +114,8 @@ fn a_lost_ledger_with_edits_adopts_then_modifies_exactly_the_edited_sessions() {
     let ledger = t.ledger();
     let modified: Vec<String> = ledger
         .iter()
-        .filter(|k| k.last == livesched::ledger::Event::Modified)
-        .map(|k| k.key.clone())
+        .filter(|k| k.last() == livesched::ledger::Event::Modified)
+        .map(|k| k.key().to_string())
         .collect();
     assert_eq!(modified, edited, "exactly the edited sessions are modified");
     assert_eq!(livingids(&ledger), first, "each session keeps its live");
@@ -184,7 +184,7 @@ fn lives_of_another_schedule_with_the_same_anchors_are_never_adopted_nor_touched
         let ledger = t.ledger();
         for live in &theirs {
             let key = livesched::ledger::foreign_key(&live.livingid);
-            let remembered = ledger.get(&key).map(|k| k.last);
+            let remembered = ledger.get(&key).map(|k| k.last());
             let expected = lose_the_cache.then_some(livesched::ledger::Event::Foreign);
             assert_eq!(remembered, expected, "`{key}`");
         }
@@ -211,8 +211,8 @@ fn an_ambiguous_match_creates_nothing_names_both_lives_and_exits_4() {
     let future = t.future();
     let first = &future[0];
     let client = client_for(t.sim());
-    let a = t.block_on(client.create(&first.request)).unwrap();
-    let b = t.block_on(client.create(&first.request)).unwrap();
+    let a = t.block_on(client.create(&first.request())).unwrap();
+    let b = t.block_on(client.create(&first.request())).unwrap();
 
     let out = t.apply(&[]);
     out.assert_code(4)
@@ -226,9 +226,9 @@ fn an_ambiguous_match_creates_nothing_names_both_lives_and_exits_4() {
         "nothing is created for the ambiguous session, every other one is: {out}"
     );
     let ledger = t.ledger();
-    let held = ledger.get(&first.key).unwrap();
-    assert_eq!(held.livingid, None);
-    assert_eq!(held.last, livesched::ledger::Event::Failed);
+    let held = ledger.get(&first.key.to_string()).unwrap();
+    assert_eq!(held.livingid(), None);
+    assert_eq!(held.last(), livesched::ledger::Event::Failed);
     for id in [&a, &b] {
         assert!(
             ledger.livingids().iter().all(|held| held != id),
@@ -239,7 +239,7 @@ fn an_ambiguous_match_creates_nothing_names_both_lives_and_exits_4() {
     t.sim().cancel_live(&b);
     let out = t.apply(&[]);
     out.assert_code(0).assert_stderr_contains("1 adopted");
-    assert_eq!(livingids(&t.ledger())[&first.key], a);
+    assert_eq!(livingids(&t.ledger())[&first.key.to_string()], a);
 }
 
 /// A small term for two runners: eight sessions over two anchors.
@@ -316,7 +316,7 @@ fn two_runners_at_once_converge_on_one_live_per_session() {
         );
         let held = livingids(&LedgerState::read(&t.path("a/t.ledger.jsonl")).unwrap());
         for session in &planned {
-            let r = &session.request;
+            let r = &session.request();
             let lives: Vec<_> = scheduled
                 .iter()
                 .filter(|l| {
@@ -329,7 +329,7 @@ fn two_runners_at_once_converge_on_one_live_per_session() {
                 .collect();
             assert_eq!(lives.len(), 1, "round {round}: `{}`", session.key);
             assert_eq!(
-                held.get(&session.key),
+                held.get(&session.key.to_string()),
                 Some(&lives[0].livingid),
                 "round {round}: the ledger of `a` names the live of `{}`",
                 session.key
@@ -357,8 +357,8 @@ fn both_ledgers_keep_the_same_survivor_of_a_raced_session() {
         .remove(0);
     // The other runner made its own live for this session, and its ledger holds it.
     let client = client_for(t.sim());
-    let theirs = t.block_on(client.create(&session.request)).unwrap();
-    let ours = a[&session.key].clone();
+    let theirs = t.block_on(client.create(&session.request())).unwrap();
+    let ours = a[&session.key.to_string()].clone();
     assert!(ours < theirs);
     t.write(
         "b/t.ledger.jsonl",

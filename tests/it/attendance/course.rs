@@ -11,9 +11,9 @@ fn lives_held_at_their_time_are_held_not_drifted() {
         .ledger()
         .get("ds/2027-03-30")
         .unwrap()
-        .livingid
-        .clone()
-        .unwrap();
+        .livingid()
+        .unwrap()
+        .to_string();
     assert!(t.sim().cancel_live(&cancelled));
     t.sim().set_now(at(HALF));
     let seen = truth(&t, HALF);

@@ -44,9 +44,9 @@ fn every_number_is_the_simulators_own_and_later_runs_read_only_what_ended_since(
         .ledger()
         .get("ml/2027-03-03")
         .unwrap()
-        .livingid
-        .clone()
-        .unwrap();
+        .livingid()
+        .unwrap()
+        .to_string();
     assert!(t.sim().cancel_live(&cancelled));
 
     let before = t.sim().stats();

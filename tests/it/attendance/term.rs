@@ -95,7 +95,10 @@ pub fn truth(t: &Test, now: &str) -> Vec<Truth> {
             continue;
         }
         let key = live["key"].as_str().unwrap().to_string();
-        let livingid = ledger.get(&key).and_then(|k| k.livingid.clone()).unwrap();
+        let livingid = ledger
+            .get(&key)
+            .and_then(|k| k.livingid().map(str::to_string))
+            .unwrap();
         let info = t.sim().living_info(&livingid).unwrap();
         let seen = t.sim().watch_stat(&livingid).unwrap();
         out.push(Truth {

@@ -72,13 +72,7 @@ fn history() -> impl Strategy<Value = Vec<Record>> {
 /// The state of `key` after `records`, answered by searching backwards.
 fn check_against_model(state: &LedgerState, records: &[Record]) {
     let keys: BTreeSet<&str> = records.iter().map(|r| r.key.as_str()).collect();
-    assert_eq!(
-        state
-            .iter()
-            .map(|k| k.key.as_str())
-            .collect::<BTreeSet<_>>(),
-        keys
-    );
+    assert_eq!(state.iter().map(|k| k.key()).collect::<BTreeSet<_>>(), keys);
     for key in keys {
         let mine: Vec<&Record> = records.iter().filter(|r| r.key == key).collect();
         let got = state.get(key).unwrap();
@@ -89,15 +83,15 @@ fn check_against_model(state: &LedgerState, records: &[Record]) {
             .find(|r| r.event != Event::Refreshed)
             .or(last_refresh)
             .unwrap();
-        assert_eq!(got.last, decisive.event, "{key}");
-        assert_eq!(&got.last_record, *decisive, "{key}");
+        assert_eq!(got.last(), decisive.event, "{key}");
+        assert_eq!(got.last_record(), *decisive, "{key}");
         assert_eq!(
-            got.livingid.as_ref(),
-            mine.iter().rev().find_map(|r| r.livingid.as_ref()),
+            got.livingid(),
+            mine.iter().rev().find_map(|r| r.livingid.as_deref()),
             "{key}"
         );
         assert_eq!(
-            got.request.as_ref(),
+            got.request(),
             mine.iter()
                 .rev()
                 .filter(|r| matches!(r.event, Event::Created | Event::Adopted | Event::Modified))
@@ -105,15 +99,15 @@ fn check_against_model(state: &LedgerState, records: &[Record]) {
             "{key}"
         );
         let pending = (decisive.event == Event::Intent).then_some(*decisive);
-        assert_eq!(got.pending_intent.as_ref(), pending, "{key}");
-        assert_eq!(got.status, last_refresh.and_then(|r| r.status), "{key}");
-        assert_eq!(got.refreshed_at, last_refresh.map(|r| r.at), "{key}");
+        assert_eq!(got.pending_intent(), pending, "{key}");
+        assert_eq!(got.status(), last_refresh.and_then(|r| r.status), "{key}");
+        assert_eq!(got.refreshed_at(), last_refresh.map(|r| r.at), "{key}");
     }
     let pending: Vec<&str> = state.pending_intents().map(|r| r.key.as_str()).collect();
     let expected: Vec<&str> = state
         .iter()
-        .filter(|k| k.last == Event::Intent)
-        .map(|k| k.key.as_str())
+        .filter(|k| k.last() == Event::Intent)
+        .map(|k| k.key())
         .collect();
     assert_eq!(pending, expected);
 }
@@ -192,13 +186,13 @@ proptest! {
             Some(Repair::TornLine { key: Some(k), .. }) => Some(k.clone()),
             _ => None,
         }
-        .filter(|k| expected.get(k).is_none_or(|s| s.livingid.is_none()));
+        .filter(|k| expected.get(k).is_none_or(|s| s.livingid().is_none()));
         match &doubted {
             None => prop_assert_eq!(ledger.state(), &expected),
             Some(k) => {
                 let s = ledger.state().get(k).unwrap();
-                prop_assert_eq!(s.last, Event::Intent);
-                let intent = s.pending_intent.as_ref().unwrap();
+                prop_assert_eq!(s.last(), Event::Intent);
+                let intent = s.pending_intent().unwrap();
                 prop_assert_eq!(intent.action.as_deref(), Some("create"));
                 let added = usize::from(expected.get(k).is_none());
                 prop_assert_eq!(ledger.state().len(), expected.len() + added);

@@ -13,7 +13,7 @@ use crate::plan::{PlannedLive, SkipReason, Skipped};
 
 /// The day's `<td>`: the date, a holiday or make-up mark, then its sessions.
 pub(super) fn day(
-    out: &mut String,
+    out: &mut impl Write,
     page: &Page<'_>,
     date: Date,
     lives: &[&PlannedLive],
@@ -45,7 +45,7 @@ pub(super) fn day(
     for l in moved_away {
         moved_away_marker(out, page, l);
     }
-    out.push_str("</td>\n");
+    let _ = out.write_str("</td>\n");
 }
 
 /// The CSS class for what kind of day `date` is, and the mark shown under its date.
@@ -88,7 +88,7 @@ fn makeup_runs(page: &Page<'_>, date: Date) -> String {
 }
 
 /// A session the schedule cancels or skips, where it would have been.
-fn dropped_marker(out: &mut String, page: &Page<'_>, s: &Skipped) {
+fn dropped_marker(out: &mut impl Write, page: &Page<'_>, s: &Skipped) {
     let key = format!("{}/{}", s.class, s.date);
     let (what, class) = match s.reason {
         SkipReason::Cancelled => ("cancelled", "dropped"),
@@ -97,33 +97,34 @@ fn dropped_marker(out: &mut String, page: &Page<'_>, s: &Skipped) {
     let _ = write!(
         out,
         "<div class=\"{class} c{}\" data-skipped=\"{}\"><b>{}</b> {what}</div>",
-        page.classes.get(s.class.as_str()).copied().unwrap_or(0),
+        page.classes.get(&*s.class).copied().unwrap_or(0),
         esc(&key),
         esc(&s.class),
     );
 }
 
 /// A session moved to another day, on the day it was moved from.
-fn moved_away_marker(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
+fn moved_away_marker(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
     let _ = write!(
         out,
         "<div class=\"skipped moved-away c{}\" data-moved=\"{}\"><b>{}</b> moved to {} {}</div>",
-        page.classes.get(l.class.as_str()).copied().unwrap_or(0),
-        esc(&l.key),
-        esc(&l.class),
+        page.classes.get(l.class_id()).copied().unwrap_or(0),
+        esc(&l.key.to_string()),
+        esc(l.class_id()),
         short(l.start.date()),
         l.start.strftime("%H:%M"),
     );
 }
 
-fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
-    let state = SessionState::of(&l.key, page.ledger);
-    let action = page.actions.get(l.key.as_str()).copied();
-    let held = page.ledger.get(&l.key);
+fn session(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
+    let key = l.key.to_string();
+    let state = SessionState::of(&key, page.ledger);
+    let action = page.actions.get(&l.key).copied();
+    let held = page.ledger.get(&key);
     let moved = l.notes.iter().any(|n| n.starts_with("moved from"));
     let mut classes = format!(
         "session c{}",
-        page.classes.get(l.class.as_str()).copied().unwrap_or(0)
+        page.classes.get(l.class_id()).copied().unwrap_or(0)
     );
     if moved {
         classes.push_str(" moved");
@@ -135,7 +136,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
     classes = format!("{classes} {}", state.name());
     let end = l
         .start
-        .checked_add(Span::new().seconds(l.duration))
+        .checked_add(Span::new().seconds(l.duration()))
         .map_or(String::new(), |e| e.strftime("–%H:%M").to_string());
     let _ = write!(
         out,
@@ -144,12 +145,12 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         l.start.strftime("%H:%M"),
         state.name(),
         label(state),
-        esc(&l.theme),
-        esc(&l.class),
+        esc(&l.theme().to_string()),
+        esc(l.class_id()),
         esc(&l.anchor),
-        key = esc(&l.key),
+        key = esc(&key),
     );
-    if let Some(id) = held.and_then(|k| k.livingid.as_deref()) {
+    if let Some(id) = held.and_then(|k| k.livingid()) {
         let _ = write!(out, "<div class=\"id\">{}</div>", esc(id));
     }
     let mut flags = Vec::new();
@@ -164,7 +165,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         _ => {}
     }
     if let Some(ran) = held.and_then(course) {
-        let actual = held.and_then(|k| k.actual).and_then(|a| {
+        let actual = held.and_then(|k| k.actual()).and_then(|a| {
             let start = jiff::Timestamp::from_second(a.living_start).ok()?;
             Some((
                 start.to_zoned_datetime(l.start.time_zone().clone()),
@@ -191,7 +192,7 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         let _ = write!(out, "<div class=\"flags\">{}</div>", flags.concat());
     }
     if let Some(k) = held.filter(|_| state == SessionState::Failed) {
-        let r = &k.last_record;
+        let r = k.last_record();
         let code = r
             .errcode
             .map_or(String::new(), |c| format!("errcode {c}: "));
@@ -209,5 +210,5 @@ fn session(out: &mut String, page: &Page<'_>, l: &PlannedLive) {
         };
         let _ = write!(out, "<div class=\"{class}\">{}</div>", esc(note));
     }
-    out.push_str("</div>\n");
+    let _ = out.write_str("</div>\n");
 }
