@@ -63,6 +63,14 @@ impl SessionKey {
     }
 }
 
+impl SessionKey {
+    /// The key's text, appended to `out`.
+    pub fn write_text(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.class.as_bytes());
+        out.extend_from_slice(self.tail().as_str().as_bytes());
+    }
+}
+
 impl fmt::Display for SessionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.class)?;

@@ -8,43 +8,104 @@ use std::fmt::Display;
 use std::io;
 
 use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::Serializer;
+
+use super::json_write as write;
 
 use crate::plan::changes::Change;
-use crate::plan::{CreateBody, Plan, PlannedLive, SessionKey, SkipReason, Skipped};
+use crate::plan::{Plan, SkipReason, Skipped};
 use crate::schedule::{Problem, Severity, Sources};
 
 /// One schedule's plan as the JSON document.
 pub fn json(out: &mut impl io::Write, doc: &Document<'_>) -> io::Result<()> {
-    write_pretty(out, doc)
+    document(out, doc, 0)?;
+    out.write_all(b"\n")
 }
 
 /// Several schedules' plans as one document, `{"files": [...]}`: each element the
 /// single-file document with its `file`.
 pub fn json_of_files(out: &mut impl io::Write, docs: &[Document<'_>]) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Files<'a, 'b> {
-        files: &'a [Document<'b>],
+    let mut head = Vec::new();
+    head.push(b'{');
+    write::key(&mut head, 1, "files", true);
+    out.write_all(&head)?;
+    if docs.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[")?;
+        for (i, doc) in docs.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            write::line(out, 2)?;
+            document(out, doc, 2)?;
+        }
+        write::line(out, 1)?;
+        out.write_all(b"]")?;
     }
-    write_pretty(out, &Files { files: docs })
+    write::line(out, 0)?;
+    out.write_all(b"}\n")
 }
 
-fn write_pretty(out: &mut impl io::Write, value: &impl Serialize) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Pretty::default());
-    value.serialize(&mut serializer)?;
-    out.write_all(b"\n")
+/// One schedule's document as an object at `depth`: its keys sorted, as a
+/// `serde_json::Value` keeps them.
+fn document(out: &mut impl io::Write, doc: &Document<'_>, depth: usize) -> io::Result<()> {
+    let inner = depth + 1;
+    let member = |out: &mut dyn io::Write, name: &str, first: bool| {
+        let mut head = Vec::new();
+        write::key(&mut head, inner, name, first);
+        out.write_all(&head)
+    };
+    out.write_all(b"{")?;
+    member(out, "changes", true)?;
+    write::changes(out, doc.changes, inner)?;
+    if let Some(file) = &doc.file {
+        member(out, "file", false)?;
+        let mut text = Vec::new();
+        write::text(&mut text, file);
+        out.write_all(&text)?;
+    }
+    member(out, "lives", false)?;
+    write::lives(out, &doc.plan.lives, inner)?;
+    let plan = doc.plan;
+    member(out, "skipped", false)?;
+    serde_at(out, &Each(|| plan.skipped.iter().map(Dropped::new)), inner)?;
+    member(out, "warnings", false)?;
+    let warnings = || {
+        plan.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .map(|p| Warning::new(p, doc.sources))
+    };
+    serde_at(out, &Each(warnings), inner)?;
+    write::line(out, depth)?;
+    out.write_all(b"}")
+}
+
+/// A value through `serde`, laid out as if it were at `depth` of the document.
+fn serde_at(out: &mut impl io::Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Pretty::at(depth));
+    value.serialize(&mut serializer).map_err(io::Error::from)
 }
 
 /// `serde_json`'s pretty layout, two spaces a level, byte for byte, with each
 /// line break and its indentation written at once rather than a level at a time
 /// (a plan's lines are most of what it writes).
 #[derive(Default)]
-struct Pretty {
+pub(super) struct Pretty {
     depth: usize,
     has_value: bool,
 }
 
 impl Pretty {
+    /// The layout of a value at `depth` of a document.
+    pub(super) fn at(depth: usize) -> Pretty {
+        Pretty {
+            depth,
+            has_value: false,
+        }
+    }
+
     /// `,` (unless `first`), a newline, and the indentation of the current depth.
     fn line(&self, out: &mut (impl io::Write + ?Sized), comma: bool) -> io::Result<()> {
         const BREAK: &[u8; 66] =
@@ -131,27 +192,6 @@ pub struct Document<'a> {
     pub file: Option<String>,
 }
 
-impl Serialize for Document<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let plan = self.plan;
-        let warnings = || {
-            plan.problems
-                .iter()
-                .filter(|p| p.severity == Severity::Warning)
-                .map(|p| Warning::new(p, self.sources))
-        };
-        let mut doc = serializer.serialize_struct("Plan", 5)?;
-        doc.serialize_field("changes", self.changes)?;
-        if let Some(file) = &self.file {
-            doc.serialize_field("file", file)?;
-        }
-        doc.serialize_field("lives", &Each(|| plan.lives.iter().map(Live::new)))?;
-        doc.serialize_field("skipped", &Each(|| plan.skipped.iter().map(Dropped::new)))?;
-        doc.serialize_field("warnings", &Each(warnings))?;
-        doc.end()
-    }
-}
-
 /// A list written an element at a time, as the function's iterator makes them.
 struct Each<F>(F);
 
@@ -171,33 +211,6 @@ struct Text<T>(T);
 impl<T: Display> Serialize for Text<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&self.0)
-    }
-}
-
-#[derive(Serialize)]
-struct Live<'a> {
-    class: &'a str,
-    key: &'a SessionKey,
-    n: u32,
-    notes: &'a [String],
-    request: CreateBody<'a>,
-    start: Text<jiff::TimestampDisplayWithOffset>,
-    week: i32,
-    weekday: &'static str,
-}
-
-impl<'a> Live<'a> {
-    fn new(l: &'a PlannedLive) -> Self {
-        Live {
-            class: l.class_id(),
-            key: &l.key,
-            n: l.n,
-            notes: &l.notes,
-            request: l.body(),
-            start: Text(l.start.timestamp().display_with_offset(l.start.offset())),
-            week: l.week,
-            weekday: crate::schedule::values::weekday_short(l.weekday()),
-        }
     }
 }
 

@@ -10,6 +10,7 @@ mod diff;
 mod html;
 mod ics;
 mod json;
+mod json_write;
 mod state;
 mod table;
 mod width;

@@ -1,0 +1,492 @@
+//! The hot parts of the JSON plan written by hand: each session's object and
+//! each change's, byte for byte as `serde_json`'s pretty printer writes them
+//! (tests below hold the two side by side). A plan of 100,000 sessions is
+//! about 47 MB of this text; written field by field through `serde` it took
+//! longer than planning the term.
+//!
+//! The `lives` array is written in chunks, each made into a buffer of its own
+//! on one of a few threads and written out in order: never more than a few
+//! chunks are held, and the output is the same however many threads there are.
+
+use std::io::{self, Write as _};
+use std::sync::mpsc;
+
+use jiff::ZonedDateTime;
+use serde::Serialize;
+
+use super::json::Pretty;
+use crate::plan::PlannedLive;
+use crate::plan::changes::Change;
+use crate::schedule::values::weekday_short;
+
+/// Sessions per chunk of the `lives` array.
+const CHUNK: usize = 1024;
+
+/// The `lives` array at `depth` (the indentation of the key it is the value
+/// of), from `[` to `]`.
+pub(super) fn lives(
+    out: &mut impl io::Write,
+    lives: &[PlannedLive],
+    depth: usize,
+) -> io::Result<()> {
+    if lives.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let chunks: Vec<&[PlannedLive]> = lives.chunks(CHUNK).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(chunks.len());
+    if threads == 1 {
+        let mut buf = Vec::new();
+        for (i, chunk) in chunks.iter().enumerate() {
+            buf.clear();
+            lives_chunk(&mut buf, chunk, depth + 1, i == 0);
+            out.write_all(&buf)?;
+        }
+    } else {
+        in_parallel(out, &chunks, depth + 1, threads)?;
+    }
+    line(out, depth)?;
+    out.write_all(b"]")
+}
+
+/// Each thread makes every `threads`-th chunk; they are written in order. A
+/// failed write drops the receivers, which stops the threads at their next send.
+fn in_parallel(
+    out: &mut impl io::Write,
+    chunks: &[&[PlannedLive]],
+    depth: usize,
+    threads: usize,
+) -> io::Result<()> {
+    std::thread::scope(|scope| {
+        let receivers: Vec<mpsc::Receiver<Vec<u8>>> = (0..threads)
+            .map(|t| {
+                let (send, receive) = mpsc::sync_channel(2);
+                scope.spawn(move || {
+                    for i in (t..chunks.len()).step_by(threads) {
+                        let mut buf = Vec::with_capacity(chunks[i].len() * 512);
+                        lives_chunk(&mut buf, chunks[i], depth, i == 0);
+                        if send.send(buf).is_err() {
+                            return;
+                        }
+                    }
+                });
+                receive
+            })
+            .collect();
+        for i in 0..chunks.len() {
+            let buf = receivers[i % threads]
+                .recv()
+                .map_err(|_| io::Error::other("a thread writing the plan stopped"))?;
+            out.write_all(&buf)?;
+        }
+        Ok(())
+    })
+}
+
+/// A run of sessions' objects as array elements at `depth`.
+fn lives_chunk(buf: &mut Vec<u8>, lives: &[PlannedLive], depth: usize, first: bool) {
+    for (i, l) in lives.iter().enumerate() {
+        if !(first && i == 0) {
+            buf.push(b',');
+        }
+        newline(buf, depth);
+        live(buf, l, depth);
+    }
+}
+
+/// One session's object, its members at `depth + 1`.
+fn live(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
+    let inner = depth + 1;
+    buf.push(b'{');
+    key(buf, inner, "class", true);
+    text(buf, l.class_id());
+    key(buf, inner, "key", false);
+    buf.push(b'"');
+    l.key.write_text(buf);
+    buf.push(b'"');
+    key(buf, inner, "n", false);
+    int(buf, i64::from(l.n));
+    key(buf, inner, "notes", false);
+    strings(buf, &l.notes, inner);
+    key(buf, inner, "request", false);
+    request(buf, l, inner);
+    key(buf, inner, "start", false);
+    start(buf, &l.start);
+    key(buf, inner, "week", false);
+    int(buf, i64::from(l.week));
+    key(buf, inner, "weekday", false);
+    text(buf, weekday_short(l.weekday()));
+    newline(buf, depth);
+    buf.push(b'}');
+}
+
+/// The `living/create` body, as `CreateBody` serializes it.
+fn request(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
+    let body = l.body();
+    let inner = depth + 1;
+    buf.push(b'{');
+    let mut first = true;
+    let mut field = |buf: &mut Vec<u8>, name: &str| {
+        key(buf, inner, name, first);
+        first = false;
+    };
+    if let Some(cover) = body.activity_cover_mediaid {
+        field(buf, "activity_cover_mediaid");
+        text(buf, cover);
+    }
+    if let Some(detail) = body.activity_detail {
+        field(buf, "activity_detail");
+        nested(buf, detail, inner);
+    }
+    if let Some(share) = body.activity_share_mediaid {
+        field(buf, "activity_share_mediaid");
+        text(buf, share);
+    }
+    if let Some(agentid) = body.agentid {
+        field(buf, "agentid");
+        int(buf, agentid);
+    }
+    field(buf, "anchor_userid");
+    text(buf, body.anchor_userid);
+    if let Some(description) = body.description {
+        field(buf, "description");
+        text(buf, description);
+    }
+    field(buf, "living_duration");
+    int(buf, body.living_duration);
+    field(buf, "living_start");
+    int(buf, body.living_start);
+    if let Some(remind) = body.remind_time {
+        field(buf, "remind_time");
+        int(buf, remind);
+    }
+    field(buf, "theme");
+    buf.push(b'"');
+    let _ = std::fmt::Write::write_fmt(&mut Escaping(buf), format_args!("{}", body.theme));
+    buf.push(b'"');
+    field(buf, "type");
+    int(buf, i64::from(body.living_type));
+    newline(buf, depth);
+    buf.push(b'}');
+}
+
+/// The `changes` array at `depth`, from `[` to `]`: the plain ones (an action
+/// and a key) by hand, any other through `serde`.
+pub(super) fn changes(
+    out: &mut impl io::Write,
+    changes: &[Change],
+    depth: usize,
+) -> io::Result<()> {
+    if changes.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let inner = depth + 1;
+    let mut buf = Vec::with_capacity(1 << 16);
+    buf.push(b'[');
+    for (i, c) in changes.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        newline(&mut buf, inner);
+        if c.drift.is_none() && c.fields.is_empty() {
+            buf.push(b'{');
+            key(&mut buf, inner + 1, "action", true);
+            text(&mut buf, c.action.name());
+            key(&mut buf, inner + 1, "key", false);
+            buf.push(b'"');
+            match c.key.session() {
+                Some(session) => session.write_text(&mut buf),
+                None => escaped(&mut buf, &c.key.to_string()),
+            }
+            buf.push(b'"');
+            if let Some(livingid) = &c.livingid {
+                key(&mut buf, inner + 1, "livingid", false);
+                text(&mut buf, livingid);
+            }
+            newline(&mut buf, inner);
+            buf.push(b'}');
+        } else {
+            nested(&mut buf, c, inner);
+        }
+        if buf.len() >= 1 << 16 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    newline(&mut buf, depth);
+    buf.push(b']');
+    out.write_all(&buf)
+}
+
+/// A value through `serde`, laid out as if it were at `depth` of the document.
+fn nested(buf: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
+    let pretty = Pretty::at(depth);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *buf, pretty);
+    // Writing to a `Vec` fails only for a value that cannot be JSON, and the
+    // plan's values all can.
+    let _ = value.serialize(&mut serializer);
+}
+
+/// `,` unless `first`, a line break, the indentation, `"name": `.
+pub(super) fn key(buf: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
+    if !first {
+        buf.push(b',');
+    }
+    newline(buf, depth);
+    buf.push(b'"');
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b"\": ");
+}
+
+fn newline(buf: &mut Vec<u8>, depth: usize) {
+    buf.push(b'\n');
+    buf.resize(buf.len() + 2 * depth, b' ');
+}
+
+pub(super) fn line(out: &mut impl io::Write, depth: usize) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(1 + 2 * depth);
+    newline(&mut buf, depth);
+    out.write_all(&buf)
+}
+
+/// A list of strings: `[]`, or one a line at `depth + 1`.
+fn strings(buf: &mut Vec<u8>, list: &[String], depth: usize) {
+    if list.is_empty() {
+        buf.extend_from_slice(b"[]");
+        return;
+    }
+    buf.push(b'[');
+    for (i, s) in list.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        newline(buf, depth + 1);
+        text(buf, s);
+    }
+    newline(buf, depth);
+    buf.push(b']');
+}
+
+/// A JSON string.
+pub(super) fn text(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
+    escaped(buf, s);
+    buf.push(b'"');
+}
+
+/// `s` escaped as `serde_json` escapes it: `"` and `\`, the control characters
+/// as `\b \t \n \f \r` or `\u00xx`; everything else as it is.
+fn escaped(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[from..at]);
+        from = at + 1;
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            0x0C => buf.extend_from_slice(b"\\f"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xF)]);
+            }
+        }
+    }
+    buf.extend_from_slice(&bytes[from..]);
+}
+
+/// Text written through `fmt`, escaped on its way into the buffer.
+struct Escaping<'b>(&'b mut Vec<u8>);
+
+impl std::fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        escaped(self.0, s);
+        Ok(())
+    }
+}
+
+fn int(buf: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(&digits[at..]);
+}
+
+/// The start as `Timestamp::display_with_offset` writes it: by hand for whole
+/// seconds of the years 0 to 9999 at a whole-minute offset, else by jiff.
+fn start(buf: &mut Vec<u8>, at: &ZonedDateTime) {
+    let offset = at.offset().seconds();
+    let local = at.datetime();
+    let plain =
+        (0..=9999).contains(&local.year()) && local.subsec_nanosecond() == 0 && offset % 60 == 0;
+    buf.push(b'"');
+    if plain {
+        let two = |buf: &mut Vec<u8>, n: i32| {
+            buf.push(b'0' + (n / 10) as u8);
+            buf.push(b'0' + (n % 10) as u8);
+        };
+        let year = i32::from(local.year());
+        two(buf, year / 100);
+        two(buf, year % 100);
+        buf.push(b'-');
+        two(buf, local.month().into());
+        buf.push(b'-');
+        two(buf, local.day().into());
+        buf.push(b'T');
+        two(buf, local.hour().into());
+        buf.push(b':');
+        two(buf, local.minute().into());
+        buf.push(b':');
+        two(buf, local.second().into());
+        buf.push(if offset < 0 { b'-' } else { b'+' });
+        let minutes = offset.abs() / 60;
+        two(buf, minutes / 60);
+        buf.push(b':');
+        two(buf, minutes % 60);
+    } else {
+        let _ = write!(buf, "{}", at.timestamp().display_with_offset(at.offset()));
+    }
+    buf.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_text(s: &str) -> String {
+        serde_json::to_string(s).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_byte: String = (0u8..0x80).map(char::from).collect();
+        for s in [
+            "",
+            "plain",
+            "课程 第1讲",
+            "quote \" back \\ slash",
+            &every_byte,
+            "\u{7f}\u{2028}\u{2029}😀",
+        ] {
+            let mut buf = Vec::new();
+            text(&mut buf, s);
+            assert_eq!(String::from_utf8(buf).unwrap(), serde_text(s), "{s:?}");
+        }
+    }
+
+    /// Text to escape, optional fields, notes, another zone.
+    const ODD: &str = r#"version: 1
+term: { name: odd, timezone: America/New_York, start: 2027-03-01, end: 2027-03-31 }
+defaults: { anchor: "a\"b", duration: 1h }
+classes:
+  - id: q
+    theme: "say \"hi\" \\ {n}\t{date} {week}"
+    description: "line one\nline two"
+    agentid: 1000002
+    remind: 5m
+    weekly: { days: [mon, sun], at: "02:30" }
+changes:
+  - { class: q, date: 2027-03-08, move_to: 2027-03-09T10:00, anchor: z }
+"#;
+
+    /// Each session of a term as the JSON plan showed it when it was a
+    /// `serde_json::Value` printed pretty.
+    fn as_values(file: &str) -> Vec<(String, String)> {
+        let planned = crate::plan::plan_term(std::path::Path::new(file), false);
+        let plan = planned
+            .plan
+            .unwrap_or_else(|| panic!("{file}: {:?}", planned.problems));
+        assert!(!plan.lives.is_empty());
+        plan.lives
+            .iter()
+            .map(|l| {
+                let value = serde_json::json!({
+                    "key": l.key.to_string(),
+                    "class": l.class_id(),
+                    "n": l.n,
+                    "start": l.start.timestamp().display_with_offset(l.start.offset()).to_string(),
+                    "week": l.week,
+                    "weekday": weekday_short(l.weekday()),
+                    "notes": l.notes,
+                    "request": l.request(),
+                });
+                let mut ours = Vec::new();
+                live(&mut ours, l, 0);
+                (
+                    String::from_utf8(ours).unwrap(),
+                    serde_json::to_string_pretty(&value).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_session_is_written_as_its_value_printed_pretty() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("odd.yaml");
+        std::fs::write(&odd, ODD).unwrap();
+        let odd = odd.to_string_lossy().to_string();
+        for file in ["schedules/spring-2027.yaml", &odd] {
+            for (ours, theirs) in as_values(file) {
+                assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_serde_json_writes_them() {
+        for n in [0, 7, -7, 10, 1_799_020_800, i64::MAX, i64::MIN] {
+            let mut buf = Vec::new();
+            int(&mut buf, n);
+            assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
+        }
+    }
+
+    #[test]
+    fn starts_are_written_as_jiff_writes_them() {
+        let instants = [
+            "2027-03-01T08:00:00+08:00[Asia/Shanghai]",
+            "2027-03-14T03:30:00-04:00[America/New_York]",
+            "2027-01-01T00:00:00+00:00[UTC]",
+            "2027-06-01T09:00:00+05:45[Asia/Kathmandu]",
+            "2027-06-01T09:00:00-09:30[Pacific/Marquesas]",
+            "0999-06-01T09:00:00+00:00[UTC]",
+            "2027-06-01T09:00:00.5+08:00[Asia/Shanghai]",
+            "1900-01-01T09:00:00+08:05:43[Asia/Shanghai]",
+        ];
+        for text in instants {
+            let at: ZonedDateTime = text.parse().unwrap();
+            let mut buf = Vec::new();
+            start(&mut buf, &at);
+            let jiff = at.timestamp().display_with_offset(at.offset()).to_string();
+            assert_eq!(
+                String::from_utf8(buf).unwrap(),
+                format!("\"{jiff}\""),
+                "{text}"
+            );
+        }
+    }
+}
