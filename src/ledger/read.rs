@@ -3,9 +3,11 @@
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use super::error::LedgerError;
+use super::record::Record;
 use super::scan::{Tail, each_record};
 use super::state::LedgerState;
 
@@ -52,6 +54,9 @@ impl Reading {
     }
 }
 
+/// Records read before they are folded into the state together.
+const BATCH: usize = 1024;
+
 /// The state, and the number of a torn last line.
 fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError> {
     let file = match File::open(path) {
@@ -61,12 +66,36 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
         }
         Err(err) => return Err(LedgerError::io("read", path, err)),
     };
-    let mut state = LedgerState::default();
     // A compacted ledger holds a line of about 200 bytes per session.
     let len = file.metadata().map_or(0, |m| m.len());
-    state.reserve(usize::try_from(len / 200).unwrap_or(0));
+    let keys = usize::try_from(len / 200).unwrap_or(0);
     let reader = BufReader::with_capacity(1 << 16, file);
-    let end = each_record(reader, path, |_, record| state.push(record))?;
+    // Lines are parsed here and folded into the state on a thread of its own,
+    // a batch at a time, in the order read; at most a few batches wait.
+    let (send, receive) = mpsc::sync_channel::<Vec<Record>>(4);
+    let fold = std::thread::spawn(move || {
+        let mut state = LedgerState::default();
+        state.reserve(keys);
+        for batch in receive {
+            batch.into_iter().for_each(|record| state.push(record));
+        }
+        state
+    });
+    let mut batch = Vec::with_capacity(BATCH);
+    let read = each_record(reader, path, |_, record| {
+        batch.push(record);
+        if batch.len() == BATCH {
+            // The fold stops only by panicking, which `join` passes on below.
+            let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        }
+    });
+    let _ = send.send(batch);
+    drop(send);
+    let state = match fold.join() {
+        Ok(state) => state,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let end = read?;
     let torn = match end.tail {
         Tail::Torn { line, .. } => Some(line),
         Tail::Clean | Tail::MissingNewline => None,

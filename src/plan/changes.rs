@@ -342,7 +342,7 @@ fn session(
 /// The planned body's compact JSON text, as a ledger record of it holds it.
 fn body_text<'s>(live: &PlannedLive, scratch: &'s mut Vec<u8>) -> &'s [u8] {
     scratch.clear();
-    let _ = serde_json::to_writer(&mut *scratch, &live.body());
+    live.body().write_compact(scratch);
     scratch
 }
 
@@ -432,7 +432,7 @@ pub fn pending(changes: &[Change]) -> bool {
 /// cancel every one of them.
 pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
     let classes: HashSet<&str> = plan.lives.iter().map(|l| l.class_id()).collect();
-    let mut held = ledger.iter().filter(|k| is_live(k)).peekable();
+    let mut held = ledger.iter_unordered().filter(|k| is_live(k)).peekable();
     held.peek().is_some()
         && !classes.is_empty()
         && held.all(|k| {

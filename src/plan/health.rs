@@ -22,12 +22,21 @@ pub fn ledger_looks_lost(
     owner: &str,
     now: Timestamp,
 ) -> Option<String> {
-    let held = ledger.livingids();
-    let missing = seen
+    let made: Vec<&SeenLive> = seen
         .iter()
         .filter(|s| s.ledger.as_deref() == Some(owner) && !s.is_settled())
-        .filter(|s| s.start > now.as_second() && !held.contains(s.livingid.as_str()))
-        .count();
+        .filter(|s| s.start > now.as_second())
+        .collect();
+    // The set of every livingid held is made only when the cache names some.
+    let missing = match made.is_empty() {
+        true => 0,
+        false => {
+            let held = ledger.livingids();
+            made.iter()
+                .filter(|s| !held.contains(s.livingid.as_str()))
+                .count()
+        }
+    };
     if missing > 0 {
         let lives = if missing == 1 { "live" } else { "lives" };
         return Some(if ledger.is_empty() {

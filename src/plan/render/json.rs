@@ -62,7 +62,7 @@ fn document(out: &mut impl io::Write, doc: &Document<'_>, depth: usize) -> io::R
     if let Some(file) = &doc.file {
         member(out, "file", false)?;
         let mut text = Vec::new();
-        write::text(&mut text, file);
+        crate::plan::json_text::text(&mut text, file);
         out.write_all(&text)?;
     }
     member(out, "lives", false)?;

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::json::Pretty;
 use crate::plan::PlannedLive;
 use crate::plan::changes::Change;
+use crate::plan::json_text::{Escaping, escaped, int, text};
 use crate::schedule::values::weekday_short;
 
 /// Sessions per chunk of the `lives` array.
@@ -270,71 +271,6 @@ fn strings(buf: &mut Vec<u8>, list: &[String], depth: usize) {
     buf.push(b']');
 }
 
-/// A JSON string.
-pub(super) fn text(buf: &mut Vec<u8>, s: &str) {
-    buf.push(b'"');
-    escaped(buf, s);
-    buf.push(b'"');
-}
-
-/// `s` escaped as `serde_json` escapes it: `"` and `\`, the control characters
-/// as `\b \t \n \f \r` or `\u00xx`; everything else as it is.
-fn escaped(buf: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    let mut from = 0;
-    for (at, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        buf.extend_from_slice(&bytes[from..at]);
-        from = at + 1;
-        match b {
-            b'"' => buf.extend_from_slice(b"\\\""),
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            0x08 => buf.extend_from_slice(b"\\b"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            0x0C => buf.extend_from_slice(b"\\f"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                buf.extend_from_slice(b"\\u00");
-                buf.push(HEX[usize::from(b >> 4)]);
-                buf.push(HEX[usize::from(b & 0xF)]);
-            }
-        }
-    }
-    buf.extend_from_slice(&bytes[from..]);
-}
-
-/// Text written through `fmt`, escaped on its way into the buffer.
-struct Escaping<'b>(&'b mut Vec<u8>);
-
-impl std::fmt::Write for Escaping<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escaped(self.0, s);
-        Ok(())
-    }
-}
-
-fn int(buf: &mut Vec<u8>, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        buf.push(b'-');
-    }
-    buf.extend_from_slice(&digits[at..]);
-}
-
 /// The start as `Timestamp::display_with_offset` writes it: by hand for whole
 /// seconds of the years 0 to 9999 at a whole-minute offset, else by jiff.
 fn start(buf: &mut Vec<u8>, at: &ZonedDateTime) {
@@ -375,27 +311,6 @@ fn start(buf: &mut Vec<u8>, at: &ZonedDateTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn serde_text(s: &str) -> String {
-        serde_json::to_string(s).unwrap()
-    }
-
-    #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        let every_byte: String = (0u8..0x80).map(char::from).collect();
-        for s in [
-            "",
-            "plain",
-            "课程 第1讲",
-            "quote \" back \\ slash",
-            &every_byte,
-            "\u{7f}\u{2028}\u{2029}😀",
-        ] {
-            let mut buf = Vec::new();
-            text(&mut buf, s);
-            assert_eq!(String::from_utf8(buf).unwrap(), serde_text(s), "{s:?}");
-        }
-    }
 
     /// Text to escape, optional fields, notes, another zone.
     const ODD: &str = r#"version: 1
@@ -444,7 +359,7 @@ changes:
     }
 
     #[test]
-    fn each_session_is_written_as_its_value_printed_pretty() {
+    fn each_session_and_body_is_written_as_serde_json_writes_it() {
         let dir = tempfile::tempdir().unwrap();
         let odd = dir.path().join("odd.yaml");
         std::fs::write(&odd, ODD).unwrap();
@@ -453,15 +368,12 @@ changes:
             for (ours, theirs) in as_values(file) {
                 assert_eq!(ours, theirs);
             }
-        }
-    }
-
-    #[test]
-    fn numbers_are_written_as_serde_json_writes_them() {
-        for n in [0, 7, -7, 10, 1_799_020_800, i64::MAX, i64::MIN] {
-            let mut buf = Vec::new();
-            int(&mut buf, n);
-            assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());
+            let planned = crate::plan::plan_term(std::path::Path::new(file), false);
+            for l in &planned.plan.unwrap().lives {
+                let mut compact = Vec::new();
+                l.body().write_compact(&mut compact);
+                assert_eq!(compact, serde_json::to_vec(&l.body()).unwrap(), "{}", l.key);
+            }
         }
     }
 
