@@ -245,6 +245,11 @@ impl LedgerState {
         self.keys.iter()
     }
 
+    /// [`LedgerState::iter_unordered`] as a slice, for a pass split between threads.
+    pub fn unordered(&self) -> &[KeyState] {
+        &self.keys
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }

@@ -236,28 +236,32 @@ pub fn changes_with(
 ) -> Vec<Change> {
     // WeCom refuses a start that is not ahead: one starting now is past too.
     let past = |l: &PlannedLive| l.start.timestamp() <= now;
-    let mut out: Vec<Change> = plan
-        .lives
-        .iter()
-        .map(|l| session(l, None, past(l), options, &mut Vec::new()))
-        .collect();
+    // The ledger in the order it lies in memory, each key found among the
+    // sessions (which are at hand by class): a session the ledger holds live is
+    // compared with it; any other live is one the plan no longer has.
+    let sessions = Sessions::new(&plan.lives);
+    let mut held: Vec<Option<&KeyState>> = vec![None; plan.lives.len()];
     let mut gone: Vec<&KeyState> = Vec::new();
-    if !ledger.is_empty() {
-        // The ledger in the order it lies in memory, each key found among the
-        // sessions (which are at hand by class): a session the ledger holds
-        // live is compared with it; any other live is one the plan no longer has.
-        let sessions = Sessions::new(&plan.lives);
-        let mut scratch = Vec::new();
-        for k in ledger.iter_unordered().filter(|k| is_live(k)) {
-            match sessions.find(k.key()) {
-                Some(i) => {
-                    let l = &plan.lives[i];
-                    out[i] = session(l, Some(k), past(l), options, &mut scratch);
-                }
-                None => gone.push(k),
-            }
+    let found = in_halves(ledger.unordered(), |_, keys| {
+        keys.iter()
+            .filter(|k| is_live(k))
+            .map(|k| (sessions.find(k.key()), k))
+            .collect()
+    });
+    for (at, k) in found {
+        match at {
+            Some(i) => held[i] = Some(k),
+            None => gone.push(k),
         }
     }
+    let mut out = in_halves(&plan.lives, |first, lives| {
+        let mut scratch = Vec::new();
+        lives
+            .iter()
+            .zip(&held[first..])
+            .map(|(l, k)| session(l, *k, past(l), options, &mut scratch))
+            .collect()
+    });
     gone.sort_unstable_by_key(|k| k.key());
     out.extend(gone.into_iter().map(|k| {
         let start = recorded_start(k);
@@ -274,6 +278,30 @@ pub fn changes_with(
         c
     }));
     out
+}
+
+/// `each` over `items`, its second half on a thread of its own when there are
+/// enough to be worth one; the results in the order of `items`.
+/// `each` is given a run of `items` and where the run begins.
+fn in_halves<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    each: impl Fn(usize, &'a [T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    const WORTH_A_THREAD: usize = 4096;
+    if items.len() < WORTH_A_THREAD {
+        return each(0, items);
+    }
+    let middle = items.len() / 2;
+    let (first, second) = items.split_at(middle);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| each(middle, second));
+        let mut out = each(0, first);
+        match later.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
 }
 
 fn session(
