@@ -6,10 +6,10 @@
 //! when python3 has it. `cargo bench --bench plan`.
 //!
 //! Every figure is the median of `LIVESCHED_BENCH_RUNS` (default 5) runs, the cases taken
-//! in turn so that a busy machine slows them alike. `LIVESCHED_BENCH_BASELINE=PATH` runs
-//! another build of livesched on the 100,000-session cases beside this one, for before and
-//! after figures from one run. It prints figures and the issue's aims; it asserts nothing
-//! but that the runs succeed.
+//! in turn so that a busy machine slows them alike. `LIVESCHED_BENCH_BASELINE=PATH` (or
+//! `LABEL=PATH,LABEL=PATH…`) runs other builds of livesched on the 100,000-session cases
+//! beside this one, for before and after figures from one run. It prints figures and the
+//! aims; it asserts nothing but that the runs succeed.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -25,7 +25,6 @@ const WEEKDAYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
 
 fn main() {
     let runs: usize = env_number("LIVESCHED_BENCH_RUNS").unwrap_or(5).max(1);
-    let baseline = std::env::var_os("LIVESCHED_BENCH_BASELINE").map(PathBuf::from);
     let ours = PathBuf::from(env!("CARGO_BIN_EXE_livesched"));
     let dir = tempfile::tempdir().expect("temp dir");
     let at = |name: &str| dir.path().join(name);
@@ -33,48 +32,49 @@ fn main() {
     std::fs::write(at("huge.yaml"), generated_term(10_000, 100)).expect("write term");
     write_full_ledger(&ours, &at("big.yaml"), &at("full.ledger.jsonl"));
 
-    let plan_json = |file: &str| args(&["plan", file, "--format", "json", "--now", NOW]);
-    let with_ledger = args(&[
-        "plan",
-        "big.yaml",
-        "--format",
-        "json",
-        "--now",
-        NOW,
-        "--ledger",
-        "full.ledger.jsonl",
-    ]);
+    let plan = |file: &str, format: &str, ledger: &str| {
+        let mut args = args(&["plan", file, "--now", NOW]);
+        if !format.is_empty() {
+            args.extend(["--format".into(), format.into()]);
+        }
+        if !ledger.is_empty() {
+            args.extend(["--ledger".into(), ledger.into()]);
+        }
+        args
+    };
     let mut cases: Vec<Case> = Vec::new();
-    let mut binaries = vec![("", ours.clone())];
-    binaries.extend(baseline.map(|b| (" (baseline)", b)));
-    for (suffix, binary) in &binaries {
+    let mut binaries = vec![(String::new(), ours.clone())];
+    binaries.extend(baselines());
+    for (label, binary) in &binaries {
         let case = |name: &str, args: Vec<String>| Case {
-            name: format!("{name}{suffix}"),
+            name: if label.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} ({label})")
+            },
             program: binary.clone(),
             args,
             samples: Vec::new(),
         };
-        cases.push(case("plan --format json, 100k", plan_json("big.yaml")));
+        cases.push(case(JSON, plan("big.yaml", "json", "")));
         cases.push(case(
-            "plan --format json, 100k, ledger of all",
-            with_ledger.clone(),
+            JSON_LEDGER,
+            plan("big.yaml", "json", "full.ledger.jsonl"),
         ));
-        cases.push(case("validate, 100k", args(&["validate", "big.yaml"])));
+        cases.push(case(AUTO, plan("big.yaml", "", "")));
+        cases.push(case(AUTO_LEDGER, plan("big.yaml", "", "full.ledger.jsonl")));
+        cases.push(case(VALIDATE, args(&["validate", "big.yaml"])));
     }
+    cases.push(Case::new(JSON_1M, &ours, plan("huge.yaml", "json", "")));
     cases.push(Case::new(
-        "plan --format json, 1M",
-        &ours,
-        plan_json("huge.yaml"),
-    ));
-    cases.push(Case::new(
-        "validate, 1M",
+        VALIDATE_1M,
         &ours,
         args(&["validate", "huge.yaml"]),
     ));
     let python = dateutil_available().then(|| {
         std::fs::write(at("expand.py"), DATEUTIL).expect("write script");
         Case::new(
-            "python-dateutil, 2,000 rules (whole process)",
+            DATEUTIL_CASE,
             Path::new("python3"),
             args(&["expand.py", "2000"]),
         )
@@ -99,10 +99,10 @@ fn main() {
     }
     let apply = apply_rerun(&ours, dir.path(), runs);
 
-    println!("{:<52} {:>9} {:>9} {:>10}", "", "wall", "cpu", "peak RSS");
+    println!("{:<60} {:>9} {:>9} {:>10}", "", "wall", "cpu", "peak RSS");
     for case in &cases {
         println!(
-            "{:<52} {:>7.3} s {:>7.3} s {:>7.1} MB",
+            "{:<60} {:>7.3} s {:>7.3} s {:>7.1} MB",
             case.name,
             case.median(|s| s.wall),
             case.median(|s| s.cpu),
@@ -110,55 +110,80 @@ fn main() {
         );
     }
     println!(
-        "{:<52} {:>7.3} s {:>7.3} s {:>7.1} MB   ({} calls)",
+        "{:<60} {:>7.3} s {:>7.3} s {:>7.1} MB   ({} calls)",
         "apply again, applied 10k term (nothing to do)",
         median(apply.samples.iter().map(|s| s.wall)),
         median(apply.samples.iter().map(|s| s.cpu)),
-        apply.samples.iter().map(|s| s.peak_kb).max().unwrap_or(0) as f64 / 1024.0,
+        peak_mb(&apply.samples),
         apply.calls
     );
 
-    let wall = |name: &str| {
+    let figure = |name: &str, pick: fn(&Sample) -> f64| {
         cases
             .iter()
             .find(|c| c.name == name)
-            .map(|c| c.median(|s| s.wall))
-            .unwrap_or(f64::NAN)
+            .map_or(f64::NAN, |c| c.median(pick))
     };
-    let plan = wall("plan --format json, 100k");
+    let wall = |name: &str| figure(name, |s| s.wall);
+    let cpu = |name: &str| figure(name, |s| s.cpu);
+    let json = wall(JSON);
     println!();
     if !dateutil_inside.is_empty() {
         let inside = median(dateutil_inside.into_iter());
-        let whole = wall("python-dateutil, 2,000 rules (whole process)");
+        let whole = wall(DATEUTIL_CASE);
         println!(
             "python-dateutil expands the 100,000 sessions in {inside:.3} s ({whole:.3} s with python's start): \
              `plan --format json` is {:.1}× faster than the bare expansion ({:.1}× the whole process); aim ≥ 3×",
-            inside / plan,
-            whole / plan
+            inside / json,
+            whole / json
         );
     } else {
         println!("python3 with dateutil not found: no side-by-side figure");
     }
     println!(
-        "plan against a ledger of all 100,000 sessions: {:.2}× the empty ledger's time; aim ≤ 1.30×",
-        wall("plan --format json, 100k, ledger of all") / plan
+        "plan --format json against a ledger of all 100,000 sessions: {:.2}× the empty ledger's time \
+         ({:.2}× its CPU time); aim ≤ 1.30×",
+        wall(JSON_LEDGER) / json,
+        cpu(JSON_LEDGER) / cpu(JSON)
+    );
+    println!(
+        "plan (the table, then the diff) against a ledger of all 100,000 sessions: {:.2}× the empty ledger's time",
+        wall(AUTO_LEDGER) / wall(AUTO)
     );
     println!(
         "validate, 1M ÷ 100k: {:.1}×; aim ≤ 11×",
-        wall("validate, 1M") / wall("validate, 100k")
+        wall(VALIDATE_1M) / wall(VALIDATE)
     );
-    if binaries.len() > 1 {
-        for name in [
-            "plan --format json, 100k",
-            "plan --format json, 100k, ledger of all",
-            "validate, 100k",
-        ] {
+    for (label, _) in binaries.iter().skip(1) {
+        for name in [JSON, JSON_LEDGER, AUTO, VALIDATE] {
             println!(
-                "{name}: {:.1}× faster than the baseline",
-                wall(&format!("{name} (baseline)")) / wall(name)
+                "{name}: {:.1}× faster than {label}",
+                wall(&format!("{name} ({label})")) / wall(name)
             );
         }
     }
+}
+
+const JSON: &str = "plan --format json, 100k";
+const JSON_LEDGER: &str = "plan --format json, 100k, ledger of all";
+const AUTO: &str = "plan (a table), 100k";
+const AUTO_LEDGER: &str = "plan (a diff), 100k, ledger of all";
+const VALIDATE: &str = "validate, 100k";
+const JSON_1M: &str = "plan --format json, 1M";
+const VALIDATE_1M: &str = "validate, 1M";
+const DATEUTIL_CASE: &str = "python-dateutil, 2,000 rules (whole process)";
+
+/// Other builds to time beside this one: `LIVESCHED_BENCH_BASELINE` holds
+/// `PATH` or `LABEL=PATH`, several separated by commas.
+fn baselines() -> Vec<(String, PathBuf)> {
+    let list = std::env::var("LIVESCHED_BENCH_BASELINE").unwrap_or_default();
+    list.split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once('=') {
+            Some((label, path)) => (label.to_string(), PathBuf::from(path)),
+            None => ("baseline".to_string(), PathBuf::from(item)),
+        })
+        .collect()
 }
 
 fn args(list: &[&str]) -> Vec<String> {
