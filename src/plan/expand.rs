@@ -76,10 +76,21 @@ pub fn occurrence_count(schedule: &Schedule) -> usize {
         .sum()
 }
 
-/// Sorts by start, then key: each pair is made once and the pairs are sorted,
-/// rather than sessions moved about and their keys looked up at each comparison.
-fn sort_lives(lives: &mut [PlannedLive]) {
-    lives.sort_by_cached_key(|l| (l.start.timestamp(), l.key.clone()));
+/// Sorts by start, then key: the starts are sorted with each session's place,
+/// keys compared only between sessions that start together, and the sessions
+/// moved once into their order.
+fn sort_lives(lives: &mut Vec<PlannedLive>) {
+    let mut order: Vec<(jiff::Timestamp, usize)> = lives
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.start.timestamp(), i))
+        .collect();
+    order
+        .sort_unstable_by(|a, b| (a.0.cmp(&b.0)).then_with(|| lives[a.1].key.cmp(&lives[b.1].key)));
+    let mut unsorted: Vec<Option<PlannedLive>> =
+        std::mem::take(lives).into_iter().map(Some).collect();
+    lives.reserve_exact(order.len());
+    lives.extend(order.iter().filter_map(|&(_, i)| unsorted[i].take()));
 }
 
 /// A class's sessions, numbered and keyed in recurrence order, after the changes
