@@ -29,7 +29,7 @@ pub(crate) async fn pipeline<F>(
 where
     F: FnOnce(&mut World, &Sim, i64) -> Outcome,
 {
-    sim.record_call(api);
+    let ordinal = sim.record_call(api);
     let flight = sim.enter();
     if sim
         .config
@@ -39,10 +39,7 @@ where
         return sim.error_reply(api, conn, CONCURRENCY);
     }
     // A test holds business calls; the token is fetched before any of them.
-    let held = *sim.held_api.lock().expect("held api");
-    if api != Api::GetToken && held.is_none_or(|only| only == api.path()) {
-        sim.wait_until_released().await;
-    }
+    sim.wait_until_released(api, ordinal).await;
     let delay = sim.with_world(|world| delay(&world.faults, &mut world.rng));
     if !delay.is_zero() {
         sim.sleep_unless_shutdown(delay).await;
