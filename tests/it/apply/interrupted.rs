@@ -7,10 +7,7 @@ use std::time::{Duration, Instant};
 use livesched::sim::{Faults, SimConfig};
 
 use super::term::{Term, term, total_calls};
-
-/// How long a test waits for a run to reach a point: far more than any run needs, even
-/// on a slow and loaded machine, so that only a run that is stuck makes a test fail.
-const PATIENCE: Duration = Duration::from_secs(60);
+use crate::support::{PATIENCE, eventually};
 
 /// Waits until `condition` holds or the child has exited; true if it held. Kills the
 /// child and fails, naming `what`, if neither happens within [`PATIENCE`].
@@ -27,18 +24,6 @@ fn until(child: &mut std::process::Child, what: &str, mut condition: impl FnMut(
             let _ = child.kill();
             panic!("the run did not reach {what} within {PATIENCE:?}");
         }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
-/// Waits until `condition` holds; fails, naming `what`, if not within [`PATIENCE`].
-fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not so within {PATIENCE:?}"
-        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }
