@@ -46,9 +46,10 @@ where
     }
 
     let (outcome, drop_reply, slow_reply) = {
+        let mut guard = sim.world.lock().expect("world lock");
+        // Read under the lock, so that the quota windows get their hits in time order.
         let now_ms = sim.clock.now().as_millisecond();
         let now = now_ms.div_euclid(1000);
-        let mut guard = sim.world.lock().expect("world lock");
         let world = &mut *guard;
         let outcome = match before_work(world, sim, api, token, now_ms) {
             Ok(()) => act(world, sim, now),

@@ -71,8 +71,11 @@ impl Sim {
     /// Counts a call as it arrives; for a business call, its ordinal among those that
     /// arrived since the simulator started (0 for `gettoken`).
     pub fn record_call(&self, api: Api) -> u64 {
-        let now_ms = self.clock.now().as_millisecond();
         self.with_world(|w| {
+            // Read under the lock, so that the windows get their hits in time order: a
+            // time read before waiting for the lock could be older than one pushed
+            // meanwhile, and then outlive its second at the window's back.
+            let now_ms = self.clock.now().as_millisecond();
             *w.stats.calls.entry(api.path().to_owned()).or_default() += 1;
             if api != Api::GetToken {
                 w.business_arrivals += 1;
