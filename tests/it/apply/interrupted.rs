@@ -30,8 +30,10 @@ fn until(child: &mut std::process::Child, what: &str, mut condition: impl FnMut(
 
 #[test]
 fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
+    // Seven classes, about 200 sessions: more work than the kills below let through even
+    // when no kill lands while a call is in flight (the least work a kill can waste).
     let term = term(
-        6,
+        7,
         SimConfig {
             faults: Faults {
                 p_drop_after_commit: 0.05,
