@@ -29,7 +29,7 @@ pub(crate) async fn pipeline<F>(
 where
     F: FnOnce(&mut World, &Sim, i64) -> Outcome,
 {
-    sim.record_call(api);
+    let ordinal = sim.record_call(api);
     let flight = sim.enter();
     if sim
         .config
@@ -39,19 +39,17 @@ where
         return sim.error_reply(api, conn, CONCURRENCY);
     }
     // A test holds business calls; the token is fetched before any of them.
-    let held = *sim.held_api.lock().expect("held api");
-    if api != Api::GetToken && held.is_none_or(|only| only == api.path()) {
-        sim.wait_until_released().await;
-    }
+    sim.wait_until_released(api, ordinal).await;
     let delay = sim.with_world(|world| delay(&world.faults, &mut world.rng));
     if !delay.is_zero() {
         sim.sleep_unless_shutdown(delay).await;
     }
 
     let (outcome, drop_reply, slow_reply) = {
+        let mut guard = sim.world.lock().expect("world lock");
+        // Read under the lock, so that the quota windows get their hits in time order.
         let now_ms = sim.clock.now().as_millisecond();
         let now = now_ms.div_euclid(1000);
-        let mut guard = sim.world.lock().expect("world lock");
         let world = &mut *guard;
         let outcome = match before_work(world, sim, api, token, now_ms) {
             Ok(()) => act(world, sim, now),

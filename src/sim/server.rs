@@ -20,7 +20,7 @@ use super::error::SimError;
 use super::handlers;
 use super::listener::{Conn, CuttableListener};
 use super::persist;
-use super::shared::Sim;
+use super::shared::{Hold, Sim};
 use super::state::{SimLive, World};
 use super::stats::SimStats;
 use crate::wecom::limits::IMAGE_MAX_BYTES;
@@ -64,8 +64,7 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         config,
         world: Mutex::new(world),
         in_flight: AtomicU64::new(0),
-        held: watch::Sender::new(false),
-        held_api: std::sync::Mutex::new(None),
+        held: watch::Sender::new(Hold::Off),
         stopping: watch::Sender::new(false),
     });
     let router = Router::new()
@@ -208,18 +207,23 @@ impl SimServer {
     /// Makes new business calls (not `gettoken`) wait, after being counted in
     /// flight, until [`SimServer::release`].
     pub fn hold(&self) {
-        *self.sim.held_api.lock().expect("held api") = None;
-        self.sim.held.send_replace(true);
+        self.sim.held.send_replace(Hold::Calls(None));
     }
 
     /// Like [`SimServer::hold`], for calls to one API only (e.g. `living/create`).
     pub fn hold_only(&self, api: &'static str) {
-        *self.sim.held_api.lock().expect("held api") = Some(api);
-        self.sim.held.send_replace(true);
+        self.sim.held.send_replace(Hold::Calls(Some(api)));
+    }
+
+    /// Lets the first `n` business calls since the simulator started through and holds
+    /// every one after them, so that a test stops a client after exactly that many calls
+    /// however fast it runs. A call held when its client goes away is dropped unacted.
+    pub fn hold_after(&self, n: u64) {
+        self.sim.held.send_replace(Hold::After(n));
     }
 
     pub fn release(&self) {
-        self.sim.held.send_replace(false);
+        self.sim.held.send_replace(Hold::Off);
     }
 
     /// Stops serving and saves the state file; a save failure is logged.

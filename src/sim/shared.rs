@@ -22,11 +22,32 @@ pub(crate) struct Sim {
     pub clock: SimClock,
     pub world: Mutex<World>,
     pub in_flight: AtomicU64,
-    /// While true, calls wait after being counted in flight (a test hook).
-    pub held: watch::Sender<bool>,
-    /// With `held`: only calls to this API wait (all business calls when `None`).
-    pub held_api: std::sync::Mutex<Option<&'static str>>,
+    /// Which business calls wait after being counted in flight (a test hook).
+    pub held: watch::Sender<Hold>,
     pub stopping: watch::Sender<bool>,
+}
+
+/// Which business calls (never `gettoken`) wait at the simulator until released: a test
+/// hook, so that a test stops a client at a known point instead of racing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// None.
+    Off,
+    /// Every business call, or only those to this API.
+    Calls(Option<&'static str>),
+    /// Every business call after the first `n` to arrive since the simulator started.
+    After(u64),
+}
+
+impl Hold {
+    /// Whether the `ordinal`th business call to arrive, a call to `api`, waits.
+    fn holds(self, api: Api, ordinal: u64) -> bool {
+        match self {
+            Self::Off => false,
+            Self::Calls(only) => only.is_none_or(|only| only == api.path()),
+            Self::After(n) => ordinal > n,
+        }
+    }
 }
 
 /// Counts a call in flight until dropped.
@@ -47,15 +68,28 @@ impl Sim {
         f(&mut self.world.lock().expect("world lock"))
     }
 
-    pub fn record_call(&self, api: Api) {
-        let now_ms = self.clock.now().as_millisecond();
+    /// Counts a call as it arrives; for a business call, its ordinal among those that
+    /// arrived since the simulator started (0 for `gettoken`).
+    pub fn record_call(&self, api: Api) -> u64 {
         self.with_world(|w| {
+            // Read under the lock, so that the windows get their hits in time order: a
+            // time read before waiting for the lock could be older than one pushed
+            // meanwhile, and then outlive its second at the window's back.
+            let now_ms = self.clock.now().as_millisecond();
             *w.stats.calls.entry(api.path().to_owned()).or_default() += 1;
+            if api != Api::GetToken {
+                w.business_arrivals += 1;
+            }
             let second = w.last_second.push(now_ms) as u64;
             let minute = w.last_minute.push(now_ms) as u64;
             w.stats.peak_calls_per_second = w.stats.peak_calls_per_second.max(second);
             w.stats.peak_calls_per_minute = w.stats.peak_calls_per_minute.max(minute);
-        });
+            if api == Api::GetToken {
+                0
+            } else {
+                w.business_arrivals
+            }
+        })
     }
 
     pub fn enter(&self) -> Flight<'_> {
@@ -74,11 +108,16 @@ impl Sim {
         axum::Json(body).into_response()
     }
 
-    pub async fn wait_until_released(&self) {
+    /// Waits while the [`Hold`] holds this call: the `ordinal`th business call, to `api`.
+    /// The token fetch never waits.
+    pub async fn wait_until_released(&self, api: Api, ordinal: u64) {
+        if api == Api::GetToken {
+            return;
+        }
         let mut held = self.held.subscribe();
         let mut stopping = self.stopping.subscribe();
         tokio::select! {
-            _ = held.wait_for(|held| !held) => {}
+            _ = held.wait_for(|hold| !hold.holds(api, ordinal)) => {}
             _ = stopping.wait_for(|stop| *stop) => {}
         }
     }

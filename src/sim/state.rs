@@ -51,7 +51,10 @@ pub(crate) struct World {
     pub creates_by_day: HashMap<i64, u32>,
     pub rng: SplitMix64,
     pub faults: Faults,
+    /// Business calls that reached the work: the ordinal that draws their faults.
     pub business_calls: u64,
+    /// Business calls that arrived, held ones included: the ordinal a test's hold counts.
+    pub business_arrivals: u64,
     /// Calls that changed something: the ordinal that draws their after-commit faults.
     pub mutations: u64,
     /// `business_calls` when the faults were last set: a quota burst counts from there.
@@ -77,6 +80,7 @@ impl World {
             rng: SplitMix64::new(faults.seed),
             faults,
             business_calls: 0,
+            business_arrivals: 0,
             mutations: 0,
             faults_since: 0,
             per_api: HashMap::new(),

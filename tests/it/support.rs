@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use livesched::ledger::LedgerState;
 use livesched::sim::{SimConfig, SimServer};
@@ -364,15 +364,39 @@ pub fn client_for(sim: &SimServer) -> Client {
     Client::new(client_config_for(sim)).expect("loopback http is allowed")
 }
 
-/// Waits for a state the simulator reaches on its own, without guessing a duration.
-pub async fn wait_for(mut condition: impl FnMut() -> bool) {
-    for _ in 0..2000 {
-        if condition() {
-            return;
+/// How long a test waits for a state it is sure to reach: far longer than it takes even
+/// on a slow and loaded machine, so that only something stuck makes the test fail.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Waits for a state the simulator reaches on its own, without guessing a duration;
+/// fails if it is not reached within [`PATIENCE`].
+#[track_caller]
+pub fn wait_for(mut condition: impl FnMut() -> bool) -> impl Future<Output = ()> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let deadline = Instant::now() + PATIENCE;
+        while !condition() {
+            assert!(
+                Instant::now() < deadline,
+                "the condition waited for at {caller} did not hold within {PATIENCE:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    panic!("condition not reached within 10 s");
+}
+
+/// [`wait_for`] from a test thread: waits until `condition` holds, failing with `what`
+/// if it does not within [`PATIENCE`].
+#[track_caller]
+pub fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !condition() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not so within {PATIENCE:?}"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// Neither the secret nor any token the simulator issued appears in any of `texts`.

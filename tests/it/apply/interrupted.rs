@@ -2,14 +2,17 @@
 //! second live.
 
 use std::io::BufRead;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use livesched::sim::{Faults, SimConfig, SimStats};
+use livesched::sim::{Faults, SimConfig};
 
 use super::term::{Term, term, total_calls};
+use crate::support::{PATIENCE, eventually};
 
-/// Waits until `condition` holds or the child has exited; true if it held.
-fn until(child: &mut std::process::Child, mut condition: impl FnMut() -> bool) -> bool {
+/// Waits until `condition` holds or the child has exited; true if it held. Kills the
+/// child and fails, naming `what`, if neither happens within [`PATIENCE`].
+fn until(child: &mut std::process::Child, what: &str, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + PATIENCE;
     loop {
         if condition() {
             return true;
@@ -17,14 +20,20 @@ fn until(child: &mut std::process::Child, mut condition: impl FnMut() -> bool) -
         if child.try_wait().expect("child status").is_some() {
             return false;
         }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the run did not reach {what} within {PATIENCE:?}");
+        }
         std::thread::sleep(Duration::from_millis(1));
     }
 }
 
 #[test]
 fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
+    // Seven classes, about 200 sessions: more work than the kills below let through even
+    // when no kill lands while a call is in flight (the least work a kill can waste).
     let term = term(
-        6,
+        7,
         SimConfig {
             faults: Faults {
                 p_drop_after_commit: 0.05,
@@ -37,18 +46,25 @@ fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
         },
     );
     // Each run is killed after the simulator has seen this many more business calls: at
-    // its first calls (recovering what the last kill left), and further in.
+    // its first calls (recovering what the last kill left), and further in. The calls
+    // before the kill may still be in flight; the simulator holds any after them, so a
+    // run makes no more progress however long the kill takes to come, and drops them
+    // unacted when the kill closes their connections.
     let kill_after = [1, 3, 8, 21, 2, 34, 55, 5, 40, 13, 60, 1];
     let mut killed = 0;
     for calls in kill_after {
-        let business = |s: &SimStats| total_calls(s) - s.calls_to("gettoken");
-        let start = business(&term.sim().stats());
+        let start = business(&term);
+        term.sim().hold_after(start + calls);
         let mut child = term.apply_command(&["--concurrency", "8"]).spawn();
-        let reached = until(&mut child, || {
-            business(&term.sim().stats()) >= start + calls
+        let reached = until(&mut child, &format!("{calls} more business calls"), || {
+            business(&term) >= start + calls
         });
         child.kill().expect("SIGKILL");
         let status = child.wait().expect("reaped");
+        // Nothing the killed run sent is left to act later, behind the next run's back.
+        eventually("the killed run's calls ended at the simulator", || {
+            term.sim().stats().in_flight == 0
+        });
         if reached {
             killed += 1;
         } else {
@@ -58,6 +74,7 @@ fn killed_at_any_moment_apply_neither_loses_nor_duplicates_a_live() {
     }
     assert!(killed >= 10, "killed only {killed} times");
 
+    term.sim().release();
     let out = term.apply(&[]);
     out.assert_code(0);
     term.assert_exactly_one_live_per_session();
@@ -80,7 +97,7 @@ fn ctrl_c_records_the_calls_in_flight_exits_130_and_the_next_run_finishes() {
     let mut child = term.apply_command(&["--concurrency", "8"]).spawn();
     let lines = stderr_lines(&mut child);
     // Creates counted are held creates: the lookups before them were let through.
-    assert!(until(&mut child, || {
+    assert!(until(&mut child, "a create", || {
         term.sim().stats().calls_to("living/create") > 0
     }));
     signal(&child, "-INT");
@@ -143,8 +160,14 @@ fn signal(child: &std::process::Child, name: &str) {
 fn heard(lines: &std::sync::mpsc::Receiver<String>) -> Vec<String> {
     let mut seen = Vec::new();
     loop {
-        let Ok(line) = lines.recv() else {
-            panic!("the run ended without noticing the signal: {seen:#?}")
+        let line = match lines.recv_timeout(PATIENCE) {
+            Ok(line) => line,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                panic!("the run did not notice the signal within {PATIENCE:?}: {seen:#?}")
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                panic!("the run ended without noticing the signal: {seen:#?}")
+            }
         };
         let heard = line.starts_with("interrupted");
         seen.push(line);
@@ -169,7 +192,8 @@ fn after_ctrl_c_no_new_call_leaves() {
     term.sim().hold();
     let mut child = term.apply_command(&["--concurrency", "1"]).spawn();
     let lines = stderr_lines(&mut child);
-    assert!(until(&mut child, || term.sim().stats().in_flight > 0));
+    // A business call, held: the token fetch, in flight before it, is never held.
+    assert!(until(&mut child, "a business call", || business(&term) > 0));
     signal(&child, "-INT");
     heard(&lines);
     term.sim().release();
@@ -194,7 +218,8 @@ fn a_run_stuck_on_a_silent_server_ends_within_the_grace() {
         term.sim().hold();
         let mut child = term.apply_command(&["--concurrency", "2"]).spawn();
         let lines = stderr_lines(&mut child);
-        assert!(until(&mut child, || term.sim().stats().in_flight > 0));
+        // Stuck on a held business call, not passing through the token fetch.
+        assert!(until(&mut child, "a business call", || business(&term) > 0));
         let started = std::time::Instant::now();
         signal(&child, signals[0]);
         heard(&lines);

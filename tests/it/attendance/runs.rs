@@ -2,12 +2,10 @@
 //! it, and every number checked against the simulator's own record; later runs read
 //! only what ended since; faults change nothing; Ctrl-C keeps what was read.
 
-use std::time::Duration;
-
 use livesched::sim::{Faults, QuotaBurst, SimStats};
 
 use super::term::{HALF, LATER, Truth, applied, assert_matches, at, config, truth};
-use crate::support::Test;
+use crate::support::{Test, eventually};
 
 const INFO: &str = "living/get_living_info";
 const WATCH: &str = "living/get_watch_stat";
@@ -214,11 +212,16 @@ fn faults_on_every_call_give_the_same_numbers_and_read_nothing_twice() {
 #[test]
 fn ctrl_c_keeps_what_was_read_and_the_next_run_reads_the_rest() {
     let t = applied(config());
-    t.sim().set_faults(Faults {
-        latency: Duration::from_millis(150),
-        ..Faults::default()
-    });
     t.sim().set_now(at(HALF));
+    // The run gets half the calls it needs, then waits at the simulator for its next:
+    // it is stopped part-way however fast or slow it runs, and the Ctrl-C cannot race
+    // it. A read is the live's details, then its pages of watch statistics.
+    let seen = truth(&t, HALF);
+    let needs = seen.len() as u64 + pages_of(&seen);
+    let let_through = needs / 2;
+    let business = |s: &SimStats| s.calls.values().sum::<u64>() - s.calls_to("gettoken");
+    let start = business(&t.sim().stats());
+    t.sim().hold_after(start + let_through);
     let mut child = t
         .command_at(
             Some(HALF),
@@ -227,16 +230,17 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_reads_the_rest() {
         .spawn();
     let store = t.path("t.attendance.jsonl");
     let lines = || std::fs::read_to_string(&store).map_or(0, |s| s.lines().count());
-    let mut waited = 0;
-    while lines() < 3 {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before Ctrl-C"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        waited += 1;
-        assert!(waited < 3000, "nothing was read");
-    }
+    eventually(
+        "three lives read and the run waiting at the simulator",
+        || {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the run ended before Ctrl-C"
+            );
+            business(&t.sim().stats()) > start + let_through && lines() >= 3
+        },
+    );
+    let read = lines();
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -246,8 +250,14 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_reads_the_rest() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("run again to read the rest"), "{stderr}");
+    // The held read was dropped unanswered, not left to be counted below.
+    eventually("the interrupted run's calls ended at the simulator", || {
+        t.sim().stats().in_flight == 0
+    });
+    t.sim().release();
+    // What was read is kept; the read waiting at the simulator was not finished.
     let kept = lines();
-    assert!((3..20).contains(&kept), "{kept} kept");
+    assert!((read..20).contains(&kept), "{read} read, {kept} kept");
 
     t.sim().set_faults(Faults::default());
     let before = t.sim().stats();

@@ -7,6 +7,7 @@ use livesched::sim::{Faults, QuotaBurst, SimConfig};
 use serde_json::{Value, json};
 
 use super::harness::{Harness, body, config, errcode};
+use crate::support::wait_for;
 
 #[tokio::test]
 async fn faults_before_acting_leave_no_live() {
@@ -89,19 +90,18 @@ async fn drop_and_slow_reply_act_before_the_reply_is_lost() {
         slow_reply_delay: Duration::from_secs(600),
         ..Faults::default()
     });
-    let slow = h
-        .http
-        .post(&url)
-        .json(&body(json!({})))
-        .timeout(Duration::from_millis(200));
-    assert!(slow.send().await.unwrap_err().is_timeout());
+    let slow = tokio::spawn(h.http.post(&url).json(&body(json!({}))).send());
+    // The create has acted while its reply is still held back: no client timeout to race.
+    wait_for(|| h.sim.stats().slow_replies == 1).await;
     assert_eq!(h.sim.lives().len(), 2);
+    assert!(!slow.is_finished(), "the slow reply came at once");
     let stats = h.sim.stats();
     assert_eq!((stats.drops_after_commit, stats.slow_replies), (1, 1));
     // Shutdown ends the slow reply's wait instead of sitting through it.
     let started = Instant::now();
     h.sim.shutdown().await;
     assert!(started.elapsed() < Duration::from_secs(60));
+    slow.abort();
 }
 
 #[tokio::test]
