@@ -164,6 +164,9 @@ struct At<'a> {
 /// An anchor's sessions in two files that overlap in time (overlaps within one
 /// file are that file's own lint).
 fn overlaps(terms: &[RunTerm]) -> Vec<(usize, Problem)> {
+    if terms.len() < 2 {
+        return Vec::new();
+    }
     let mut by_anchor: BTreeMap<&str, Vec<At<'_>>> = BTreeMap::new();
     for (term, t) in terms.iter().enumerate() {
         let Some(plan) = &t.planned.plan else {

@@ -76,21 +76,54 @@ pub fn occurrence_count(schedule: &Schedule) -> usize {
         .sum()
 }
 
-/// Sorts by start, then key: the starts are sorted with each session's place,
-/// keys compared only between sessions that start together, and the sessions
-/// moved once into their order.
+/// Sorts by start, then key: the starts are sorted with each session's place
+/// and its class's rank among the ids (which decides between keys of different
+/// classes), keys compared only between sessions of one class that start
+/// together, and the sessions moved once into their order.
 fn sort_lives(lives: &mut Vec<PlannedLive>) {
-    let mut order: Vec<(jiff::Timestamp, usize)> = lives
+    let rank = class_ranks(lives);
+    let mut order: Vec<(jiff::Timestamp, usize, usize)> = lives
         .iter()
         .enumerate()
-        .map(|(i, l)| (l.start.timestamp(), i))
+        .map(|(i, l)| (l.start.timestamp(), rank[l.class.index], i))
         .collect();
-    order
-        .sort_unstable_by(|a, b| (a.0.cmp(&b.0)).then_with(|| lives[a.1].key.cmp(&lives[b.1].key)));
+    order.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| lives[a.2].key.cmp(&lives[b.2].key))
+    });
     let mut unsorted: Vec<Option<PlannedLive>> =
         std::mem::take(lives).into_iter().map(Some).collect();
     lives.reserve_exact(order.len());
-    lives.extend(order.iter().filter_map(|&(_, i)| unsorted[i].take()));
+    lives.extend(order.iter().filter_map(|&(_, _, i)| unsorted[i].take()));
+}
+
+/// Each class's rank (by [`LiveClass::index`]) among the classes' ids as keys
+/// order them: a key's id and its `/` decide between two classes' keys, as no
+/// id holds a `/`.
+fn class_ranks(lives: &[PlannedLive]) -> Vec<usize> {
+    let mut classes: Vec<Option<&str>> = Vec::new();
+    for l in lives {
+        let index = l.class.index;
+        if index >= classes.len() {
+            classes.resize(index + 1, None);
+        }
+        classes[index].get_or_insert_with(|| l.class_id());
+    }
+    let mut by_id: Vec<(usize, &str)> = classes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, id)| Some((index, (*id)?)))
+        .collect();
+    fn with_slash(id: &str) -> impl Iterator<Item = u8> + '_ {
+        id.bytes().chain(std::iter::once(b'/'))
+    }
+    by_id.sort_unstable_by(|a, b| with_slash(a.1).cmp(with_slash(b.1)));
+    let mut rank = vec![0; classes.len()];
+    for (place, (index, _)) in by_id.iter().enumerate() {
+        rank[*index] = place;
+    }
+    rank
 }
 
 /// A class's sessions, numbered and keyed in recurrence order, after the changes
