@@ -366,3 +366,36 @@ pub fn fill_theme(template: &str, n: u32, week: i32, date: Date) -> String {
     }
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sessions_that_start_together_are_in_the_order_of_their_keys_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.yaml");
+        let ids = ["c1", "c1-a", "c10", "c1.b", "c1x", "b", "c1_", "C1"];
+        let mut text = String::from(
+            "version: 1\nterm: { name: t, timezone: Asia/Shanghai, start: 2027-03-01, end: 2027-03-14 }\n\
+             defaults: { anchor: a, duration: 1h }\nclasses:\n",
+        );
+        for id in ids {
+            text.push_str(&format!(
+                "  - {{ id: \"{id}\", theme: t, weekly: {{ days: [mon, tue], at: [\"10:00\", \"11:00\"] }} }}\n"
+            ));
+        }
+        std::fs::write(&file, text).unwrap();
+        let planned = crate::plan::plan_term(&file, false);
+        let plan = planned
+            .plan
+            .unwrap_or_else(|| panic!("{:?}", planned.problems));
+        let got: Vec<(i64, String)> = plan
+            .lives
+            .iter()
+            .map(|l| (l.start.timestamp().as_second(), l.key.to_string()))
+            .collect();
+        let mut want = got.clone();
+        want.sort();
+        assert_eq!(got.len(), ids.len() * 2 * 2 * 2);
+        assert_eq!(got, want);
+    }
+}
