@@ -33,30 +33,108 @@ pub fn expand(schedule: &Schedule) -> Plan {
 
 /// [`expand`], refusing (with an error, and early) a schedule of more than
 /// `max_sessions` sessions.
+///
+/// The classes are expanded in two halves on two threads and the halves put
+/// together in class order: the sessions, skips and problems are those of one
+/// pass over the classes. A half that passes the limit (or two that pass it
+/// together) sends the schedule through that one pass, which stops where it did.
 pub fn expand_within(schedule: &Schedule, max_sessions: usize) -> Plan {
     let cal = Calendar::new(&schedule.term);
     let days = TermDays::new(&cal);
-    let mut plan = Plan::default();
-    let mut changes = Changes::new(&schedule.changes);
-    for (index, class) in schedule.classes.iter().enumerate() {
-        let room = max_sessions.saturating_sub(plan.lives.len());
-        if !expand_class(class, index, &days, &mut changes, &mut plan, room) {
-            plan.problems.push(
-                Problem::error(
-                    format!("the schedule has more than {max_sessions} sessions"),
-                    Some(class.origin),
-                )
-                .label("the class that passed the limit")
-                .help("check its days, times and dates; `--max-sessions N` raises the limit"),
-            );
-            return plan;
-        }
+    let all = 0..schedule.classes.len();
+    let whole = in_two_parts(schedule, &days, max_sessions)
+        .unwrap_or_else(|| expand_part(schedule, &days, all, max_sessions));
+    let Part {
+        mut plan,
+        used,
+        over,
+    } = whole;
+    if let Some(index) = over {
+        plan.problems.push(
+            Problem::error(
+                format!("the schedule has more than {max_sessions} sessions"),
+                Some(schedule.classes[index].origin),
+            )
+            .label("the class that passed the limit")
+            .help("check its days, times and dates; `--max-sessions N` raises the limit"),
+        );
+        return plan;
     }
+    let mut changes = Changes::new(&schedule.changes);
+    changes.used = used;
     changes.warn_unused(&schedule.classes, &mut plan);
     sort_lives(&mut plan.lives);
     plan.skipped
         .sort_by(|a, b| (a.date, &a.class).cmp(&(b.date, &b.class)));
     plan
+}
+
+/// Some of a schedule's classes expanded, in order: their plan, which changes
+/// named one of their sessions, and the class that passed the limit, if one did.
+struct Part {
+    plan: Plan,
+    used: Vec<bool>,
+    over: Option<usize>,
+}
+
+fn expand_part(
+    schedule: &Schedule,
+    days: &TermDays<'_>,
+    classes: std::ops::Range<usize>,
+    max_sessions: usize,
+) -> Part {
+    let mut plan = Plan::default();
+    let mut changes = Changes::new(&schedule.changes);
+    for index in classes {
+        let room = max_sessions.saturating_sub(plan.lives.len());
+        if !expand_class(
+            &schedule.classes[index],
+            index,
+            days,
+            &mut changes,
+            &mut plan,
+            room,
+        ) {
+            return Part {
+                plan,
+                used: changes.used,
+                over: Some(index),
+            };
+        }
+    }
+    Part {
+        plan,
+        used: changes.used,
+        over: None,
+    }
+}
+
+/// The two halves of the classes expanded side by side and put together;
+/// `None` for a schedule of one class, or when the halves pass the limit.
+fn in_two_parts(schedule: &Schedule, days: &TermDays<'_>, max_sessions: usize) -> Option<Part> {
+    let (count, middle) = (schedule.classes.len(), schedule.classes.len() / 2);
+    if count < 2 {
+        return None;
+    }
+    let (mut first, second) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| expand_part(schedule, days, middle..count, max_sessions));
+        let first = expand_part(schedule, days, 0..middle, max_sessions);
+        match later.join() {
+            Ok(second) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let lives = first.plan.lives.len() + second.plan.lives.len();
+    if first.over.is_some() || second.over.is_some() || lives > max_sessions {
+        return None;
+    }
+    first.plan.lives.extend(second.plan.lives);
+    first.plan.skipped.extend(second.plan.skipped);
+    first.plan.problems.extend(second.plan.problems);
+    for (used, also) in first.used.iter_mut().zip(second.used) {
+        *used |= also;
+    }
+    Some(first)
 }
 
 /// How many sessions the schedule's recurrences give inside the term, after
