@@ -239,9 +239,13 @@ pub fn changes_with(
     // The ledger in the order it lies in memory, each key found among the
     // sessions (which are at hand by class): a session the ledger holds live is
     // compared with it; any other live is one the plan no longer has.
-    let sessions = Sessions::new(&plan.lives);
     let mut held: Vec<Option<&KeyState>> = vec![None; plan.lives.len()];
     let mut gone: Vec<&KeyState> = Vec::new();
+    // (An empty ledger needs the sessions found by nothing.)
+    let sessions = match ledger.is_empty() {
+        true => Sessions::new(&[]),
+        false => Sessions::new(&plan.lives),
+    };
     let found = in_halves(ledger.unordered(), |_, keys| {
         keys.iter()
             .filter(|k| is_live(k))

@@ -46,6 +46,7 @@ pub fn expand_within(schedule: &Schedule, max_sessions: usize) -> Plan {
         .unwrap_or_else(|| expand_part(schedule, &days, all, max_sessions));
     let Part {
         mut plan,
+        rest,
         used,
         over,
     } = whole;
@@ -63,7 +64,7 @@ pub fn expand_within(schedule: &Schedule, max_sessions: usize) -> Plan {
     let mut changes = Changes::new(&schedule.changes);
     changes.used = used;
     changes.warn_unused(&schedule.classes, &mut plan);
-    sort_lives(&mut plan.lives);
+    plan.lives = sorted(std::mem::take(&mut plan.lives), rest);
     plan.skipped
         .sort_by(|a, b| (a.date, &a.class).cmp(&(b.date, &b.class)));
     plan
@@ -73,6 +74,9 @@ pub fn expand_within(schedule: &Schedule, max_sessions: usize) -> Plan {
 /// named one of their sessions, and the class that passed the limit, if one did.
 struct Part {
     plan: Plan,
+    /// The second half's sessions, when two halves were put together: they
+    /// are sorted in with the first half's, not copied after them first.
+    rest: Vec<PlannedLive>,
     used: Vec<bool>,
     over: Option<usize>,
 }
@@ -97,6 +101,7 @@ fn expand_part(
         ) {
             return Part {
                 plan,
+                rest: Vec::new(),
                 used: changes.used,
                 over: Some(index),
             };
@@ -104,6 +109,7 @@ fn expand_part(
     }
     Part {
         plan,
+        rest: Vec::new(),
         used: changes.used,
         over: None,
     }
@@ -128,7 +134,7 @@ fn in_two_parts(schedule: &Schedule, days: &TermDays<'_>, max_sessions: usize) -
     if first.over.is_some() || second.over.is_some() || lives > max_sessions {
         return None;
     }
-    first.plan.lives.extend(second.plan.lives);
+    first.rest = second.plan.lives;
     first.plan.skipped.extend(second.plan.skipped);
     first.plan.problems.extend(second.plan.problems);
     for (used, also) in first.used.iter_mut().zip(second.used) {
@@ -154,32 +160,43 @@ pub fn occurrence_count(schedule: &Schedule) -> usize {
         .sum()
 }
 
-/// Sorts by start, then key: the starts are sorted with each session's place
-/// and its class's rank among the ids (which decides between keys of different
-/// classes), keys compared only between sessions of one class that start
-/// together, and the sessions moved once into their order.
-fn sort_lives(lives: &mut Vec<PlannedLive>) {
-    let rank = class_ranks(lives);
-    let mut order: Vec<(jiff::Timestamp, usize, usize)> = lives
-        .iter()
+/// The sessions of `first` then `second` sorted by start, then key: the starts
+/// are sorted with each session's place and its class's rank among the ids
+/// (which decides between keys of different classes), keys compared only
+/// between sessions of one class that start together, and each session moved
+/// once into its place.
+fn sorted(first: Vec<PlannedLive>, second: Vec<PlannedLive>) -> Vec<PlannedLive> {
+    let all = || first.iter().chain(&second);
+    let rank = class_ranks(all());
+    let mut order: Vec<(jiff::Timestamp, usize, usize)> = all()
         .enumerate()
         .map(|(i, l)| (l.start.timestamp(), rank[l.class.index], i))
         .collect();
+    let live = |i: usize| first.get(i).unwrap_or_else(|| &second[i - first.len()]);
     order.sort_unstable_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
-            .then_with(|| lives[a.2].key.cmp(&lives[b.2].key))
+            .then_with(|| live(a.2).key.cmp(&live(b.2).key))
     });
-    let mut unsorted: Vec<Option<PlannedLive>> =
-        std::mem::take(lives).into_iter().map(Some).collect();
-    lives.reserve_exact(order.len());
-    lives.extend(order.iter().filter_map(|&(_, _, i)| unsorted[i].take()));
+    let split = first.len();
+    let mut first: Vec<Option<PlannedLive>> = first.into_iter().map(Some).collect();
+    let mut second: Vec<Option<PlannedLive>> = second.into_iter().map(Some).collect();
+    let mut lives = Vec::with_capacity(order.len());
+    lives.extend(
+        order
+            .iter()
+            .filter_map(|&(_, _, i)| match i.checked_sub(split) {
+                None => first[i].take(),
+                Some(j) => second[j].take(),
+            }),
+    );
+    lives
 }
 
 /// Each class's rank (by [`LiveClass::index`]) among the classes' ids as keys
 /// order them: a key's id and its `/` decide between two classes' keys, as no
 /// id holds a `/`.
-fn class_ranks(lives: &[PlannedLive]) -> Vec<usize> {
+fn class_ranks<'a>(lives: impl Iterator<Item = &'a PlannedLive>) -> Vec<usize> {
     let mut classes: Vec<Option<&str>> = Vec::new();
     for l in lives {
         let index = l.class.index;
