@@ -36,7 +36,8 @@ pub fn run(job: &ValidateJob) -> ExitCode {
         }
     }
     let inputs = Inputs::default();
-    for (run, _) in schedules::plan_all(schedules::places(files, &inputs), job.strict, &job.input) {
+    let runs = schedules::plan_all(schedules::places(files, &inputs), job.strict, &job.input);
+    for (run, _) in &runs {
         let planned = &run.planned;
         diagnostics::report(&planned.problems, &planned.sources);
         if planned.problems.has_errors() {
@@ -55,5 +56,6 @@ pub fn run(job: &ValidateJob) -> ExitCode {
             );
         }
     }
+    super::leave(runs);
     code
 }
