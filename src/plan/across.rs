@@ -185,17 +185,7 @@ fn overlaps(terms: &[RunTerm]) -> Vec<(usize, Problem)> {
     let mut pairs: Vec<(&At<'_>, &At<'_>)> = Vec::new();
     for sessions in by_anchor.values_mut() {
         sessions.sort_by_key(|s| (s.start, s.term));
-        let mut active: Vec<&At<'_>> = Vec::new();
-        for s in sessions.iter() {
-            active.retain(|a| a.end > s.start);
-            for a in &active {
-                if a.term != s.term {
-                    let (earlier, later) = if a.term < s.term { (*a, s) } else { (s, *a) };
-                    pairs.push((earlier, later));
-                }
-            }
-            active.push(s);
-        }
+        pairs.extend(across_files(sessions));
     }
     pairs.sort_by_key(|(a, b)| (b.term, b.start, a.term, a.start));
     let mut found = Vec::new();
@@ -243,6 +233,24 @@ fn overlaps(terms: &[RunTerm]) -> Vec<(usize, Problem)> {
         ));
     }
     found
+}
+
+/// The pairs of one anchor's sessions (sorted by start) that overlap and come
+/// from two files, the earlier file's first.
+fn across_files<'s, 'a>(sessions: &'s [At<'a>]) -> Vec<(&'s At<'a>, &'s At<'a>)> {
+    let mut pairs = Vec::new();
+    let mut active: Vec<&At<'_>> = Vec::new();
+    for s in sessions {
+        active.retain(|a| a.end > s.start);
+        for a in &active {
+            if a.term != s.term {
+                let (earlier, later) = if a.term < s.term { (*a, s) } else { (s, *a) };
+                pairs.push((earlier, later));
+            }
+        }
+        active.push(s);
+    }
+    pairs
 }
 
 fn class_origin(schedule: &Schedule, live: &PlannedLive) -> Option<Origin> {

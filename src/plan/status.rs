@@ -149,6 +149,25 @@ pub fn status(
     ledger: &LedgerState,
     now: Timestamp,
 ) -> Status {
+    Status {
+        schedule: schedule.display().to_string(),
+        ledger: ledger_path.display().to_string(),
+        now: rfc3339(&now.to_zoned_datetime(term.tz.clone())),
+        now_local: now
+            .to_zoned_datetime(term.tz.clone())
+            .strftime("%Y-%m-%d %H:%M %:z")
+            .to_string(),
+        counts: counts(plan, ledger, now),
+        ran: ran(plan, ledger, now),
+        apply: calls(plan, ledger, now),
+        next: next(plan, ledger, now),
+        last: last(plan, term, ledger, now),
+        warnings: Vec::new(),
+    }
+}
+
+/// Every session by where it stands.
+fn counts(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Counts {
     let mut counts = Counts {
         sessions: plan.lives.len(),
         ..Counts::default()
@@ -164,6 +183,11 @@ pub fn status(
         };
         *n += 1;
     }
+    counts
+}
+
+/// The sessions that have started, by the course their lives ran.
+fn ran(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Ran {
     let mut ran = Ran::default();
     for l in plan.lives.iter().filter(|l| l.start.timestamp() < now) {
         match ledger.get(&l.key.to_string()).and_then(course) {
@@ -173,6 +197,11 @@ pub fn status(
             None => {}
         }
     }
+    ran
+}
+
+/// The calls `apply` would make now.
+fn calls(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Calls {
     let mut apply = Calls::default();
     for c in changes::changes(plan, ledger, now) {
         match c.action {
@@ -183,13 +212,18 @@ pub fn status(
             Action::Unchanged | Action::Drifted | Action::Past => {}
         }
     }
+    apply
+}
+
+/// The next sessions to start.
+fn next(plan: &Plan, ledger: &LedgerState, now: Timestamp) -> Vec<Next> {
     let mut upcoming: Vec<&PlannedLive> = plan
         .lives
         .iter()
         .filter(|l| l.start.timestamp() >= now)
         .collect();
     upcoming.sort_by(|a, b| (a.start.timestamp(), &a.key).cmp(&(b.start.timestamp(), &b.key)));
-    let next = upcoming
+    upcoming
         .into_iter()
         .take(NEXT)
         .map(|l| {
@@ -206,14 +240,18 @@ pub fn status(
                 drift: held.and_then(drift),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The last sessions that started, latest first, with how their lives ran.
+fn last(plan: &Plan, term: &Term, ledger: &LedgerState, now: Timestamp) -> Vec<Last> {
     let mut before: Vec<&PlannedLive> = plan
         .lives
         .iter()
         .filter(|l| l.start.timestamp() < now)
         .collect();
     before.sort_by(|a, b| (b.start.timestamp(), &b.key).cmp(&(a.start.timestamp(), &a.key)));
-    let last = before
+    before
         .into_iter()
         .take(NEXT)
         .map(|l| {
@@ -237,22 +275,7 @@ pub fn status(
                 drift: held.and_then(drift),
             }
         })
-        .collect();
-    Status {
-        schedule: schedule.display().to_string(),
-        ledger: ledger_path.display().to_string(),
-        now: rfc3339(&now.to_zoned_datetime(term.tz.clone())),
-        now_local: now
-            .to_zoned_datetime(term.tz.clone())
-            .strftime("%Y-%m-%d %H:%M %:z")
-            .to_string(),
-        counts,
-        ran,
-        apply,
-        next,
-        last,
-        warnings: Vec::new(),
-    }
+        .collect()
 }
 
 fn rfc3339(z: &jiff::ZonedDateTime) -> String {

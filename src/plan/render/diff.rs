@@ -10,8 +10,8 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 
 use super::{Out, human_duration};
-use crate::plan::Plan;
 use crate::plan::changes::{Action, Change, SessionChanges};
+use crate::plan::{Plan, PlannedLive};
 
 /// How much of the diff to list.
 #[derive(Debug, Clone, Copy)]
@@ -46,31 +46,9 @@ pub fn diff(
         if c.action == Action::Create && counts[&Action::Create] > listing.creates {
             continue;
         }
-        let id = c
-            .livingid
-            .as_deref()
-            .map(|id| format!("  ({id})"))
-            .unwrap_or_default();
-        let when = by_session.live(i).map_or(String::new(), |l| {
-            format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme())
-        });
-        let head = match c.action {
-            Action::Create => format!("  + create   {}{when}", c.key),
-            Action::Modify => format!("  ~ modify   {}{id}", c.key),
-            Action::Replace => format!("-/+ replace  {}{id}", c.key),
-            Action::Cancel => format!("  - cancel   {}{id}", c.key),
-            Action::Drifted => format!(
-                "  ! drifted  {}{id}: {}; left so (`apply --recreate-cancelled` creates it again)",
-                c.key,
-                c.drift.unwrap_or("differs")
-            ),
-            Action::Past if !c.fields.is_empty() => format!(
-                "  ! past     {}{id}: started already; the change below is not applied",
-                c.key
-            ),
-            Action::Unchanged if verbose => format!("    unchanged {}{id}", c.key),
-            Action::Past if verbose => format!("    past     {}{id}", c.key),
-            _ => continue,
+        let live = by_session.live(i);
+        let Some(head) = head(c, live, verbose) else {
+            continue;
         };
         listed = true;
         let _ = writeln!(out, "{head}");
@@ -114,6 +92,37 @@ pub fn diff(
     }
     let _ = out.write_str(".\n");
     out.finish()
+}
+
+/// A change's first line, or `None` for one not listed (unchanged and past
+/// sessions unless `verbose`).
+fn head(c: &Change, live: Option<&PlannedLive>, verbose: bool) -> Option<String> {
+    let id = c
+        .livingid
+        .as_deref()
+        .map(|id| format!("  ({id})"))
+        .unwrap_or_default();
+    let when = live.map_or(String::new(), |l| {
+        format!("  {}  {}", l.start.strftime("%Y-%m-%d %H:%M"), l.theme())
+    });
+    Some(match c.action {
+        Action::Create => format!("  + create   {}{when}", c.key),
+        Action::Modify => format!("  ~ modify   {}{id}", c.key),
+        Action::Replace => format!("-/+ replace  {}{id}", c.key),
+        Action::Cancel => format!("  - cancel   {}{id}", c.key),
+        Action::Drifted => format!(
+            "  ! drifted  {}{id}: {}; left so (`apply --recreate-cancelled` creates it again)",
+            c.key,
+            c.drift.unwrap_or("differs")
+        ),
+        Action::Past if !c.fields.is_empty() => format!(
+            "  ! past     {}{id}: started already; the change below is not applied",
+            c.key
+        ),
+        Action::Unchanged if verbose => format!("    unchanged {}{id}", c.key),
+        Action::Past if verbose => format!("    past     {}{id}", c.key),
+        _ => return None,
+    })
 }
 
 fn label(field: &str) -> &str {

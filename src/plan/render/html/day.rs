@@ -7,6 +7,7 @@ use jiff::civil::Date;
 
 use super::{Page, WEEKDAYS, day_name, esc, label, short};
 use crate::calendar::{DayKind, RunsAs};
+use crate::ledger::KeyState;
 use crate::plan::changes::{Action, Course, course, drift};
 use crate::plan::render::state::SessionState;
 use crate::plan::{PlannedLive, SkipReason, Skipped};
@@ -153,6 +154,40 @@ fn session(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
     if let Some(id) = held.and_then(|k| k.livingid()) {
         let _ = write!(out, "<div class=\"id\">{}</div>", esc(id));
     }
+    let flags = flags(l, action, state, held);
+    if !flags.is_empty() {
+        let _ = write!(out, "<div class=\"flags\">{}</div>", flags.concat());
+    }
+    if let Some(k) = held.filter(|_| state == SessionState::Failed) {
+        let r = k.last_record();
+        let code = r
+            .errcode
+            .map_or(String::new(), |c| format!("errcode {c}: "));
+        let _ = write!(
+            out,
+            "<div class=\"note error\">{}</div>",
+            esc(&format!("{code}{}", r.error.as_deref().unwrap_or("failed")))
+        );
+    }
+    for note in l.notes.iter().filter(|n| !n.starts_with("调休")) {
+        let class = if note.starts_with("moved from") {
+            "note moved"
+        } else {
+            "note"
+        };
+        let _ = write!(out, "<div class=\"{class}\">{}</div>", esc(note));
+    }
+    let _ = out.write_str("</div>\n");
+}
+
+/// The flags a session shows: what `apply` would do to it, how its live ran,
+/// and what WeCom holds that nobody scheduled.
+fn flags(
+    l: &PlannedLive,
+    action: Option<Action>,
+    state: SessionState,
+    held: Option<&KeyState>,
+) -> Vec<String> {
     let mut flags = Vec::new();
     match action {
         Some(Action::Modify) => {
@@ -188,27 +223,5 @@ fn session(out: &mut impl Write, page: &Page<'_>, l: &PlannedLive) {
     if let Some(word) = held.and_then(drift) {
         flags.push(format!("<span class=\"flag drift\">WeCom: {word}</span>"));
     }
-    if !flags.is_empty() {
-        let _ = write!(out, "<div class=\"flags\">{}</div>", flags.concat());
-    }
-    if let Some(k) = held.filter(|_| state == SessionState::Failed) {
-        let r = k.last_record();
-        let code = r
-            .errcode
-            .map_or(String::new(), |c| format!("errcode {c}: "));
-        let _ = write!(
-            out,
-            "<div class=\"note error\">{}</div>",
-            esc(&format!("{code}{}", r.error.as_deref().unwrap_or("failed")))
-        );
-    }
-    for note in l.notes.iter().filter(|n| !n.starts_with("调休")) {
-        let class = if note.starts_with("moved from") {
-            "note moved"
-        } else {
-            "note"
-        };
-        let _ = write!(out, "<div class=\"{class}\">{}</div>", esc(note));
-    }
-    let _ = out.write_str("</div>\n");
+    flags
 }
