@@ -227,6 +227,7 @@ Examples:
   livesched attendance spring.yaml --out attendance.xlsx    # the format from the extension
   livesched attendance spring.yaml --format csv --min-minutes 45 > attendance.csv
   livesched attendance spring.yaml --format html --out attendance.html --fail-under 80%
+  livesched attendance schedules/ --format json             # {\"files\": [one report per schedule]}
 
 Only lives that should have ended by now are read, each once a run; what was read is kept
 in `NAME.attendance.jsonl` beside the ledger, so the next run reads only the lives that
@@ -237,13 +238,18 @@ Exit codes: 0 done, 4 some lives could not be read, 5 `--fail-under` not met, 13
 /// Arguments of `attendance`.
 #[derive(Debug, clap::Args)]
 pub struct AttendanceArgs {
-    /// The schedule file.
-    pub file: PathBuf,
+    /// Schedule files, or directories to search for `*.yaml` and `*.yml`: one run,
+    /// one gate, a report per schedule.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
-    /// The ledger [default: beside FILE, `NAME.ledger.jsonl`].
+    /// The ledger of the one FILE [default: beside each FILE, `NAME.ledger.jsonl`].
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
+    /// Go on with the valid schedules when some are invalid; the exit code is then 3.
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// What "now" is (RFC 3339); lives scheduled to end after it are not read yet.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -294,9 +300,9 @@ pub struct AttendanceArgs {
 impl AttendanceArgs {
     fn into_job(self) -> Result<AttendanceJob, String> {
         let remote = RemoteArgs {
-            files: vec![self.file],
+            files: self.files,
             input: self.input,
-            skip_invalid: false,
+            skip_invalid: self.skip_invalid,
             ledger: self.ledger,
             yes: false,
             now: self.now,

@@ -5,10 +5,13 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
 use crate::apply::call;
-use crate::attendance::{self, Fetched, Inputs, Reader, Report, Store, render, store_path_for};
+use crate::attendance::{
+    self, Fetched, Inputs, Reader, Report, Store, Target, render, store_path_for,
+};
 use crate::config::{AttendanceFormat, AttendanceJob};
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
+use crate::ledger::LedgerState;
 use crate::remote::Session;
 
 use super::schedules::{self, Term};
@@ -19,91 +22,142 @@ pub fn run(job: &AttendanceJob) -> Result<ExitCode, Error> {
     let format = job.format();
     check_output(job, format)?;
     let files = schedules::find(&remote.inputs)?;
-    if files.len() != 1 {
+    if files.len() > 1 && matches!(format, AttendanceFormat::Html | AttendanceFormat::Xlsx) {
         return Err(Error::Usage(
-            "`attendance` reports on one schedule: run it once per file".to_string(),
+            "`--format html` and `--format xlsx` report on one schedule: run `attendance` once \
+             per file, or use table, csv or json"
+                .to_string(),
         ));
     }
     let planned = schedules::planned(files, &remote.inputs, "nothing was read")?;
-    let Some(Term {
-        file,
-        places,
-        schedule,
-        plan,
-    }) = planned.terms.into_iter().next()
-    else {
+    let (many, skipped) = (planned.is_many(), planned.exit_code());
+    if planned.terms.is_empty() {
         return Ok(ExitCode::INVALID_INPUT);
-    };
-    let mut session = Session::open(remote, vec![places.clone()])?;
+    }
+    let places = planned.terms.iter().map(|t| t.places.clone()).collect();
+    let mut session = Session::open(remote, places)?;
     if remote.inputs.sandbox {
-        session = session.with_sandbox_users(sandbox_corp(&schedule));
+        session =
+            session.with_sandbox_users(sandbox_corp(planned.terms.iter().map(|t| &t.schedule)));
     }
-    let store = Store::open(&store_path_for(&places.ledger))?;
-    if let Some(line) = store.repaired() {
-        eprintln!(
-            "note: repaired `{}`: line {line} was cut off mid-write; that live is read again",
-            store.path().display()
-        );
+    let mut dues = planned
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, term)| Due::of(job, &session, i, term))
+        .collect::<Result<Vec<Due>, Error>>()?;
+    let fetched = read(job, session, &mut dues, &planned.terms, many)?;
+    let mut code = ExitCode::SUCCESS;
+    let mut reports = Vec::new();
+    for ((term, due), fetched) in planned.terms.iter().zip(dues).zip(&fetched) {
+        for line in fetched.lines() {
+            eprintln!("{line}");
+        }
+        if !fetched.failed.is_empty() {
+            code = code.merge(ExitCode::PARTIAL_FAILURE);
+        }
+        let store = due.store.into_inner().expect("store lock");
+        reports.push(attendance::report(&Inputs {
+            schedule_path: &term.file,
+            schedule: &term.schedule,
+            plan: &term.plan,
+            ledger: &due.ledger,
+            readings: store.readings(),
+            rule: job.rule,
+            now: job.remote.now,
+        }));
     }
-    let ledger = session.states().next().cloned().unwrap_or_default();
-    let targets = attendance::due(&plan, &ledger, store.readings(), remote.now, job.reread);
-    let store = Mutex::new(store);
-    let fetched = if targets.is_empty() {
-        Fetched::default()
-    } else {
-        eprintln!("reading {} lives from WeCom…", targets.len());
-        session.with_remote(async |c| {
-            // Wrong credentials or no WeCom there: stop before reading anything.
-            call(&c.gate, &[], || c.client.authenticate()).await?;
+    if fetched.iter().any(|f| f.interrupted) {
+        return Ok(ExitCode::INTERRUPTED);
+    }
+    write(job, format, &reports, many)?;
+    for report in &reports {
+        if let Some(bar) = job.fail_under
+            && let Some(below) = render::below(report, bar)
+        {
+            eprintln!("{below}");
+            code = code.merge(ExitCode::FAIL_UNDER);
+        }
+    }
+    Ok(code.merge(skipped))
+}
+
+/// One schedule's readings kept so far, its ledger, and the lives due to be read.
+struct Due {
+    store: Mutex<Store>,
+    ledger: LedgerState,
+    targets: Vec<Target>,
+}
+
+impl Due {
+    fn of(job: &AttendanceJob, session: &Session, i: usize, term: &Term) -> Result<Due, Error> {
+        let store = Store::open(&store_path_for(&term.places.ledger))?;
+        if let Some(line) = store.repaired() {
+            eprintln!(
+                "note: repaired `{}`: line {line} was cut off mid-write; that live is read again",
+                store.path().display()
+            );
+        }
+        let ledger = session.states().nth(i).cloned().unwrap_or_default();
+        let now = job.remote.now;
+        let targets = attendance::due(&term.plan, &ledger, store.readings(), now, job.reread);
+        Ok(Due {
+            store: Mutex::new(store),
+            ledger,
+            targets,
+        })
+    }
+}
+
+/// Reads every schedule's due lives, one schedule after another through the
+/// run's one gate; connects only when some are due. After a Ctrl-C nothing more
+/// is read (what was read is kept).
+fn read(
+    job: &AttendanceJob,
+    session: Session,
+    dues: &mut [Due],
+    terms: &[Term],
+    many: bool,
+) -> Result<Vec<Fetched>, Error> {
+    if dues.iter().all(|d| d.targets.is_empty()) {
+        return Ok(dues.iter().map(|_| Fetched::default()).collect());
+    }
+    session.with_remote(async |c| {
+        // Wrong credentials or no WeCom there: stop before reading anything.
+        call(&c.gate, &[], || c.client.authenticate()).await?;
+        let mut all: Vec<Fetched> = Vec::new();
+        for (i, due) in dues.iter_mut().enumerate() {
+            let targets = std::mem::take(&mut due.targets);
+            if targets.is_empty() || all.iter().any(|f| f.interrupted) {
+                all.push(Fetched::default());
+                continue;
+            }
+            let from = match many {
+                true => format!(" for `{}`", terms[i].file.display()),
+                false => String::new(),
+            };
+            eprintln!("reading {} lives from WeCom{from}…", targets.len());
             let reader = Reader {
                 client: &c.client,
                 gate: &c.gate,
                 concurrency: c.concurrency,
-                ledger: &c.ledgers[0],
-                now: remote.now,
+                ledger: &c.ledgers[i],
+                now: job.remote.now,
             };
-            let fetched = reader.fetch(&store, targets).await?;
+            let fetched = reader.fetch(&due.store, targets).await?;
             // Still under the ledger's lock.
-            store.lock().expect("store lock").compact()?;
-            Ok::<Fetched, Error>(fetched)
-        })??
-    };
-    for line in fetched.lines() {
-        eprintln!("{line}");
-    }
-    if fetched.interrupted {
-        return Ok(ExitCode::INTERRUPTED);
-    }
-    let store = store.into_inner().expect("store lock");
-    let report = attendance::report(&Inputs {
-        schedule_path: &file,
-        schedule: &schedule,
-        plan: &plan,
-        ledger: &ledger,
-        readings: store.readings(),
-        rule: job.rule,
-        now: remote.now,
-    });
-    write(job, format, &report)?;
-    let mut code = if fetched.failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::PARTIAL_FAILURE
-    };
-    if let Some(bar) = job.fail_under
-        && let Some(below) = render::below(&report, bar)
-    {
-        eprintln!("{below}");
-        code = code.merge(ExitCode::FAIL_UNDER);
-    }
-    Ok(code)
+            due.store.lock().expect("store lock").compact()?;
+            all.push(fetched);
+        }
+        Ok::<Vec<Fetched>, Error>(all)
+    })?
 }
 
-/// The sandbox's simulated corp: the anchors and learners the schedule names,
+/// The sandbox's simulated corp: the anchors and learners the schedules name,
 /// and three guests who are on no roster.
-fn sandbox_corp(schedule: &Schedule) -> Vec<String> {
+fn sandbox_corp<'a>(schedules: impl Iterator<Item = &'a Schedule>) -> Vec<String> {
     let mut users: Vec<String> = Vec::new();
-    let names = schedule.classes.iter().flat_map(|c| {
+    let names = schedules.flat_map(|s| &s.classes).flat_map(|c| {
         std::iter::once(c.anchor.clone()).chain(c.learners.iter().map(|l| l.userid.clone()))
     });
     for user in names.chain((1..=3).map(|n| format!("guest{n:02}"))) {
@@ -133,14 +187,17 @@ fn check_output(job: &AttendanceJob, format: AttendanceFormat) -> Result<(), Err
     }
 }
 
-fn write(job: &AttendanceJob, format: AttendanceFormat, report: &Report) -> Result<(), Error> {
-    let bytes = match format {
-        AttendanceFormat::Table => render::table(report).into_bytes(),
-        AttendanceFormat::Csv if job.detail => render::csv_detail(report),
-        AttendanceFormat::Csv => render::csv(report),
-        AttendanceFormat::Json => render::json(report).into_bytes(),
-        AttendanceFormat::Html => render::html(report, job.fail_under).into_bytes(),
-        AttendanceFormat::Xlsx => render::xlsx(report).map_err(Error::Workbook)?,
+/// One report as asked; several (from several schedules) as a table per file
+/// under its name, one CSV with a `file` column, or `{"files": [...]}`.
+fn write(
+    job: &AttendanceJob,
+    format: AttendanceFormat,
+    reports: &[Report],
+    many: bool,
+) -> Result<(), Error> {
+    let bytes = match (many, reports) {
+        (false, [report]) => one(job, format, report)?,
+        _ => several(job, format, reports),
     };
     match &job.out {
         Some(path) => {
@@ -155,5 +212,69 @@ fn write(job: &AttendanceJob, format: AttendanceFormat, report: &Report) -> Resu
                 .and_then(|()| stdout.flush())
                 .map_err(Error::Stdout)
         }
+    }
+}
+
+fn one(job: &AttendanceJob, format: AttendanceFormat, report: &Report) -> Result<Vec<u8>, Error> {
+    Ok(match format {
+        AttendanceFormat::Table => render::table(report).into_bytes(),
+        AttendanceFormat::Csv if job.detail => render::csv_detail(report),
+        AttendanceFormat::Csv => render::csv(report),
+        AttendanceFormat::Json => render::json(report).into_bytes(),
+        AttendanceFormat::Html => render::html(report, job.fail_under).into_bytes(),
+        AttendanceFormat::Xlsx => render::xlsx(report).map_err(Error::Workbook)?,
+    })
+}
+
+/// Several schedules' reports in one output (HTML and xlsx were refused before).
+fn several(job: &AttendanceJob, format: AttendanceFormat, reports: &[Report]) -> Vec<u8> {
+    match format {
+        AttendanceFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Files<'a> {
+                files: &'a [Report],
+            }
+            let mut s = serde_json::to_string_pretty(&Files { files: reports }).unwrap_or_default();
+            s.push('\n');
+            s.into_bytes()
+        }
+        AttendanceFormat::Csv => {
+            let mut w = ::csv::Writer::from_writer(Vec::new());
+            for (i, report) in reports.iter().enumerate() {
+                let text = if job.detail {
+                    render::csv_detail(report)
+                } else {
+                    render::csv(report)
+                };
+                with_file_column(&mut w, &text, &report.schedule, i == 0);
+            }
+            w.into_inner().unwrap_or_default()
+        }
+        _ => {
+            let mut out = String::new();
+            for report in reports {
+                out.push_str(&format!(
+                    "==> {} <==\n{}\n",
+                    report.schedule,
+                    render::table(report)
+                ));
+            }
+            out.into_bytes()
+        }
+    }
+}
+
+/// A schedule's CSV rows with its file first; the header (`file` first) only for the first.
+fn with_file_column(w: &mut ::csv::Writer<Vec<u8>>, text: &[u8], file: &str, header: bool) {
+    let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+    let mut rows = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text);
+    for (n, row) in rows.records().flatten().enumerate() {
+        if n == 0 && !header {
+            continue;
+        }
+        let first = if n == 0 { "file" } else { file };
+        let _ = w.write_record(std::iter::once(first).chain(row.iter()));
     }
 }

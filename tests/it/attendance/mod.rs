@@ -2,6 +2,7 @@
 //! from the simulator, the results kept beside the ledger, and the five outputs.
 
 mod course;
+mod files;
 mod learners;
 mod outputs;
 mod runs;
