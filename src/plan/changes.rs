@@ -463,12 +463,24 @@ pub fn pending(changes: &[Change]) -> bool {
 /// another schedule's (a `--ledger` mistyped), and diffing against it would
 /// cancel every one of them.
 pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
-    let classes: HashSet<&str> = plan.lives.iter().map(|l| l.class_id()).collect();
     let mut held = ledger.iter_unordered().filter(|k| is_live(k)).peekable();
-    held.peek().is_some()
-        && !classes.is_empty()
-        && held.all(|k| {
-            let class = k.key().split('/').next().unwrap_or("");
-            !classes.contains(class)
-        })
+    if held.peek().is_none() || plan.lives.is_empty() {
+        return false;
+    }
+    // Each class once, by its place among the schedule's classes.
+    let mut seen: Vec<bool> = Vec::new();
+    let mut classes: HashSet<&str> = HashSet::new();
+    for l in &plan.lives {
+        let index = l.class.index;
+        if index >= seen.len() {
+            seen.resize(index + 1, false);
+        }
+        if !std::mem::replace(&mut seen[index], true) {
+            classes.insert(l.class_id());
+        }
+    }
+    held.all(|k| {
+        let class = k.key().split('/').next().unwrap_or("");
+        !classes.contains(class)
+    })
 }
