@@ -12,7 +12,7 @@
 //! Scheduled lives that match nothing are remembered in the ledger as not ours
 //! and never touched.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -21,12 +21,12 @@ use super::executor::Task;
 use super::pairing::{Candidate, Wanted, ambiguity, candidate, pair, wanted_rivals};
 use super::recover::{observed_body, seen_state};
 use super::summary::Failure;
-use super::survey::{Lookup, sighted, survey};
+use super::survey::{Lookup, Survey, sighted, survey};
 use super::tasks::Work;
 use crate::ledger::{Event, LedgerError, LedgerState, LedgerWriter, Record, foreign_key};
 use crate::plan::changes::{is_live, same_modifiable, tombstone};
-use crate::wecom::ErrorClass;
 use crate::wecom::types::status;
+use crate::wecom::{ApiError, ErrorClass};
 
 /// What the lookup before the creates found and did.
 #[derive(Debug, Default)]
@@ -85,24 +85,7 @@ pub async fn reconcile(
     let survey = survey(look, &anchors, |id| worth_reading(look, &known, id)).await;
     done.listed = survey.listed;
     done.read = survey.read;
-
-    let held = held_sessions(state);
-    let mut pool: Vec<Candidate> = Vec::new();
-    for listed in survey.lives {
-        // Started, ended, expired or cancelled: never adoptable; the cache has it.
-        // An anchor not wholly seen decides nothing, not even what is not ours.
-        if listed.info.status != status::SCHEDULED || survey.failed.contains_key(&listed.anchor) {
-            continue;
-        }
-        let c = candidate(&listed.livingid, &listed.anchor, listed.info);
-        match held.get(&(c.anchor.clone(), c.start, c.theme.clone())) {
-            Some(key) => {
-                done.duplicates.push((key.clone(), c.id.clone()));
-                done.claimed.push(c.id);
-            }
-            None => pool.push(c),
-        }
-    }
+    let pool = candidates(&survey, state, &mut done);
 
     let (matched, ambiguous) = pair(&wanted, &pool, &survey.failed);
     let mut taken: HashSet<usize> = matched.iter().flatten().copied().collect();
@@ -111,50 +94,10 @@ pub async fn reconcile(
     }
 
     let mut groups: Vec<Vec<Record>> = Vec::new();
-    let now = Timestamp::now();
     for (i, w) in wanted.into_iter().enumerate() {
         if let Some(c) = matched[i].map(|c| &pool[c]) {
-            let planned = serde_json::to_value(&w.request).unwrap_or_default();
-            let body = seen_state(&planned, &c.info);
-            let mut records = Vec::new();
-            if let Some(old) = &w.old {
-                // The replaced live is named before the session is repointed, so a
-                // crash between the two cannot drop it from the ledger.
-                let tomb = tombstone(&w.live.key, old);
-                records.push(
-                    Record::new(&tomb, Event::Intent, now)
-                        .with_action("cancel")
-                        .with_livingid(old),
-                );
-                work.then.push(Task::Cancel {
-                    key: tomb,
-                    livingid: old.clone(),
-                });
-            }
-            records.push(
-                Record::new(&w.live.key, Event::Adopted, now)
-                    .with_livingid(&c.id)
-                    .with_request(body.clone()),
-            );
-            groups.push(records);
-            look.seen.lock().expect("seen lock").note(sighted(
-                &c.id,
-                &c.anchor,
-                &c.info,
-                Some(look.owner),
-            ));
+            groups.push(adopt(look, work, w, c));
             done.adopted += 1;
-            work.summary.adopted += 1;
-            if w.later {
-                work.summary.deferred -= 1;
-            }
-            if !same_modifiable(&body, &planned) {
-                work.first.push(Task::Modify {
-                    livingid: c.id.clone(),
-                    live: w.live,
-                    current: Some(body),
-                });
-            }
             continue;
         }
         if let Some(lives) = &ambiguous[i] {
@@ -163,36 +106,122 @@ pub async fn reconcile(
             fail(work, &w, None, error);
             continue;
         }
-        if let Some(err) = survey.failed.get(w.anchor()) {
-            // Interrupted, or not to be created this run anyway: left as it was.
-            if err.class() == ErrorClass::Stopped || w.later {
-                put_back(work, w);
-                continue;
-            }
-            let error = if err.errcode() == Some(crate::wecom::errcode::INVALID_USERID) {
-                format!(
-                    "{err}: the anchor `{}` is not a userid of this corp",
-                    w.anchor()
-                )
-            } else {
-                format!(
-                    "could not look up the lives of `{}` in WeCom ({err}); nothing is created \
-                     for it until they can be",
-                    w.anchor()
-                )
-            };
-            groups.push(vec![failed(&w, w.pending.clone(), &error)]);
-            fail(work, &w, err.errcode(), error);
+        groups.extend(unmatched(work, w, &survey.failed));
+    }
+    groups.extend(foreign(&pool, &taken, &mut done));
+    append_groups(look.ledger, groups).await?;
+    Ok(done)
+}
+
+/// The scheduled lives listed that may be a session's: not another of a session
+/// the ledger holds (that one is a duplicate, noted in `done`), and only of
+/// anchors wholly seen.
+fn candidates(survey: &Survey, state: &LedgerState, done: &mut Reconciled) -> Vec<Candidate> {
+    let held = held_sessions(state);
+    let mut pool: Vec<Candidate> = Vec::new();
+    for listed in &survey.lives {
+        // Started, ended, expired or cancelled: never adoptable; the cache has it.
+        // An anchor not wholly seen decides nothing, not even what is not ours.
+        if listed.info.status != status::SCHEDULED || survey.failed.contains_key(&listed.anchor) {
             continue;
         }
-        // The anchor's lives were all seen and none is this session's: what a crashed
-        // run sent for it made no live, unless it went to another anchor.
-        let mut w = w;
-        if w.sent().is_some_and(|s| s.anchor_userid == w.anchor()) {
-            w.pending = None;
+        let c = candidate(&listed.livingid, &listed.anchor, listed.info.clone());
+        match held.get(&(c.anchor.clone(), c.start, c.theme.clone())) {
+            Some(key) => {
+                done.duplicates.push((key.clone(), c.id.clone()));
+                done.claimed.push(c.id);
+            }
+            None => pool.push(c),
         }
-        put_back(work, w);
     }
+    pool
+}
+
+/// The records that adopt `c` for the wanted session (after naming the live a
+/// replace leaves behind), and the modify that brings it to the plan if it differs.
+fn adopt(look: &Lookup<'_>, work: &mut Work, w: Wanted, c: &Candidate) -> Vec<Record> {
+    let now = Timestamp::now();
+    let planned = serde_json::to_value(&w.request).unwrap_or_default();
+    let body = seen_state(&planned, &c.info);
+    let mut records = Vec::new();
+    if let Some(old) = &w.old {
+        // The replaced live is named before the session is repointed, so a
+        // crash between the two cannot drop it from the ledger.
+        let tomb = tombstone(&w.live.key, old);
+        records.push(
+            Record::new(&tomb, Event::Intent, now)
+                .with_action("cancel")
+                .with_livingid(old),
+        );
+        work.then.push(Task::Cancel {
+            key: tomb,
+            livingid: old.clone(),
+        });
+    }
+    records.push(
+        Record::new(w.live.key.to_string(), Event::Adopted, now)
+            .with_livingid(&c.id)
+            .with_request(body.clone()),
+    );
+    look.seen
+        .lock()
+        .expect("seen lock")
+        .note(sighted(&c.id, &c.anchor, &c.info, Some(look.owner)));
+    work.summary.adopted += 1;
+    if w.later {
+        work.summary.deferred -= 1;
+    }
+    if !same_modifiable(&body, &planned) {
+        work.first.push(Task::Modify {
+            livingid: c.id.clone(),
+            live: w.live,
+            current: Some(body),
+        });
+    }
+    records
+}
+
+/// A wanted session no listed live is: created as planned (put back in `work`),
+/// unless its anchor's lives could not be looked up; then it fails, and nothing
+/// is created for it this run.
+fn unmatched(
+    work: &mut Work,
+    mut w: Wanted,
+    lookups_failed: &BTreeMap<String, ApiError>,
+) -> Option<Vec<Record>> {
+    if let Some(err) = lookups_failed.get(w.anchor()) {
+        // Interrupted, or not to be created this run anyway: left as it was.
+        if err.class() == ErrorClass::Stopped || w.later {
+            put_back(work, w);
+            return None;
+        }
+        let error = if err.errcode() == Some(crate::wecom::errcode::INVALID_USERID) {
+            format!(
+                "{err}: the anchor `{}` is not a userid of this corp",
+                w.anchor()
+            )
+        } else {
+            format!(
+                "could not look up the lives of `{}` in WeCom ({err}); nothing is created \
+                 for it until they can be",
+                w.anchor()
+            )
+        };
+        let record = failed(&w, w.pending.clone(), &error);
+        fail(work, &w, err.errcode(), error);
+        return Some(vec![record]);
+    }
+    // The anchor's lives were all seen and none is this session's: what a crashed
+    // run sent for it made no live, unless it went to another anchor.
+    if w.sent().is_some_and(|s| s.anchor_userid == w.anchor()) {
+        w.pending = None;
+    }
+    put_back(work, w);
+    None
+}
+
+/// The scheduled lives no session took: remembered as not ours, one record each.
+fn foreign(pool: &[Candidate], taken: &HashSet<usize>, done: &mut Reconciled) -> Vec<Vec<Record>> {
     let foreign: Vec<Record> = pool
         .iter()
         .enumerate()
@@ -207,9 +236,7 @@ pub async fn reconcile(
     }
     done.claimed
         .extend(foreign.iter().filter_map(|r| r.livingid.clone()));
-    groups.extend(foreign.into_iter().map(|r| vec![r]));
-    append_groups(look.ledger, groups).await?;
-    Ok(done)
+    foreign.into_iter().map(|r| vec![r]).collect()
 }
 
 /// Whether a listed livingid is read: not if this ledger knows it, nor if the
