@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::reconcile::worth_reading;
 use super::recover::{observed_body, seen_state};
-use super::survey::{Lookup, survey};
+use super::survey::{Listed, Lookup, survey};
 use crate::ledger::{Body, Event, KeyState, LedgerError, LedgerState, Record};
 use crate::plan::changes::{is_live, tombstone};
 use crate::wecom::LivingInfo;
@@ -52,6 +52,43 @@ pub async fn find_duplicates(
     state: &LedgerState,
     statuses: &HashMap<String, u8>,
 ) -> Result<Duplicates, LedgerError> {
+    let sessions = held_sessions(state);
+    let mut found = Duplicates::default();
+    if sessions.is_empty() {
+        return Ok(found);
+    }
+    let anchors = sessions.keys().map(|(a, _, _)| a.clone()).collect();
+    let recheck = rechecks(state, &sessions);
+    let known = state.livingids();
+    let survey = survey(look, &anchors, |id| {
+        recheck.contains(id) || worth_reading(look, &known, id)
+    })
+    .await;
+    for (anchor, err) in &survey.failed {
+        found.failed += 1;
+        found
+            .lines
+            .push(format!("  failed to list the lives of `{anchor}`: {err}"));
+    }
+    let now = Timestamp::now();
+    for (key, (held, others)) in seconds(survey.lives, &sessions) {
+        let Some(&held_status) = statuses.get(key) else {
+            found.lines.push(format!(
+                "  ! `{key}`: WeCom holds another live like it, but its own could not be read; \
+                 run `livesched refresh` again"
+            ));
+            continue;
+        };
+        for record in settle(key, held, &others, held_status, now, &mut found) {
+            look.ledger.append(record).await?;
+        }
+    }
+    Ok(found)
+}
+
+/// The sessions the ledger holds a live for, by what a second live would share
+/// with them; sessions alike in all three cannot tell their lives apart, and are left out.
+fn held_sessions(state: &LedgerState) -> HashMap<(String, i64, String), Vec<Held<'_>>> {
     let mut sessions: HashMap<(String, i64, String), Vec<Held<'_>>> = HashMap::new();
     for k in state
         .iter()
@@ -68,16 +105,17 @@ pub async fn find_duplicates(
             });
         }
     }
-    // Two sessions alike in all three cannot tell their lives apart.
     sessions.retain(|_, held| held.len() == 1);
-    let mut found = Duplicates::default();
-    if sessions.is_empty() {
-        return Ok(found);
-    }
-    let anchors = sessions.keys().map(|(a, _, _)| a.clone()).collect();
-    // A live remembered as not ours that looks like a held session is read again:
-    // a second runner's live can be taken for another schedule's.
-    let recheck: HashSet<&str> = state
+    sessions
+}
+
+/// Lives remembered as not ours that look like a held session: read again, as
+/// a second runner's live can be taken for another schedule's.
+fn rechecks<'s>(
+    state: &'s LedgerState,
+    sessions: &HashMap<(String, i64, String), Vec<Held<'_>>>,
+) -> HashSet<&'s str> {
+    state
         .iter()
         .filter(|k| k.last() == Event::Foreign)
         .filter(|k| {
@@ -88,20 +126,16 @@ pub async fn find_duplicates(
                 .is_some_and(|t| sessions.contains_key(&t))
         })
         .filter_map(KeyState::livingid)
-        .collect();
-    let known = state.livingids();
-    let survey = survey(look, &anchors, |id| {
-        recheck.contains(id) || worth_reading(look, &known, id)
-    })
-    .await;
-    for (anchor, err) in &survey.failed {
-        found.failed += 1;
-        found
-            .lines
-            .push(format!("  failed to list the lives of `{anchor}`: {err}"));
-    }
+        .collect()
+}
+
+/// The scheduled lives listed that are like a held session but not its own, by session.
+fn seconds<'h, 'a>(
+    listed: Vec<Listed>,
+    sessions: &'h HashMap<(String, i64, String), Vec<Held<'a>>>,
+) -> BTreeMap<&'a str, (&'h Held<'a>, Seconds)> {
     let mut seconds: BTreeMap<&str, (&Held<'_>, Seconds)> = BTreeMap::new();
-    for listed in survey.lives {
+    for listed in listed {
         let info = listed.info;
         if info.status != status::SCHEDULED {
             continue;
@@ -122,62 +156,62 @@ pub async fn find_duplicates(
             .1
             .push((listed.livingid, info));
     }
-    let now = Timestamp::now();
-    for (key, (held, others)) in seconds {
-        let Some(&held_status) = statuses.get(key) else {
-            found.lines.push(format!(
-                "  ! `{key}`: WeCom holds another live like it, but its own could not be read; \
-                 run `livesched refresh` again"
-            ));
-            continue;
-        };
-        let held_scheduled = held_status == status::SCHEDULED;
-        let survivor = others
-            .iter()
-            .map(|(id, _)| id.as_str())
-            .chain(held_scheduled.then_some(held.livingid))
-            .min()
-            .expect("at least one second live")
-            .to_string();
-        let mut records = Vec::new();
-        if survivor != held.livingid {
-            if held_scheduled {
-                records.push(duplicate(key, held.livingid, held.request.clone(), now));
-                found.found += 1;
-                found.lines.push(format!(
-                    "  ! `{key}`: a second live `{survivor}` in WeCom; keeping it (the smaller \
-                     livingid) and cancelling `{}` at the next apply",
-                    held.livingid
-                ));
-            }
-            let info = &others
-                .iter()
-                .find(|(id, _)| *id == survivor)
-                .expect("the survivor is one of them")
-                .1;
-            records.push(
-                Record::new(key, Event::Adopted, now)
-                    .with_livingid(&survivor)
-                    .with_request(seen_state(&held.request, info)),
-            );
-            found.repointed += 1;
-        }
-        for (id, info) in &others {
-            if *id == survivor {
-                continue;
-            }
-            records.push(duplicate(key, id, observed_body(info), now));
+    seconds
+}
+
+/// The records that keep one live of a session (the smallest livingid of those
+/// still scheduled) and mark the others as duplicates, counted in `found`.
+fn settle(
+    key: &str,
+    held: &Held<'_>,
+    others: &Seconds,
+    held_status: u8,
+    now: Timestamp,
+    found: &mut Duplicates,
+) -> Vec<Record> {
+    let held_scheduled = held_status == status::SCHEDULED;
+    let survivor = others
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .chain(held_scheduled.then_some(held.livingid))
+        .min()
+        .expect("at least one second live")
+        .to_string();
+    let mut records = Vec::new();
+    if survivor != held.livingid {
+        if held_scheduled {
+            records.push(duplicate(key, held.livingid, held.request.clone(), now));
             found.found += 1;
             found.lines.push(format!(
-                "  ! `{key}`: a second live `{id}` in WeCom; keeping `{survivor}` and \
-                 cancelling `{id}` at the next apply"
+                "  ! `{key}`: a second live `{survivor}` in WeCom; keeping it (the smaller \
+                 livingid) and cancelling `{}` at the next apply",
+                held.livingid
             ));
         }
-        for record in records {
-            look.ledger.append(record).await?;
-        }
+        let info = &others
+            .iter()
+            .find(|(id, _)| *id == survivor)
+            .expect("the survivor is one of them")
+            .1;
+        records.push(
+            Record::new(key, Event::Adopted, now)
+                .with_livingid(&survivor)
+                .with_request(seen_state(&held.request, info)),
+        );
+        found.repointed += 1;
     }
-    Ok(found)
+    for (id, info) in others {
+        if *id == survivor {
+            continue;
+        }
+        records.push(duplicate(key, id, observed_body(info), now));
+        found.found += 1;
+        found.lines.push(format!(
+            "  ! `{key}`: a second live `{id}` in WeCom; keeping `{survivor}` and \
+             cancelling `{id}` at the next apply"
+        ));
+    }
+    records
 }
 
 /// What a second live shares with its session: anchor, scheduled start, theme.
