@@ -36,7 +36,7 @@ pub(super) async fn run_tasks(
     works: Vec<Work>,
     places: &[Places],
 ) -> Result<Vec<Summary>, ApiError> {
-    let mut recovery = recovery_for(&ledgers);
+    let recovery = recovery_for(&ledgers);
     let stop = Arc::new(AtomicBool::new(false));
     let (abandon_tx, abandon) = watch::channel(false);
     let progress = Progress::new(works.iter().map(|w| w.len() as u64).sum());
@@ -69,49 +69,103 @@ pub(super) async fn run_tasks(
         _ => {}
     }
     let plain = progress.spawn_plain_lines();
-    let mut media = MediaCache::default();
-    // A fatal error in one schedule stops the run: the next ones say why.
-    let mut fatal = None;
-    let mut total: u64 = works.iter().map(|w| w.len() as u64).sum();
+    let run = Run {
+        client: &client,
+        gate: &gate,
+        concurrency,
+        progress: &progress,
+        stop: &stop,
+        abandon: &abandon,
+    };
+    let mut carried = Carried {
+        media: MediaCache::default(),
+        recovery,
+        // A fatal error in one schedule stops the run: the next ones say why.
+        fatal: None,
+        total: works.iter().map(|w| w.len() as u64).sum(),
+    };
     let mut summaries = Vec::with_capacity(works.len());
-    for ((ledger, mut work), places) in ledgers.into_iter().zip(works).zip(places) {
+    for ((ledger, work), places) in ledgers.into_iter().zip(works).zip(places) {
+        let summary;
+        (summary, carried) = run.schedule(ledger, work, places, carried).await;
+        summaries.push(summary);
+    }
+    if let Some(i) = interrupt {
+        i.abort();
+    }
+    if let Some(p) = plain {
+        p.abort();
+    }
+    progress.finish();
+    Ok(summaries)
+}
+
+/// What every schedule of a run shares.
+struct Run<'r> {
+    client: &'r Client,
+    gate: &'r Arc<Gate>,
+    concurrency: u32,
+    progress: &'r Progress,
+    stop: &'r Arc<AtomicBool>,
+    abandon: &'r watch::Receiver<bool>,
+}
+
+/// What passes from one schedule of a run to the next: the pictures uploaded,
+/// the lives recovered, the fatal error that stops the rest, the tasks in all.
+struct Carried {
+    media: MediaCache,
+    recovery: Recovery,
+    fatal: Option<String>,
+    total: u64,
+}
+
+impl Run<'_> {
+    /// One schedule's work: looked up in WeCom, then carried out, its ledger
+    /// closed and the folder's cache of seen lives saved.
+    async fn schedule(
+        &self,
+        ledger: Ledger,
+        mut work: Work,
+        places: &Places,
+        mut carried: Carried,
+    ) -> (Summary, Carried) {
         let state = ledger.state().clone();
         let writer = LedgerWriter::spawn(ledger);
-        let seen = Mutex::new(SeenLives::load(&places.seen, client.corpid()));
-        if !work.is_empty() && fatal.is_none() && !stop.load(Ordering::SeqCst) {
+        let seen = Mutex::new(SeenLives::load(&places.seen, self.client.corpid()));
+        if !work.is_empty() && carried.fatal.is_none() && !self.stop.load(Ordering::SeqCst) {
             let before = work.len() as u64;
             let lookup = look_up(
-                &client,
-                &gate,
+                self.client,
+                self.gate,
                 &writer,
                 &seen,
                 places,
-                concurrency,
+                self.concurrency,
                 &state,
                 &mut work,
-                &progress,
-                &recovery,
+                self.progress,
+                &carried.recovery,
             );
             tokio::select! {
-                found = lookup => fatal = found,
+                found = lookup => carried.fatal = found,
                 // Given up after Ctrl-C: what the lookup recorded stays; the executor
                 // then starts nothing, as the run is stopping.
-                () = given_up(abandon.clone()) => {}
+                () = given_up(self.abandon.clone()) => {}
             }
-            total = total - before + work.len() as u64;
-            progress.set_total(total);
+            carried.total = carried.total - before + work.len() as u64;
+            self.progress.set_total(carried.total);
         }
         let executor = Arc::new(Executor {
-            client: client.clone(),
-            gate: Arc::clone(&gate),
+            client: self.client.clone(),
+            gate: Arc::clone(self.gate),
             ledger: writer,
-            media,
-            recovery,
-            progress: progress.clone(),
-            stop: Arc::clone(&stop),
-            fatal: Mutex::new(fatal.clone()),
-            concurrency: concurrency as usize * 2,
-            abandon: abandon.clone(),
+            media: carried.media,
+            recovery: carried.recovery,
+            progress: self.progress.clone(),
+            stop: Arc::clone(self.stop),
+            fatal: Mutex::new(carried.fatal.clone()),
+            concurrency: self.concurrency as usize * 2,
+            abandon: self.abandon.clone(),
         });
         let summary = Arc::clone(&executor)
             .run(work.first, work.then, work.summary)
@@ -124,19 +178,15 @@ pub(super) async fn run_tasks(
             note_held(&mut seen, &state, &places.owner);
         }
         save_seen(&seen);
-        (media, recovery) = (executor.media, executor.recovery);
-        progress.next_schedule(summary.failed.len());
-        fatal.clone_from(&summary.fatal);
-        summaries.push(summary);
+        self.progress.next_schedule(summary.failed.len());
+        let carried = Carried {
+            media: executor.media,
+            recovery: executor.recovery,
+            fatal: summary.fatal.clone(),
+            total: carried.total,
+        };
+        (summary, carried)
     }
-    if let Some(i) = interrupt {
-        i.abort();
-    }
-    if let Some(p) = plain {
-        p.abort();
-    }
-    progress.finish();
-    Ok(summaries)
 }
 
 /// Recovery over every ledger of the run: a livingid any of them holds is owned.
