@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::class_fields::is_roster;
-use super::csv::{Cell, split_rows};
+use super::csv::{Cell, Row, split_rows};
 use super::fields::Sp;
 use super::load::read_text;
 use super::model::Learner;
@@ -103,6 +103,82 @@ fn twice(userid: &str, again: Origin, first: Origin, sources: &Sources) -> Probl
         ))
 }
 
+/// Where a roster's header puts its columns.
+struct Columns {
+    userid: usize,
+    name: Option<usize>,
+    department: Option<usize>,
+}
+
+impl Columns {
+    /// The columns of `header`; `None` (and the problem) without a `userid` column.
+    fn find(header: &Row<'_>, item: &Sp<String>, problems: &mut Problems) -> Option<Columns> {
+        let find = |names: &[&str]| {
+            header
+                .cells
+                .iter()
+                .position(|c| names.contains(&c.text.trim().to_lowercase().as_str()))
+        };
+        let Some(userid) = find(USERID) else {
+            problems.push(
+                Problem::error(
+                    format!("roster `{}` has no `userid` column", item.value),
+                    Some(header.origin),
+                )
+                .label("expected a `userid` column in the header row")
+                .help(ROSTER_HELP),
+            );
+            return None;
+        };
+        Some(Columns {
+            userid,
+            name: find(NAME),
+            department: find(DEPARTMENT),
+        })
+    }
+
+    /// The learner a row names, placed at its userid; `None` (and the problem)
+    /// when its userid is missing or invalid.
+    fn learner(&self, row: &Row<'_>, problems: &mut Problems) -> Option<Sp<Learner>> {
+        let Some(cell) = row.cells.get(self.userid).filter(|c| !c.is_blank()) else {
+            let at = row.cells.get(self.userid).map_or(row.origin, |c| c.origin);
+            problems.push(
+                Problem::error(
+                    format!("row {} of the roster has no userid", row.line),
+                    Some(at),
+                )
+                .label("expected a userid: this one is empty")
+                .help("every learner needs their WeCom userid; remove the row or fill it in"),
+            );
+            return None;
+        };
+        let userid = match values::userid(&cell.text) {
+            Ok(id) => id,
+            Err(expected) => {
+                problems.push(
+                    Problem::error(
+                        format!("invalid `userid`: `{}`", cell.text.trim()),
+                        Some(cell.origin),
+                    )
+                    .label(format!("expected {expected}"))
+                    .help("a userid is the member's account in WeCom's directory"),
+                );
+                return None;
+            }
+        };
+        let text_of = |at: Option<usize>| {
+            let t = row.cells.get(at?)?.text.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        let learner = Learner {
+            userid,
+            name: text_of(self.name),
+            department: text_of(self.department),
+        };
+        Some(Sp::new(learner, cell.origin))
+    }
+}
+
 fn read_roster(
     path: &Path,
     reach: &Reach,
@@ -144,27 +220,8 @@ fn read_roster(
         );
         return Vec::new();
     };
-    let find = |names: &[&str]| {
-        header
-            .cells
-            .iter()
-            .position(|c| names.contains(&c.text.trim().to_lowercase().as_str()))
-    };
-    let Some(userid_at) = find(USERID) else {
-        problems.push(
-            Problem::error(
-                format!("roster `{}` has no `userid` column", item.value),
-                Some(header.origin),
-            )
-            .label("expected a `userid` column in the header row")
-            .help(ROSTER_HELP),
-        );
+    let Some(columns) = Columns::find(header, item, problems) else {
         return Vec::new();
-    };
-    let (name_at, department_at) = (find(NAME), find(DEPARTMENT));
-    let text_of = |cells: &[Cell<'_>], at: Option<usize>| {
-        let t = cells.get(at?)?.text.trim();
-        (!t.is_empty()).then(|| t.to_string())
     };
     let mut learners = Vec::new();
     let mut first: HashMap<String, Origin> = HashMap::new();
@@ -173,47 +230,17 @@ fn read_roster(
         if row.cells.iter().all(Cell::is_blank) {
             continue;
         }
-        let Some(cell) = row.cells.get(userid_at).filter(|c| !c.is_blank()) else {
-            let at = row.cells.get(userid_at).map_or(row.origin, |c| c.origin);
-            problems.push(
-                Problem::error(
-                    format!("row {} of the roster has no userid", row.line),
-                    Some(at),
-                )
-                .label("expected a userid: this one is empty")
-                .help("every learner needs their WeCom userid; remove the row or fill it in"),
-            );
+        let Some(learner) = columns.learner(row, problems) else {
             refused = true;
             continue;
         };
-        let userid = match values::userid(&cell.text) {
-            Ok(id) => id,
-            Err(expected) => {
-                problems.push(
-                    Problem::error(
-                        format!("invalid `userid`: `{}`", cell.text.trim()),
-                        Some(cell.origin),
-                    )
-                    .label(format!("expected {expected}"))
-                    .help("a userid is the member's account in WeCom's directory"),
-                );
-                refused = true;
-                continue;
-            }
-        };
-        if let Some(at) = first.get(&userid) {
-            problems.push(twice(&userid, cell.origin, *at, sources));
+        let userid = &learner.value.userid;
+        if let Some(at) = first.get(userid) {
+            problems.push(twice(userid, learner.origin, *at, sources));
             continue;
         }
-        first.insert(userid.clone(), cell.origin);
-        learners.push(Sp::new(
-            Learner {
-                userid,
-                name: text_of(&row.cells, name_at),
-                department: text_of(&row.cells, department_at),
-            },
-            cell.origin,
-        ));
+        first.insert(userid.clone(), learner.origin);
+        learners.push(learner);
     }
     if learners.is_empty() && !refused {
         problems.push(

@@ -4,4 +4,4 @@ mod classes;
 mod rows;
 
 pub use classes::read;
-pub(super) use rows::{Cell, split_rows};
+pub(super) use rows::{Cell, Row, split_rows};
