@@ -69,40 +69,7 @@ pub fn rule(
             return None;
         }
     };
-    let start_at = match (spec.dtstart, start) {
-        (Some(_), Some(s)) => {
-            let dtstart = spec.places.dtstart.clone().map(|s| value.origin(s));
-            problems.push(
-                Problem::error(
-                    format!(
-                        "class `{}` gives its start twice: in `rrule` (DTSTART) and in `start`",
-                        id.value
-                    ),
-                    Some(s.origin),
-                )
-                .label("expected one start: remove this, or the DTSTART line")
-                .help("a pasted block's DTSTART is the rule's start; `start` is for a bare rule")
-                .also(dtstart),
-            );
-            return None;
-        }
-        (None, Some(s)) => {
-            spec.dtstart = Some(s.value);
-            s.origin
-        }
-        (Some(_), None) => value.origin(spec.places.dtstart.clone().unwrap_or(0..0)),
-        (None, None) => {
-            problems.push(
-                Problem::error(
-                    format!("class `{}` has an `rrule` but no `start`", id.value),
-                    Some(text.origin),
-                )
-                .label("expected a rule with its first date and time")
-                .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
-            );
-            return None;
-        }
-    };
+    let start_at = start_of(&mut spec, start, &value, problems)?;
     let dtstart = spec.dtstart?;
     if let Some(term) = term
         && let Some(tzid) = spec.tzid.as_deref().filter(|t| *t != term.tz_name)
@@ -128,31 +95,8 @@ pub fn rule(
         problems.push(value.problem(err));
         return None;
     }
-    for period in spec
-        .places
-        .rdates
-        .iter()
-        .filter(|p| p.period_seconds.is_some())
-    {
-        if let (Some(length), Some(duration)) = (period.period_seconds, duration)
-            && length != duration
-        {
-            problems.push(
-                Problem::warning(
-                    format!(
-                        "the period's length is not used: sessions of `{}` last `duration`",
-                        id.value
-                    ),
-                    Some(value.origin(period.span.clone())),
-                )
-                .label(format!(
-                    "expected a period of {} (the class's `duration`), found {}",
-                    minutes(duration),
-                    minutes(length)
-                ))
-                .help("a period gives the session's start; its length comes from `duration`"),
-            );
-        }
+    if let Some(duration) = duration {
+        warn_of_periods(&spec, duration, &value, problems);
     }
     Some(RuleSpec {
         seconds_at: seconds_at(&spec, start_at, &value),
@@ -165,6 +109,81 @@ pub fn rule(
         spec,
         origin: text.origin,
     })
+}
+
+/// Where the rule's start is written: its DTSTART, or the class's `start` (which
+/// then becomes the rule's DTSTART); `None` (and the problem) when it has both or neither.
+fn start_of(
+    spec: &mut RecurrenceSpec,
+    start: Option<&Sp<DateTime>>,
+    value: &Value<'_>,
+    problems: &mut Problems,
+) -> Option<Origin> {
+    let id = value.id;
+    match (spec.dtstart, start) {
+        (Some(_), Some(s)) => {
+            let dtstart = spec.places.dtstart.clone().map(|s| value.origin(s));
+            problems.push(
+                Problem::error(
+                    format!(
+                        "class `{}` gives its start twice: in `rrule` (DTSTART) and in `start`",
+                        id.value
+                    ),
+                    Some(s.origin),
+                )
+                .label("expected one start: remove this, or the DTSTART line")
+                .help("a pasted block's DTSTART is the rule's start; `start` is for a bare rule")
+                .also(dtstart),
+            );
+            None
+        }
+        (None, Some(s)) => {
+            spec.dtstart = Some(s.value);
+            Some(s.origin)
+        }
+        (Some(_), None) => Some(value.origin(spec.places.dtstart.clone().unwrap_or(0..0))),
+        (None, None) => {
+            problems.push(
+                Problem::error(
+                    format!("class `{}` has an `rrule` but no `start`", id.value),
+                    Some(value.text.origin),
+                )
+                .label("expected a rule with its first date and time")
+                .help("add `start: 2027-03-05T15:00` (local time in the term's zone)"),
+            );
+            None
+        }
+    }
+}
+
+/// RDATE periods whose length is not the class's `duration`: the length is not used.
+fn warn_of_periods(
+    spec: &RecurrenceSpec,
+    duration: i64,
+    value: &Value<'_>,
+    problems: &mut Problems,
+) {
+    for period in &spec.places.rdates {
+        if let Some(length) = period.period_seconds
+            && length != duration
+        {
+            problems.push(
+                Problem::warning(
+                    format!(
+                        "the period's length is not used: sessions of `{}` last `duration`",
+                        value.id.value
+                    ),
+                    Some(value.origin(period.span.clone())),
+                )
+                .label(format!(
+                    "expected a period of {} (the class's `duration`), found {}",
+                    minutes(duration),
+                    minutes(length)
+                ))
+                .help("a period gives the session's start; its length comes from `duration`"),
+            );
+        }
+    }
 }
 
 /// What gives the rule's sessions seconds past the minute: BYSECOND, FREQ=SECONDLY
