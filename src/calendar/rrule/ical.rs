@@ -402,21 +402,7 @@ impl Raw {
         let line = logical.text.as_str();
         let span = 0..line.len();
         if let Some((at, second)) = second_property(line) {
-            let first = line.split([':', ';', '=']).next().unwrap_or(line).trim();
-            let first = PROPERTIES
-                .iter()
-                .find(|p| p.eq_ignore_ascii_case(first))
-                .unwrap_or(&"RRULE");
-            return Err(RRuleError::new(
-                format!("`{first}` and `{second}` are written on one line"),
-                at..line.len(),
-            )
-            .expected("each property on a line of its own")
-            .with_help(format!(
-                "iCalendar takes one property per line; in YAML write them under `rrule: |`:\n{}\n{}",
-                line[..at].trim_end(),
-                &line[at..]
-            )));
+            return Err(two_on_one_line(line, at, second));
         }
         let Some(colon) = line.find(':') else {
             if line.contains('=') {
@@ -432,7 +418,6 @@ impl Raw {
         let value_start = colon + 1;
         let mut params = head.split(';');
         let name = params.next().unwrap_or_default();
-        let name_span = 0..name.len();
         let upper = name.to_ascii_uppercase();
         if upper == "RRULE" || upper == "EXRULE" {
             if head.len() != name.len() {
@@ -454,20 +439,7 @@ impl Raw {
             return self.set_rule(value, value_start, span, logical);
         }
         if !matches!(upper.as_str(), "DTSTART" | "RDATE" | "EXDATE") {
-            let help = match upper.as_str() {
-                "DTEND" | "DURATION" => {
-                    "a session lasts the class's `duration`; leave this line out"
-                }
-                "BEGIN" | "END" | "SUMMARY" | "UID" | "DTSTAMP" | "LOCATION" | "DESCRIPTION" => {
-                    "paste only the recurrence lines of the event; its title is the class's `theme`"
-                }
-                _ => "only DTSTART, RRULE, EXRULE, RDATE and EXDATE lines are understood",
-            };
-            return Err(
-                RRuleError::new(format!("unsupported line `{name}`"), name_span)
-                    .expected("DTSTART, RRULE, EXRULE, RDATE or EXDATE")
-                    .with_help(help),
-            );
+            return Err(unsupported(name, &upper));
         }
         let params = Params::read(&upper, params, name.len() + 1)?;
         let mut values = params.values(value, value_start)?;
@@ -476,27 +448,38 @@ impl Raw {
         }
         match upper.as_str() {
             "DTSTART" => {
-                if let Some(first) = &self.dtstart_line {
-                    self.earlier = Some(first.clone());
-                    return Err(RRuleError::new("`DTSTART` is given twice", span)
-                        .expected("one DTSTART line")
-                        .with_help("keep one DTSTART; list more dates with RDATE"));
-                }
-                if values.len() != 1 {
-                    return Err(RRuleError::new(
-                        "`DTSTART` takes a single value",
-                        value_start..span.end,
-                    )
-                    .expected("one date or date-time")
-                    .with_help("list more dates with an RDATE line"));
-                }
-                self.dtstart = values.pop();
-                self.dtstart_line = Some(logical.origin_of(span));
+                self.set_dtstart(values, span, value_start, logical)?;
                 self.tzid = params.tz_span.map(|s| logical.origin_of(s));
             }
             "RDATE" => self.rdates.extend(values),
             _ => self.exdates.extend(values),
         }
+        Ok(())
+    }
+
+    /// The one DTSTART line's one value.
+    fn set_dtstart(
+        &mut self,
+        mut values: Vec<Zoned>,
+        span: Range<usize>,
+        value_start: usize,
+        logical: &Logical,
+    ) -> Result<(), RRuleError> {
+        if let Some(first) = &self.dtstart_line {
+            self.earlier = Some(first.clone());
+            return Err(RRuleError::new("`DTSTART` is given twice", span)
+                .expected("one DTSTART line")
+                .with_help("keep one DTSTART; list more dates with RDATE"));
+        }
+        if values.len() != 1 {
+            return Err(
+                RRuleError::new("`DTSTART` takes a single value", value_start..span.end)
+                    .expected("one date or date-time")
+                    .with_help("list more dates with an RDATE line"),
+            );
+        }
+        self.dtstart = values.pop();
+        self.dtstart_line = Some(logical.origin_of(span));
         Ok(())
     }
 
@@ -585,4 +568,37 @@ impl Raw {
             places,
         })
     }
+}
+
+/// Two properties written on one line (`DTSTART:…RRULE:…`), the second at `at`.
+fn two_on_one_line(line: &str, at: usize, second: &str) -> RRuleError {
+    let first = line.split([':', ';', '=']).next().unwrap_or(line).trim();
+    let first = PROPERTIES
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(first))
+        .unwrap_or(&"RRULE");
+    RRuleError::new(
+        format!("`{first}` and `{second}` are written on one line"),
+        at..line.len(),
+    )
+    .expected("each property on a line of its own")
+    .with_help(format!(
+        "iCalendar takes one property per line; in YAML write them under `rrule: |`:\n{}\n{}",
+        line[..at].trim_end(),
+        &line[at..]
+    ))
+}
+
+/// A property this reader does not take, with what to do instead.
+fn unsupported(name: &str, upper: &str) -> RRuleError {
+    let help = match upper {
+        "DTEND" | "DURATION" => "a session lasts the class's `duration`; leave this line out",
+        "BEGIN" | "END" | "SUMMARY" | "UID" | "DTSTAMP" | "LOCATION" | "DESCRIPTION" => {
+            "paste only the recurrence lines of the event; its title is the class's `theme`"
+        }
+        _ => "only DTSTART, RRULE, EXRULE, RDATE and EXDATE lines are understood",
+    };
+    RRuleError::new(format!("unsupported line `{name}`"), 0..name.len())
+        .expected("DTSTART, RRULE, EXRULE, RDATE or EXDATE")
+        .with_help(help)
 }
