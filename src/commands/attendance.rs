@@ -238,18 +238,7 @@ fn several(job: &AttendanceJob, format: AttendanceFormat, reports: &[Report]) ->
             s.push('\n');
             s.into_bytes()
         }
-        AttendanceFormat::Csv => {
-            let mut w = ::csv::Writer::from_writer(Vec::new());
-            for (i, report) in reports.iter().enumerate() {
-                let text = if job.detail {
-                    render::csv_detail(report)
-                } else {
-                    render::csv(report)
-                };
-                with_file_column(&mut w, &text, &report.schedule, i == 0);
-            }
-            w.into_inner().unwrap_or_default()
-        }
+        AttendanceFormat::Csv => render::csv_of_files(reports, job.detail),
         _ => {
             let mut out = String::new();
             for report in reports {
@@ -261,20 +250,5 @@ fn several(job: &AttendanceJob, format: AttendanceFormat, reports: &[Report]) ->
             }
             out.into_bytes()
         }
-    }
-}
-
-/// A schedule's CSV rows with its file first; the header (`file` first) only for the first.
-fn with_file_column(w: &mut ::csv::Writer<Vec<u8>>, text: &[u8], file: &str, header: bool) {
-    let text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
-    let mut rows = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text);
-    for (n, row) in rows.records().flatten().enumerate() {
-        if n == 0 && !header {
-            continue;
-        }
-        let first = if n == 0 { "file" } else { file };
-        let _ = w.write_record(std::iter::once(first).chain(row.iter()));
     }
 }

@@ -8,19 +8,50 @@ use crate::attendance::Report;
 /// `class,userid,name,department,held,attended,completion,watch_minutes`.
 pub fn csv(report: &Report) -> Vec<u8> {
     let mut w = writer();
-    let _ = w.write_record([
-        "class",
-        "userid",
-        "name",
-        "department",
-        "held",
-        "attended",
-        "completion",
-        "watch_minutes",
-    ]);
+    class_rows(&mut w, report, None, true);
+    finish(w)
+}
+
+/// One row per session that should have ended by now × learner of its class.
+pub fn csv_detail(report: &Report) -> Vec<u8> {
+    let mut w = writer();
+    detail_rows(&mut w, report, None, true);
+    finish(w)
+}
+
+/// Several schedules' reports in one CSV, each row with its schedule first
+/// (a `file` column), the header once; `detail` as for `csv_detail`.
+pub fn csv_of_files(reports: &[Report], detail: bool) -> Vec<u8> {
+    let mut w = writer();
+    for (i, report) in reports.iter().enumerate() {
+        let file = Some(report.schedule.as_str());
+        match detail {
+            true => detail_rows(&mut w, report, file, i == 0),
+            false => class_rows(&mut w, report, file, i == 0),
+        }
+    }
+    finish(w)
+}
+
+/// One row per class × learner, after the header when `header`; with `file`
+/// first when there is one.
+fn class_rows(w: &mut Writer, report: &Report, file: Option<&str>, header: bool) {
+    let first = file.map(|_| "file");
+    if header {
+        let _ = w.write_record(first.into_iter().chain([
+            "class",
+            "userid",
+            "name",
+            "department",
+            "held",
+            "attended",
+            "completion",
+            "watch_minutes",
+        ]));
+    }
     for c in &report.classes {
         for l in &c.learners {
-            let _ = w.write_record([
+            let _ = w.write_record(file.into_iter().chain([
                 c.class.as_str(),
                 &l.userid,
                 l.name.as_deref().unwrap_or(""),
@@ -29,27 +60,29 @@ pub fn csv(report: &Report) -> Vec<u8> {
                 &l.attended.to_string(),
                 &completion(l.completion),
                 &format!("{:.1}", l.watch_minutes),
-            ]);
+            ]));
         }
     }
-    finish(w)
 }
 
 /// `class,userid,name,department,session,start,state,attended,watch_minutes`: one
-/// row per session that should have ended by now × learner of its class.
-pub fn csv_detail(report: &Report) -> Vec<u8> {
-    let mut w = writer();
-    let _ = w.write_record([
-        "class",
-        "userid",
-        "name",
-        "department",
-        "session",
-        "start",
-        "state",
-        "attended",
-        "watch_minutes",
-    ]);
+/// row per session that should have ended by now × learner of its class (with
+/// `file` first when there is one).
+fn detail_rows(w: &mut Writer, report: &Report, file: Option<&str>, header: bool) {
+    let first = file.map(|_| "file");
+    if header {
+        let _ = w.write_record(first.into_iter().chain([
+            "class",
+            "userid",
+            "name",
+            "department",
+            "session",
+            "start",
+            "state",
+            "attended",
+            "watch_minutes",
+        ]));
+    }
     for c in &report.classes {
         for l in &c.learners {
             for n in &c.session_indexes {
@@ -61,7 +94,7 @@ pub fn csv_detail(report: &Report) -> Vec<u8> {
                     (true, _) => "0",
                 };
                 let watched = seen.map_or(0, |v| v.watch_seconds);
-                let _ = w.write_record([
+                let _ = w.write_record(file.into_iter().chain([
                     c.class.as_str(),
                     &l.userid,
                     l.name.as_deref().unwrap_or(""),
@@ -71,18 +104,19 @@ pub fn csv_detail(report: &Report) -> Vec<u8> {
                     s.state.name(),
                     attended,
                     &format!("{:.1}", crate::attendance::minutes(watched)),
-                ]);
+                ]));
             }
         }
     }
-    finish(w)
 }
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
+type Writer = ::csv::Writer<Vec<u8>>;
+
+fn writer() -> Writer {
     // The BOM first: Excel takes a CSV without one for the locale's code page.
     ::csv::Writer::from_writer("\u{feff}".as_bytes().to_vec())
 }
 
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+fn finish(w: Writer) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }

@@ -6,7 +6,7 @@ mod html;
 mod table;
 mod xlsx;
 
-pub use csv::{csv, csv_detail};
+pub use csv::{csv, csv_detail, csv_of_files};
 pub use html::html;
 pub use table::table;
 pub use xlsx::xlsx;
