@@ -18,7 +18,7 @@ use serde_json::Value;
 
 pub use super::course::{Course, ON_TIME_SECONDS, course, drift, off_schedule};
 use super::key::{SessionKey, Sessions};
-use super::live::{Plan, PlannedLive};
+use super::live::{Plan, PlannedLive, class_ids};
 use crate::ledger::{Event, KeyState, LedgerState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -467,18 +467,7 @@ pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
     if held.peek().is_none() || plan.lives.is_empty() {
         return false;
     }
-    // Each class once, by its place among the schedule's classes.
-    let mut seen: Vec<bool> = Vec::new();
-    let mut classes: HashSet<&str> = HashSet::new();
-    for l in &plan.lives {
-        let index = l.class.index;
-        if index >= seen.len() {
-            seen.resize(index + 1, false);
-        }
-        if !std::mem::replace(&mut seen[index], true) {
-            classes.insert(l.class_id());
-        }
-    }
+    let classes: HashSet<&str> = class_ids(&plan.lives).into_iter().flatten().collect();
     held.all(|k| {
         let class = k.key().split('/').next().unwrap_or("");
         !classes.contains(class)

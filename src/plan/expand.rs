@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 
 use super::days::{PerDate, TermDays, live_class};
 use super::key::SessionKey;
-use super::live::{LiveClass, Plan, PlannedLive, SkipReason, Skipped};
+use super::live::{LiveClass, Plan, PlannedLive, SkipReason, Skipped, class_ids};
 use super::occurrences::{Occurrence, occurrences};
 use crate::calendar::{Calendar, DayKind};
 use crate::schedule::{Change, ChangeAction, Class, Problem, Schedule};
@@ -197,14 +197,7 @@ fn sorted(first: Vec<PlannedLive>, second: Vec<PlannedLive>) -> Vec<PlannedLive>
 /// order them: a key's id and its `/` decide between two classes' keys, as no
 /// id holds a `/`.
 fn class_ranks<'a>(lives: impl Iterator<Item = &'a PlannedLive>) -> Vec<usize> {
-    let mut classes: Vec<Option<&str>> = Vec::new();
-    for l in lives {
-        let index = l.class.index;
-        if index >= classes.len() {
-            classes.resize(index + 1, None);
-        }
-        classes[index].get_or_insert_with(|| l.class_id());
-    }
+    let classes = class_ids(lives);
     let mut by_id: Vec<(usize, &str)> = classes
         .iter()
         .enumerate()
@@ -449,17 +442,6 @@ fn to_zoned(tz: &TimeZone, at: DateTime, notes: &mut Vec<String>) -> jiff::Zoned
 
 pub fn fmt_local(at: DateTime) -> String {
     at.strftime("%Y-%m-%d %H:%M").to_string()
-}
-
-/// `{n}` session number, `{week}` teaching week, `{date}` like `3月1日`.
-pub fn fill_theme(template: &str, n: u32, week: i32, date: Date) -> String {
-    super::Theme {
-        template,
-        n,
-        week,
-        date,
-    }
-    .to_string()
 }
 
 #[cfg(test)]

@@ -258,6 +258,22 @@ impl CreateBody<'_> {
     }
 }
 
+/// The classes `lives` are of, each once: its id at its place among the
+/// schedule's classes ([`LiveClass::index`]), `None` for a class with no session there.
+pub(crate) fn class_ids<'a>(
+    lives: impl IntoIterator<Item = &'a PlannedLive>,
+) -> Vec<Option<&'a str>> {
+    let mut classes: Vec<Option<&str>> = Vec::new();
+    for l in lives {
+        let index = l.class.index;
+        if index >= classes.len() {
+            classes.resize(index + 1, None);
+        }
+        classes[index].get_or_insert_with(|| l.class_id());
+    }
+    classes
+}
+
 /// Why a session the recurrence produced does not exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {

@@ -17,7 +17,7 @@ pub mod status;
 
 pub use across::{RunTerm, lint_run_creates, plan_run};
 pub use days::media_ref;
-pub use expand::{MAX_SESSIONS, expand, expand_within, fill_theme, fmt_local, occurrence_count};
+pub use expand::{MAX_SESSIONS, expand, expand_within, fmt_local, occurrence_count};
 pub use health::{HELP as LOST_LEDGER_HELP, ledger_looks_lost, lost_ledger_warning};
 pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
