@@ -27,8 +27,10 @@ pub fn run(job: &PlanJob) -> Result<ExitCode, Error> {
     }
     // One schedule's ledger is read while the schedule is planned: neither needs
     // the other until the diff.
-    let reading = match schedules::places(files.clone(), &job.inputs).as_slice() {
-        [(_, places)] => Some(LedgerState::read_in_background(places.ledger.clone())),
+    let reading = match files.as_slice() {
+        [file] => schedules::places(vec![file.clone()], &job.inputs)
+            .pop()
+            .map(|(_, places)| LedgerState::read_in_background(places.ledger)),
         _ => None,
     };
     let planned =
