@@ -107,7 +107,7 @@ impl Pretty {
     }
 
     /// `,` (unless `first`), a newline, and the indentation of the current depth.
-    fn line(&self, out: &mut (impl io::Write + ?Sized), comma: bool) -> io::Result<()> {
+    pub(super) fn line(&self, out: &mut (impl io::Write + ?Sized), comma: bool) -> io::Result<()> {
         const BREAK: &[u8; 66] =
             b",\n                                                                ";
         let from = usize::from(!comma);

@@ -247,10 +247,9 @@ fn newline(buf: &mut Vec<u8>, depth: usize) {
     buf.resize(buf.len() + 2 * depth, b' ');
 }
 
+/// A line break and the indentation of `depth`, as the pretty layout writes them.
 pub(super) fn line(out: &mut impl io::Write, depth: usize) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(1 + 2 * depth);
-    newline(&mut buf, depth);
-    out.write_all(&buf)
+    Pretty::at(depth).line(out, false)
 }
 
 /// A list of strings: `[]`, or one a line at `depth + 1`.
