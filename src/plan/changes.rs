@@ -17,6 +17,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 pub use super::course::{Course, ON_TIME_SECONDS, course, drift, off_schedule};
+use super::join::join;
 use super::key::{SessionKey, Sessions};
 use super::live::{Plan, PlannedLive, class_ids};
 use crate::ledger::{Event, KeyState, LedgerState};
@@ -297,15 +298,9 @@ fn in_halves<'a, T: Sync, R: Send>(
     }
     let middle = items.len() / 2;
     let (first, second) = items.split_at(middle);
-    std::thread::scope(|scope| {
-        let later = scope.spawn(|| each(middle, second));
-        let mut out = each(0, first);
-        match later.join() {
-            Ok(rest) => out.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        out
-    })
+    let (mut out, rest) = join(|| each(0, first), || each(middle, second));
+    out.extend(rest);
+    out
 }
 
 fn session(

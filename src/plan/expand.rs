@@ -7,6 +7,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
 use super::days::{PerDate, TermDays, live_class};
+use super::join::join;
 use super::key::SessionKey;
 use super::live::{LiveClass, Plan, PlannedLive, SkipReason, Skipped, class_ids};
 use super::occurrences::{Occurrence, occurrences};
@@ -122,14 +123,10 @@ fn in_two_parts(schedule: &Schedule, days: &TermDays<'_>, max_sessions: usize) -
     if count < 2 {
         return None;
     }
-    let (mut first, second) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| expand_part(schedule, days, middle..count, max_sessions));
-        let first = expand_part(schedule, days, 0..middle, max_sessions);
-        match later.join() {
-            Ok(second) => (first, second),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+    let (mut first, second) = join(
+        || expand_part(schedule, days, 0..middle, max_sessions),
+        || expand_part(schedule, days, middle..count, max_sessions),
+    );
     let lives = first.plan.lives.len() + second.plan.lives.len();
     if first.over.is_some() || second.over.is_some() || lives > max_sessions {
         return None;

@@ -6,6 +6,7 @@ mod course;
 mod days;
 mod expand;
 mod health;
+mod join;
 mod json_text;
 mod key;
 mod lint;
