@@ -124,7 +124,7 @@ fn write_all(
     }
     match job.format {
         OutputFormat::Json => {
-            let docs: Vec<Document> = diffed.iter().map(document).collect();
+            let docs: Vec<Document> = diffed.iter().map(|d| document(d, true)).collect();
             render::json_of_files(out, &docs)
         }
         OutputFormat::Csv => diffed.iter().enumerate().try_for_each(|(i, d)| {
@@ -142,12 +142,13 @@ fn write_all(
     }
 }
 
-fn document(d: &Diffed) -> Document<'_> {
+/// One schedule's JSON document; with its `file` in a document of several.
+fn document(d: &Diffed, with_file: bool) -> Document<'_> {
     Document {
         plan: &d.term.plan,
         changes: &d.changes,
         sources: &d.term.schedule.sources,
-        file: Some(d.term.file.display().to_string()),
+        file: with_file.then(|| d.term.file.display().to_string()),
     }
 }
 
@@ -172,15 +173,7 @@ fn write_one(out: &mut impl Write, job: &PlanJob, d: &Diffed) -> std::io::Result
                 ..render::Listing::ALL
             },
         ),
-        OutputFormat::Json => {
-            let doc = Document {
-                plan,
-                changes,
-                sources: &schedule.sources,
-                file: None,
-            };
-            render::json(out, &doc)
-        }
+        OutputFormat::Json => render::json(out, &document(d, false)),
         OutputFormat::Csv => render::csv(out, plan, changes),
         OutputFormat::Ics => render::ics(out, plan, &schedule.term, job.now),
         OutputFormat::Html => render::html(out, plan, &schedule.term, changes, ledger, job.now),
