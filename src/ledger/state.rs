@@ -239,13 +239,9 @@ impl LedgerState {
     }
 
     /// Every session in the order the ledger first named it: for a pass over all
-    /// of them that sorts what it keeps, if anything. (Going through them in the
-    /// order they were read goes through memory in order.)
-    pub fn iter_unordered(&self) -> impl Iterator<Item = &KeyState> {
-        self.keys.iter()
-    }
-
-    /// [`LedgerState::iter_unordered`] as a slice, for a pass split between threads.
+    /// of them that sorts what it keeps, if anything, or is split between
+    /// threads. (Going through them in the order they were read goes through
+    /// memory in order.)
     pub fn unordered(&self) -> &[KeyState] {
         &self.keys
     }

@@ -458,7 +458,7 @@ pub fn pending(changes: &[Change]) -> bool {
 /// another schedule's (a `--ledger` mistyped), and diffing against it would
 /// cancel every one of them.
 pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
-    let mut held = ledger.iter_unordered().filter(|k| is_live(k)).peekable();
+    let mut held = ledger.unordered().iter().filter(|k| is_live(k)).peekable();
     if held.peek().is_none() || plan.lives.is_empty() {
         return false;
     }
