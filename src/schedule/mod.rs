@@ -5,6 +5,7 @@ mod class_fields;
 mod csv;
 mod discover;
 mod encoding;
+mod events_tree;
 mod fields;
 mod load;
 mod model;

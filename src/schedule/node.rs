@@ -64,6 +64,14 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, (String, Origin)> {
             raw: None,
         });
     }
+    if let Some(tree) = super::events_tree::tree(file, text) {
+        return Ok(tree);
+    }
+    by_saphyr(file, text)
+}
+
+/// [`parse`] through serde-saphyr alone.
+pub(super) fn by_saphyr(file: FileId, text: &str) -> Result<Node, (String, Origin)> {
     match serde_saphyr::from_str::<Spanned<Raw>>(text) {
         Ok(raw) => Ok(convert(file, text, raw)),
         Err(err) => {
@@ -167,7 +175,7 @@ fn convert(file: FileId, text: &str, raw: Spanned<Raw>) -> Node {
     }
 }
 
-enum Raw {
+pub(super) enum Raw {
     Null,
     Bool(bool),
     Int(i64),
