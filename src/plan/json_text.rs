@@ -39,28 +39,36 @@ pub(crate) fn escaped(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(&bytes[from..]);
 }
 
-/// Text written through `fmt`, escaped on its way into the buffer.
-pub(crate) struct Escaping<'b>(pub &'b mut Vec<u8>);
-
-impl std::fmt::Write for Escaping<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escaped(self.0, s);
-        Ok(())
-    }
-}
-
+/// `n` in decimal, two digits a step.
 pub(crate) fn int(buf: &mut Vec<u8>, n: i64) {
+    const PAIRS: [u8; 200] = {
+        let mut pairs = [0; 200];
+        let mut i = 0;
+        while i < 100 {
+            pairs[2 * i] = b'0' + (i / 10) as u8;
+            pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+            i += 1;
+        }
+        pairs
+    };
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
+    if rest >= 10 {
+        let pair = rest as usize * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        digits[at] = b'0' + rest as u8;
+    }
+    buf.reserve(21);
     if n < 0 {
         buf.push(b'-');
     }
@@ -94,7 +102,18 @@ mod tests {
 
     #[test]
     fn numbers_are_written_as_serde_json_writes_them() {
-        for n in [0, 7, -7, 10, 1_799_020_800, i64::MAX, i64::MIN] {
+        for n in [
+            0,
+            7,
+            -7,
+            10,
+            99,
+            100,
+            -100,
+            1_799_020_800,
+            i64::MAX,
+            i64::MIN,
+        ] {
             let mut buf = Vec::new();
             int(&mut buf, n);
             assert_eq!(String::from_utf8(buf).unwrap(), n.to_string());

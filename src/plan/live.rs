@@ -7,7 +7,7 @@ use jiff::ZonedDateTime;
 use jiff::civil::{Date, Weekday};
 use serde::{Serialize, Serializer};
 
-use super::json_text::{Escaping, int, text};
+use super::json_text::{escaped, int, text};
 use super::key::SessionKey;
 use crate::schedule::{LivingKind, Problems};
 use crate::wecom::types::{ActivityDetail, CreateLiving};
@@ -172,6 +172,33 @@ impl fmt::Display for Theme<'_> {
     }
 }
 
+impl Theme<'_> {
+    /// The theme as the inside of a JSON string, written straight into `buf`:
+    /// what `Display` writes, escaped.
+    pub(crate) fn write_escaped(&self, buf: &mut Vec<u8>) {
+        let mut rest = self.template;
+        while let Some(at) = rest.find('{') {
+            escaped(buf, &rest[..at]);
+            rest = &rest[at..];
+            if let Some(after) = rest.strip_prefix("{n}") {
+                int(buf, i64::from(self.n));
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{week}") {
+                int(buf, i64::from(self.week));
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("{date}") {
+                let date = format!("{}月{}日", self.date.month(), self.date.day());
+                buf.extend_from_slice(date.as_bytes());
+                rest = after;
+            } else {
+                buf.push(b'{');
+                rest = &rest[1..];
+            }
+        }
+        escaped(buf, rest);
+    }
+}
+
 impl Serialize for Theme<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -250,7 +277,7 @@ impl CreateBody<'_> {
         }
         field(buf, "theme");
         buf.push(b'"');
-        let _ = fmt::Write::write_fmt(&mut Escaping(buf), format_args!("{}", self.theme));
+        self.theme.write_escaped(buf);
         buf.push(b'"');
         field(buf, "type");
         int(buf, i64::from(self.living_type));

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::json::Pretty;
 use crate::plan::PlannedLive;
 use crate::plan::changes::Change;
-use crate::plan::json_text::{Escaping, escaped, int, text};
+use crate::plan::json_text::{escaped, int, text};
 use crate::schedule::values::weekday_short;
 
 /// Sessions per chunk of the `lives` array.
@@ -30,24 +30,51 @@ pub(super) fn lives(
     lives: &[PlannedLive],
     depth: usize,
 ) -> io::Result<()> {
-    if lives.is_empty() {
+    array(out, lives, depth, 512, lives_chunk)
+}
+
+/// The `changes` array at `depth`, from `[` to `]`: the plain ones (an action
+/// and a key) by hand, any other through `serde`.
+pub(super) fn changes(
+    out: &mut impl io::Write,
+    changes: &[Change],
+    depth: usize,
+) -> io::Result<()> {
+    array(out, changes, depth, 96, changes_chunk)
+}
+
+/// Writes a run of an array's elements at a depth: the first of the array
+/// after no comma.
+type Chunk<T> = fn(&mut Vec<u8>, &[T], usize, bool);
+
+/// An array at `depth`, from `[` to `]`, its elements made a chunk at a time
+/// by `chunk`, on a few threads when there are several chunks. `size` is about
+/// the bytes an element takes.
+fn array<T: Sync>(
+    out: &mut impl io::Write,
+    items: &[T],
+    depth: usize,
+    size: usize,
+    chunk: Chunk<T>,
+) -> io::Result<()> {
+    if items.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    let chunks: Vec<&[PlannedLive]> = lives.chunks(CHUNK).collect();
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 4)
         .min(chunks.len());
     if threads == 1 {
-        let mut buf = Vec::new();
-        for (i, chunk) in chunks.iter().enumerate() {
+        let mut buf = Vec::with_capacity(CHUNK * size);
+        for (i, items) in chunks.iter().enumerate() {
             buf.clear();
-            lives_chunk(&mut buf, chunk, depth + 1, i == 0);
+            chunk(&mut buf, items, depth + 1, i == 0);
             out.write_all(&buf)?;
         }
     } else {
-        in_parallel(out, &chunks, depth + 1, threads)?;
+        in_parallel(out, &chunks, depth + 1, threads, size, chunk)?;
     }
     line(out, depth)?;
     out.write_all(b"]")
@@ -55,11 +82,13 @@ pub(super) fn lives(
 
 /// Each thread makes every `threads`-th chunk; they are written in order. A
 /// failed write drops the receivers, which stops the threads at their next send.
-fn in_parallel(
+fn in_parallel<T: Sync>(
     out: &mut impl io::Write,
-    chunks: &[&[PlannedLive]],
+    chunks: &[&[T]],
     depth: usize,
     threads: usize,
+    size: usize,
+    chunk: Chunk<T>,
 ) -> io::Result<()> {
     std::thread::scope(|scope| {
         let receivers: Vec<mpsc::Receiver<Vec<u8>>> = (0..threads)
@@ -67,8 +96,8 @@ fn in_parallel(
                 let (send, receive) = mpsc::sync_channel(2);
                 scope.spawn(move || {
                     for i in (t..chunks.len()).step_by(threads) {
-                        let mut buf = Vec::with_capacity(chunks[i].len() * 512);
-                        lives_chunk(&mut buf, chunks[i], depth, i == 0);
+                        let mut buf = Vec::with_capacity(chunks[i].len() * size);
+                        chunk(&mut buf, chunks[i], depth, i == 0);
                         if send.send(buf).is_err() {
                             return;
                         }
@@ -166,7 +195,7 @@ fn request(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
     }
     field(buf, "theme");
     buf.push(b'"');
-    let _ = std::fmt::Write::write_fmt(&mut Escaping(buf), format_args!("{}", body.theme));
+    body.theme.write_escaped(buf);
     buf.push(b'"');
     field(buf, "type");
     int(buf, i64::from(body.living_type));
@@ -174,52 +203,35 @@ fn request(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
     buf.push(b'}');
 }
 
-/// The `changes` array at `depth`, from `[` to `]`: the plain ones (an action
-/// and a key) by hand, any other through `serde`.
-pub(super) fn changes(
-    out: &mut impl io::Write,
-    changes: &[Change],
-    depth: usize,
-) -> io::Result<()> {
-    if changes.is_empty() {
-        return out.write_all(b"[]");
-    }
-    let inner = depth + 1;
-    let mut buf = Vec::with_capacity(1 << 16);
-    buf.push(b'[');
+/// A run of changes' objects as array elements at `depth`: the plain ones (an
+/// action and a key) by hand, any other through `serde`.
+fn changes_chunk(buf: &mut Vec<u8>, changes: &[Change], depth: usize, first: bool) {
     for (i, c) in changes.iter().enumerate() {
-        if i > 0 {
+        if !(first && i == 0) {
             buf.push(b',');
         }
-        newline(&mut buf, inner);
-        if c.drift.is_none() && c.fields.is_empty() {
-            buf.push(b'{');
-            key(&mut buf, inner + 1, "action", true);
-            text(&mut buf, c.action.name());
-            key(&mut buf, inner + 1, "key", false);
-            buf.push(b'"');
-            match c.key.session() {
-                Some(session) => session.write_text(&mut buf),
-                None => escaped(&mut buf, &c.key.to_string()),
-            }
-            buf.push(b'"');
-            if let Some(livingid) = &c.livingid {
-                key(&mut buf, inner + 1, "livingid", false);
-                text(&mut buf, livingid);
-            }
-            newline(&mut buf, inner);
-            buf.push(b'}');
-        } else {
-            nested(&mut buf, c, inner);
+        newline(buf, depth);
+        if c.drift.is_some() || !c.fields.is_empty() {
+            nested(buf, c, depth);
+            continue;
         }
-        if buf.len() >= 1 << 16 {
-            out.write_all(&buf)?;
-            buf.clear();
+        buf.push(b'{');
+        key(buf, depth + 1, "action", true);
+        text(buf, c.action.name());
+        key(buf, depth + 1, "key", false);
+        buf.push(b'"');
+        match c.key.session() {
+            Some(session) => session.write_text(buf),
+            None => escaped(buf, &c.key.to_string()),
         }
+        buf.push(b'"');
+        if let Some(livingid) = &c.livingid {
+            key(buf, depth + 1, "livingid", false);
+            text(buf, livingid);
+        }
+        newline(buf, depth);
+        buf.push(b'}');
     }
-    newline(&mut buf, depth);
-    buf.push(b']');
-    out.write_all(&buf)
 }
 
 /// A value through `serde`, laid out as if it were at `depth` of the document.
@@ -233,6 +245,7 @@ fn nested(buf: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
 
 /// `,` unless `first`, a line break, the indentation, `"name": `.
 pub(super) fn key(buf: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
+    buf.reserve(2 * depth + name.len() + 6);
     if !first {
         buf.push(b',');
     }
@@ -243,8 +256,12 @@ pub(super) fn key(buf: &mut Vec<u8>, depth: usize, name: &str, first: bool) {
 }
 
 fn newline(buf: &mut Vec<u8>, depth: usize) {
+    const SPACES: &[u8; 32] = b"                                ";
     buf.push(b'\n');
-    buf.resize(buf.len() + 2 * depth, b' ');
+    match SPACES.get(..2 * depth) {
+        Some(indent) => buf.extend_from_slice(indent),
+        None => buf.resize(buf.len() + 2 * depth, b' '),
+    }
 }
 
 /// A line break and the indentation of `depth`, as the pretty layout writes them.
