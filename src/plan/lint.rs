@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
+use super::join::join;
 use super::live::{Plan, PlannedLive};
 use crate::schedule::{ChangeAction, Class, LivingKind, Origin, Problem, Recurrence, Schedule};
 use crate::wecom::limits::{
@@ -18,8 +19,15 @@ const MAX_OVERLAPS_SHOWN: usize = 10;
 
 /// Adds the plan's problems, class by class in schedule order, then the overlaps.
 pub fn lint(schedule: &Schedule, plan: &mut Plan) {
-    let long_themes = first_long_theme(plan);
-    let off_minute = first_session(plan, |l| l.start.second() != 0);
+    // The overlaps are found on a thread of their own meanwhile: both passes
+    // only read the sessions.
+    let ((long_themes, off_minute), overlapping) = join(
+        || {
+            let off_minute = first_session(plan, |l| l.start.second() != 0);
+            (first_long_theme(plan), off_minute)
+        },
+        || overlapping(plan),
+    );
     for class in &schedule.classes {
         let theme = long_themes
             .get(&class.id)
@@ -37,7 +45,7 @@ pub fn lint(schedule: &Schedule, plan: &mut Plan) {
             plan.problems.push(problem);
         }
     }
-    overlaps(schedule, plan);
+    overlaps(schedule, plan, &overlapping);
 }
 
 fn too_long(text: &str, max_chars: usize, max_bytes: usize) -> bool {
@@ -246,7 +254,9 @@ fn set_at(schedule: &Schedule, live: &PlannedLive) -> Option<Origin> {
 }
 
 /// Two sessions of one anchor at the same time cannot both be given.
-fn overlaps(schedule: &Schedule, plan: &mut Plan) {
+/// Pairs of sessions of one anchor where the second starts before the first
+/// ends, by anchor, then start.
+fn overlapping(plan: &Plan) -> Vec<(usize, usize)> {
     let mut by_anchor: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, l) in plan.lives.iter().enumerate() {
         by_anchor.entry(&l.anchor).or_default().push(i);
@@ -272,6 +282,10 @@ fn overlaps(schedule: &Schedule, plan: &mut Plan) {
             }
         }
     }
+    found
+}
+
+fn overlaps(schedule: &Schedule, plan: &mut Plan, found: &[(usize, usize)]) {
     let total = found.len();
     for &(a, b) in found.iter().take(MAX_OVERLAPS_SHOWN) {
         let (a, b) = (&plan.lives[a], &plan.lives[b]);
