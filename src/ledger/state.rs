@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::record::{Actual, Body, Event, Record};
+use super::body::Body;
+use super::record::{Actual, Event, Record};
 
 /// What the ledger knows about one session: for each [`Role`], the last record
 /// of its key that plays it. Records are shared, not copied: a `created` line is
