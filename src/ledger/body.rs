@@ -15,8 +15,8 @@ use serde_json::value::RawValue;
 #[derive(Clone)]
 pub struct Body(
     /// Always one JSON value, with nothing around it: as a `RawValue` checks it.
-    /// Plain text rather than a `RawValue`, so that text checked already need
-    /// not be parsed a second time to make one.
+    /// Plain text rather than a `RawValue`, so that a ledger line checked
+    /// already (see [`Body::from_json`]) is not parsed a second time to make one.
     Box<str>,
 );
 
@@ -27,6 +27,12 @@ impl Body {
                 .expect("a JSON value serializes")
                 .into(),
         )
+    }
+
+    /// A body of `text` known to be one JSON value, with nothing around it,
+    /// that serde's `RawValue` would take as it is.
+    pub(super) fn from_json(text: &str) -> Body {
+        Body(text.into())
     }
 
     /// The JSON text. A body this program wrote is a `Value`'s compact text: keys

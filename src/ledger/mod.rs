@@ -11,6 +11,7 @@
 mod body;
 mod compact;
 mod error;
+mod fast_line;
 mod file;
 mod lock;
 mod path;

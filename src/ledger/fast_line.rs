@@ -1,0 +1,139 @@
+//! A fast path for the ledger's own lines: exactly the layout [`Record::to_line`]
+//! writes, read without serde.
+//!
+//! Reading a ledger of a hundred thousand sessions through serde took as long
+//! as planning them. [`parse`] reads the one layout this program writes, and
+//! says `None` for anything else, however valid: then serde reads the line, and
+//! an error, a torn line or corruption is reported exactly as it always was. So
+//! it may refuse what serde takes, but never take what serde refuses, nor read
+//! a line otherwise than serde would; a ledger can come from a pull request.
+
+mod json;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use jiff::fmt::temporal::DateTimeParser;
+
+use super::body::Body;
+use super::record::{Actual, Event, Record};
+
+/// What serde's `Deserialize` for `Timestamp` parses with (jiff's default parser).
+static TIMESTAMPS: DateTimeParser = DateTimeParser::new();
+
+/// The record `line` (trimmed, without its newline) holds, when it is written
+/// exactly as [`Record::to_line`] writes: serde's field order, unset fields
+/// left out, no whitespace, strings without escapes, request body of strings,
+/// integers, objects and arrays. `None` when it is anything else.
+pub(crate) fn parse(line: &[u8]) -> Option<Record> {
+    let mut line = Cursor(std::str::from_utf8(line).ok()?);
+    line.expect(r#"{"key":"#)?;
+    let key = line.string()?;
+    line.expect(r#","event":"#)?;
+    let event = event(line.string()?)?;
+    let action = line.optional(r#","action":"#, Cursor::string)?;
+    let livingid = line.optional(r#","livingid":"#, Cursor::string)?;
+    let status = line.optional(r#","status":"#, |line| line.integer()?.try_into().ok())?;
+    let errcode = line.optional(r#","errcode":"#, Cursor::integer)?;
+    let error = line.optional(r#","error":"#, Cursor::string)?;
+    let actual = line.optional(r#","actual":"#, Cursor::actual)?;
+    line.expect(r#","at":"#)?;
+    let at = TIMESTAMPS.parse_timestamp(line.string()?).ok()?;
+    let request = line.optional(r#","request":"#, Cursor::body)?;
+    line.expect("}")?;
+    line.0.is_empty().then_some(())?;
+    Some(Record {
+        key: key.to_owned(),
+        event,
+        action: action.map(str::to_owned),
+        livingid: livingid.map(str::to_owned),
+        status,
+        errcode,
+        error: error.map(str::to_owned),
+        actual,
+        at,
+        request: request.map(Body::from_json),
+    })
+}
+
+/// An event by the name serde gives it.
+fn event(name: &str) -> Option<Event> {
+    Some(match name {
+        "intent" => Event::Intent,
+        "created" => Event::Created,
+        "adopted" => Event::Adopted,
+        "modified" => Event::Modified,
+        "cancelled" => Event::Cancelled,
+        "failed" => Event::Failed,
+        "refreshed" => Event::Refreshed,
+        "foreign" => Event::Foreign,
+        "duplicate" => Event::Duplicate,
+        _ => return None,
+    })
+}
+
+/// The rest of the line to read. Each method reads what it is named for and
+/// moves past it, or gives `None`, which ends the fast path for the line.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    fn expect(&mut self, token: &str) -> Option<()> {
+        self.0 = self.0.strip_prefix(token)?;
+        Some(())
+    }
+
+    /// `Some(None)` when the line does not go on with `name`; `Some(Some(_))`
+    /// when it does and `value` reads what follows; `None` when that fails.
+    fn optional<T>(
+        &mut self,
+        name: &str,
+        value: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.0.strip_prefix(name) {
+            Some(rest) => {
+                self.0 = rest;
+                value(self).map(Some)
+            }
+            None => Some(None),
+        }
+    }
+
+    fn string(&mut self) -> Option<&'a str> {
+        let (contents, rest) = json::string(self.0)?;
+        self.0 = rest;
+        Some(contents)
+    }
+
+    /// An `i64` as serde reads one. It reads `-0` as a float, which is no
+    /// integer; past `i64`'s range, also a float.
+    fn integer(&mut self) -> Option<i64> {
+        let (negative, digits, rest) = json::integer(self.0)?;
+        let magnitude = i128::from(digits.parse::<u64>().ok()?);
+        let value = match negative {
+            true if magnitude == 0 => return None,
+            true => i64::try_from(-magnitude).ok()?,
+            false => i64::try_from(magnitude).ok()?,
+        };
+        self.0 = rest;
+        Some(value)
+    }
+
+    fn actual(&mut self) -> Option<Actual> {
+        self.expect(r#"{"living_start":"#)?;
+        let living_start = self.integer()?;
+        self.expect(r#","living_duration":"#)?;
+        let living_duration = self.integer()?;
+        self.expect("}")?;
+        Some(Actual {
+            living_start,
+            living_duration,
+        })
+    }
+
+    fn body(&mut self) -> Option<&'a str> {
+        let (body, rest) = json::body(self.0)?;
+        self.0 = rest;
+        Some(body)
+    }
+}
