@@ -28,20 +28,20 @@ static TIMESTAMPS: DateTimeParser = DateTimeParser::new();
 /// integers, objects and arrays. `None` when it is anything else.
 pub(crate) fn parse(line: &[u8]) -> Option<Record> {
     let mut line = Cursor(std::str::from_utf8(line).ok()?);
-    line.expect(r#"{"key":"#)?;
+    line.expect(br#"{"key":"#)?;
     let key = line.string()?;
-    line.expect(r#","event":"#)?;
+    line.expect(br#","event":"#)?;
     let event = event(line.string()?)?;
-    let action = line.optional(r#","action":"#, Cursor::string)?;
-    let livingid = line.optional(r#","livingid":"#, Cursor::string)?;
-    let status = line.optional(r#","status":"#, |line| line.integer()?.try_into().ok())?;
-    let errcode = line.optional(r#","errcode":"#, Cursor::integer)?;
-    let error = line.optional(r#","error":"#, Cursor::string)?;
-    let actual = line.optional(r#","actual":"#, Cursor::actual)?;
-    line.expect(r#","at":"#)?;
+    let action = line.optional(br#","action":"#, Cursor::string)?;
+    let livingid = line.optional(br#","livingid":"#, Cursor::string)?;
+    let status = line.optional(br#","status":"#, |line| line.integer()?.try_into().ok())?;
+    let errcode = line.optional(br#","errcode":"#, Cursor::integer)?;
+    let error = line.optional(br#","error":"#, Cursor::string)?;
+    let actual = line.optional(br#","actual":"#, Cursor::actual)?;
+    line.expect(br#","at":"#)?;
     let at = TIMESTAMPS.parse_timestamp(line.string()?).ok()?;
-    let request = line.optional(r#","request":"#, Cursor::body)?;
-    line.expect("}")?;
+    let request = line.optional(br#","request":"#, Cursor::body)?;
+    line.expect(b"}")?;
     line.0.is_empty().then_some(())?;
     Some(Record {
         key: key.to_owned(),
@@ -78,23 +78,23 @@ fn event(name: &str) -> Option<Event> {
 struct Cursor<'a>(&'a str);
 
 impl<'a> Cursor<'a> {
-    fn expect(&mut self, token: &str) -> Option<()> {
-        self.0 = self.0.strip_prefix(token)?;
+    /// Moves past `token`, which is ASCII (a length known when compiled
+    /// makes its comparison a few instructions).
+    fn expect<const N: usize>(&mut self, token: &[u8; N]) -> Option<()> {
+        (self.0.as_bytes().first_chunk::<N>() == Some(token)).then_some(())?;
+        self.0 = self.0.get(N..)?;
         Some(())
     }
 
     /// `Some(None)` when the line does not go on with `name`; `Some(Some(_))`
     /// when it does and `value` reads what follows; `None` when that fails.
-    fn optional<T>(
+    fn optional<T, const N: usize>(
         &mut self,
-        name: &str,
+        name: &[u8; N],
         value: impl FnOnce(&mut Self) -> Option<T>,
     ) -> Option<Option<T>> {
-        match self.0.strip_prefix(name) {
-            Some(rest) => {
-                self.0 = rest;
-                value(self).map(Some)
-            }
+        match self.expect(name) {
+            Some(()) => value(self).map(Some),
             None => Some(None),
         }
     }
@@ -120,11 +120,11 @@ impl<'a> Cursor<'a> {
     }
 
     fn actual(&mut self) -> Option<Actual> {
-        self.expect(r#"{"living_start":"#)?;
+        self.expect(br#"{"living_start":"#)?;
         let living_start = self.integer()?;
-        self.expect(r#","living_duration":"#)?;
+        self.expect(br#","living_duration":"#)?;
         let living_duration = self.integer()?;
-        self.expect("}")?;
+        self.expect(b"}")?;
         Some(Actual {
             living_start,
             living_duration,

@@ -16,11 +16,36 @@ const DEPTH: usize = 4;
 /// refuses those).
 pub(super) fn string(text: &str) -> Option<(&str, &str)> {
     let inside = text.strip_prefix('"')?;
-    let end = inside
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
-    let (contents, rest) = inside.split_at_checked(end)?;
+    let (contents, rest) = inside.split_at_checked(plain_len(inside.as_bytes()))?;
     Some((contents, rest.strip_prefix('"')?))
+}
+
+/// How many bytes of `bytes` come before the first quote, backslash or control
+/// character (all of them when none does). Looked for eight bytes at a time,
+/// as most of a ledger line is in strings: in each byte of a word, the classic
+/// test for a zero byte (and for a byte below 0x20) sets the high bit, exactly
+/// in the first byte that passes it (later bytes may be set by the borrow).
+fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+        let found = control
+            | zero(word ^ (ONES * u64::from(b'"')))
+            | zero(word ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    at + rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(rest.len())
 }
 
 /// An integer as JSON writes one, `-?(0|[1-9][0-9]*)`: whether it is negative,
@@ -82,6 +107,26 @@ fn array(text: &str, depth: usize) -> Option<&str> {
         match rest.strip_prefix(',') {
             Some(next) => text = next,
             None => return rest.strip_prefix(']'),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn plain_len_finds_the_first_byte_that_ends_plain_text(
+            bytes in proptest::collection::vec(
+                prop_oneof![20 => 0x20u8..=0xff, 1 => Just(b'"'), 1 => Just(b'\\'), 1 => 0u8..0x20],
+                0..64,
+            ),
+        ) {
+            let first = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            prop_assert_eq!(plain_len(&bytes), first.unwrap_or(bytes.len()));
         }
     }
 }
