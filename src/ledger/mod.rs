@@ -8,8 +8,10 @@
 //! record between the parts of a key's state it supplies. [`SeenLives`] is the
 //! cache of lives seen in WeCom that every ledger of a folder shares.
 
+mod body;
 mod compact;
 mod error;
+mod fast_line;
 mod file;
 mod lock;
 mod path;
@@ -20,11 +22,12 @@ mod seen;
 mod state;
 mod writer;
 
+pub use body::Body;
 pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;
 pub use read::Reading;
-pub use record::{Actual, Body, Event, Record, foreign_key};
+pub use record::{Actual, Event, Record, foreign_key};
 pub use seen::{SEEN_FILE, SeenLive, SeenLives, read_seen};
 pub use state::{KeyState, LedgerState};
 pub use writer::LedgerWriter;

@@ -8,6 +8,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::error::LedgerError;
+use super::fast_line;
 use super::record::Record;
 
 /// One parsed line.
@@ -93,7 +94,9 @@ pub(crate) fn each_record(
         if text.is_empty() && terminated {
             continue;
         }
-        match serde_json::from_slice::<Record>(text) {
+        // serde only for lines the fast path does not read: their errors are serde's.
+        let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok);
+        match record {
             Ok(record) => {
                 if !terminated {
                     end.tail = Tail::MissingNewline;

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::record::{Actual, Body, Event, Record};
+use super::body::Body;
+use super::record::{Actual, Event, Record};
 
 /// What the ledger knows about one session: for each [`Role`], the last record
 /// of its key that plays it. Records are shared, not copied: a `created` line is
@@ -67,23 +68,23 @@ impl Role {
 }
 
 impl KeyState {
+    /// The state after a key's first record, which is its last record whatever
+    /// it is (a `refreshed` one stands in until a lifecycle record comes).
     fn new(record: Arc<Record>) -> KeyState {
-        let mut state = KeyState {
-            last_record: Arc::clone(&record),
-            refresh: None,
-            livingid: None,
-            request: None,
-            observed: None,
-        };
-        state.push(record);
-        state
+        // Shared only where a role takes it: each share is an atomic increment
+        // on a record just written, which waits for those writes.
+        let role = |role: Role| role.matches(&record).then(|| Arc::clone(&record));
+        KeyState {
+            refresh: role(Role::Refresh),
+            livingid: role(Role::Livingid),
+            request: role(Role::Request),
+            observed: role(Role::Observed),
+            last_record: record,
+        }
     }
 
     fn push(&mut self, record: Arc<Record>) {
         debug_assert_eq!(self.key(), record.key);
-        if Role::Lifecycle.matches(&record) || !self.last().is_lifecycle() {
-            self.last_record = Arc::clone(&record);
-        }
         for (role, slot) in [
             (Role::Refresh, &mut self.refresh),
             (Role::Livingid, &mut self.livingid),
@@ -93,6 +94,9 @@ impl KeyState {
             if role.matches(&record) {
                 *slot = Some(Arc::clone(&record));
             }
+        }
+        if Role::Lifecycle.matches(&record) || !self.last().is_lifecycle() {
+            self.last_record = record;
         }
     }
 

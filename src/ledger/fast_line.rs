@@ -1,0 +1,140 @@
+//! A fast path for the ledger's own lines: exactly the layout [`Record::to_line`]
+//! writes, read without serde.
+//!
+//! Through serde, parsing its lines was over half the cost of reading a ledger
+//! (issue 13). [`parse`] reads the one layout this program writes, and
+//! says `None` for anything else, however valid: then serde reads the line, and
+//! an error, a torn line or corruption is reported exactly as it always was. So
+//! it may refuse what serde takes, but never take what serde refuses, nor read
+//! a line otherwise than serde would; a ledger can come from a pull request.
+
+mod json;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use jiff::fmt::temporal::DateTimeParser;
+
+use super::body::Body;
+use super::record::{Actual, Event, Record};
+
+/// What serde's `Deserialize` for `Timestamp` parses with (jiff's default parser).
+static TIMESTAMPS: DateTimeParser = DateTimeParser::new();
+
+/// The record `line` (trimmed, without its newline) holds, when it is written
+/// exactly as [`Record::to_line`] writes: serde's field order, unset fields
+/// left out, no whitespace, strings without escapes, request body of strings,
+/// integers, objects and arrays. `None` when it is anything else.
+pub(crate) fn parse(line: &[u8]) -> Option<Record> {
+    let mut line = Cursor(std::str::from_utf8(line).ok()?);
+    line.expect(br#"{"key":"#)?;
+    let key = line.string()?;
+    line.expect(br#","event":"#)?;
+    let event = event(line.string()?)?;
+    let action = line.optional(br#","action":"#, Cursor::string)?;
+    let livingid = line.optional(br#","livingid":"#, Cursor::string)?;
+    let status = line.optional(br#","status":"#, |line| line.integer()?.try_into().ok())?;
+    let errcode = line.optional(br#","errcode":"#, Cursor::integer)?;
+    let error = line.optional(br#","error":"#, Cursor::string)?;
+    let actual = line.optional(br#","actual":"#, Cursor::actual)?;
+    line.expect(br#","at":"#)?;
+    let at = TIMESTAMPS.parse_timestamp(line.string()?).ok()?;
+    let request = line.optional(br#","request":"#, Cursor::body)?;
+    line.expect(b"}")?;
+    line.0.is_empty().then_some(())?;
+    Some(Record {
+        key: key.to_owned(),
+        event,
+        action: action.map(str::to_owned),
+        livingid: livingid.map(str::to_owned),
+        status,
+        errcode,
+        error: error.map(str::to_owned),
+        actual,
+        at,
+        request: request.map(Body::from_json),
+    })
+}
+
+/// An event by the name serde gives it.
+fn event(name: &str) -> Option<Event> {
+    Some(match name {
+        "intent" => Event::Intent,
+        "created" => Event::Created,
+        "adopted" => Event::Adopted,
+        "modified" => Event::Modified,
+        "cancelled" => Event::Cancelled,
+        "failed" => Event::Failed,
+        "refreshed" => Event::Refreshed,
+        "foreign" => Event::Foreign,
+        "duplicate" => Event::Duplicate,
+        _ => return None,
+    })
+}
+
+/// The rest of the line to read. Each method reads what it is named for and
+/// moves past it, or gives `None`, which ends the fast path for the line.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    /// Moves past `token`, which is ASCII (a length known when compiled
+    /// makes its comparison a few instructions).
+    fn expect<const N: usize>(&mut self, token: &[u8; N]) -> Option<()> {
+        (self.0.as_bytes().first_chunk::<N>() == Some(token)).then_some(())?;
+        self.0 = self.0.get(N..)?;
+        Some(())
+    }
+
+    /// `Some(None)` when the line does not go on with `name`; `Some(Some(_))`
+    /// when it does and `value` reads what follows; `None` when that fails.
+    fn optional<T, const N: usize>(
+        &mut self,
+        name: &[u8; N],
+        value: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.expect(name) {
+            Some(()) => value(self).map(Some),
+            None => Some(None),
+        }
+    }
+
+    fn string(&mut self) -> Option<&'a str> {
+        let (contents, rest) = json::string(self.0)?;
+        self.0 = rest;
+        Some(contents)
+    }
+
+    /// An `i64` as serde reads one, `None` where serde fails: serde_json reads
+    /// `-0` and integers past `u64`'s range as floats, which are no `i64`, and
+    /// refuses the rest past `i64`'s.
+    fn integer(&mut self) -> Option<i64> {
+        let (negative, digits, rest) = json::integer(self.0)?;
+        let magnitude = i128::from(digits.parse::<u64>().ok()?);
+        let value = match negative {
+            true if magnitude == 0 => return None,
+            true => i64::try_from(-magnitude).ok()?,
+            false => i64::try_from(magnitude).ok()?,
+        };
+        self.0 = rest;
+        Some(value)
+    }
+
+    fn actual(&mut self) -> Option<Actual> {
+        self.expect(br#"{"living_start":"#)?;
+        let living_start = self.integer()?;
+        self.expect(br#","living_duration":"#)?;
+        let living_duration = self.integer()?;
+        self.expect(b"}")?;
+        Some(Actual {
+            living_start,
+            living_duration,
+        })
+    }
+
+    fn body(&mut self) -> Option<&'a str> {
+        let (body, rest) = json::body(self.0)?;
+        self.0 = rest;
+        Some(body)
+    }
+}
