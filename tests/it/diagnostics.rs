@@ -278,8 +278,14 @@ fn rules() -> Vec<Case> {
     let parse = |name: &'static str, value: &str, words: &str| {
         case("calendar/rrule/parse.rs", name, rule(value), words)
     };
+    let values = |name: &'static str, value: &str, words: &str| {
+        case("calendar/rrule/parse/values.rs", name, rule(value), words)
+    };
     let ical = |name: &'static str, lines: &[&str], words: &str| {
         case("calendar/rrule/ical.rs", name, block(lines), words)
+    };
+    let params = |name: &'static str, lines: &[&str], words: &str| {
+        case("calendar/rrule/ical/params.rs", name, block(lines), words)
     };
     let check = |name: &'static str, value: &str, words: &str| {
         case("calendar/rrule/check.rs", name, rule(value), words)
@@ -343,52 +349,52 @@ fn rules() -> Vec<Case> {
             "FREQ=DAILY;BYYEARDAY=100",
             "`BYYEARDAY` cannot be used with FREQ=DAILY",
         ),
-        parse(
+        values(
             "an unknown frequency",
             "FREQ=FORTNIGHTLY",
             "`FORTNIGHTLY` is not a frequency",
         ),
-        parse(
+        values(
             "an interval of zero",
             "FREQ=DAILY;INTERVAL=0",
             "`INTERVAL` must be a whole number",
         ),
-        parse(
+        values(
             "an empty list item",
             "FREQ=WEEKLY;BYDAY=MO,,FR",
             "empty item in `BYDAY`",
         ),
-        parse(
+        values(
             "two bad seconds",
             "FREQ=DAILY;BYSECOND=0,61,30,75",
             "`61` and `75` are not seconds",
         ),
-        parse(
+        values(
             "bad weekdays",
             "FREQ=WEEKLY;BYDAY=MO,XX,YY",
             "`XX` and `YY` are not weekdays",
         ),
-        parse(
+        values(
             "a weekday number out of range",
             "FREQ=MONTHLY;BYDAY=0FR,60MO",
             "`0` and `60` are not weekday numbers",
         ),
-        parse(
+        values(
             "an unknown week start",
             "FREQ=WEEKLY;WKST=XY",
             "`XY` is not a weekday",
         ),
-        parse(
+        values(
             "an end that is no date",
             "FREQ=DAILY;UNTIL=2027-06-01",
             "`2027-06-01` is not a date or date-time",
         ),
-        ical(
+        params(
             "an unknown zone",
             &["DTSTART;TZID=Mars/Base:20270301T190000", "RRULE:FREQ=DAILY"],
             "unknown time zone `Mars/Base`",
         ),
-        ical(
+        params(
             "a period excluded",
             &[
                 DTSTART,
@@ -397,7 +403,7 @@ fn rules() -> Vec<Case> {
             ],
             "unsupported value type `PERIOD`",
         ),
-        ical(
+        params(
             "an unknown parameter",
             &[
                 DTSTART,
@@ -406,7 +412,7 @@ fn rules() -> Vec<Case> {
             ],
             "unsupported parameter `X-FOO`",
         ),
-        ical(
+        params(
             "dates that are not dates",
             &[
                 DTSTART,
@@ -415,7 +421,7 @@ fn rules() -> Vec<Case> {
             ],
             "`tomorrow` and `20270230` are not dates or date-times",
         ),
-        ical(
+        params(
             "a period that ends before it starts",
             &[
                 DTSTART,
@@ -424,7 +430,7 @@ fn rules() -> Vec<Case> {
             ],
             "the period ends before it starts",
         ),
-        ical(
+        params(
             "a UTC value with a zone",
             &[
                 DTSTART,
