@@ -811,7 +811,7 @@ fn every_site_has_a_case() {
             "`fn error` itself builds the problem its callers fill in",
         ),
         (
-            "class_fields.rs",
+            "class_fields/written.rs",
             1,
             "`refused_value` is called by `read` and builds the problem",
         ),
