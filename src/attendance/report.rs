@@ -9,7 +9,6 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
 
 use super::rule::Rule;
 use super::store::Reading;
@@ -19,201 +18,12 @@ use crate::plan::{Plan, PlannedLive};
 use crate::schedule::Schedule;
 use crate::wecom::types::status;
 
-/// The whole report: every session that should have ended by now, per class
-/// counts, and per learner counts.
-#[derive(Debug, Serialize)]
-pub struct Report {
-    pub schedule: String,
-    pub now: String,
-    pub rule: Rule,
-    pub sessions: Vec<SessionReport>,
-    pub classes: Vec<ClassReport>,
-    pub learners: Vec<LearnerReport>,
-    /// The term's zone, for renderers.
-    #[serde(skip)]
-    pub tz: TimeZone,
-}
+mod types;
 
-/// What became of one session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionState {
-    /// The live ended: it counts.
-    Held,
-    /// The anchor never started it.
-    Expired,
-    /// Cancelled, in WeCom or by `livesched`.
-    Cancelled,
-    /// No live was ever made for it (or its creation failed).
-    NoLive,
-    /// Still live when read: counted once it has ended.
-    Running,
-    /// Not started when read, though its time has passed: the anchor may be late.
-    NotStarted,
-    /// Not read yet (the read failed, or the run was stopped): counted once read.
-    Unread,
-}
-
-impl SessionState {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Held => "held",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-            Self::NoLive => "no_live",
-            Self::Running => "running",
-            Self::NotStarted => "not_started",
-            Self::Unread => "unread",
-        }
-    }
-
-    /// Not held, for good: it counts for nobody.
-    pub fn is_not_held(self) -> bool {
-        matches!(self, Self::Expired | Self::Cancelled | Self::NoLive)
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct SessionReport {
-    pub key: String,
-    pub class: String,
-    /// Scheduled start (RFC 3339) and length.
-    pub start: String,
-    pub scheduled_minutes: i64,
-    pub theme: String,
-    pub state: SessionState,
-    pub held: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub livingid: Option<String>,
-    /// WeCom's status when read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u8>,
-    /// When it actually started (RFC 3339) and how long it ran, once it has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual_minutes: Option<f64>,
-    /// The run's now when it was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_at: Option<String>,
-    /// Members who watched, in WeCom's order.
-    pub viewers: Vec<Viewer>,
-    /// Viewers from outside the corp.
-    pub external_viewers: Vec<ExternalViewer>,
-    /// Scheduled start, in the term's zone, for renderers.
-    #[serde(skip)]
-    pub local_start: jiff::ZonedDateTime,
-    /// Seconds attendance is measured against.
-    #[serde(skip)]
-    pub scheduled_seconds: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Viewer {
-    pub userid: String,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-    /// On this class's roster.
-    pub learner: bool,
-    /// Watched enough to have attended.
-    pub attended: bool,
-    pub is_comment: bool,
-    pub is_mic: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExternalViewer {
-    pub external_userid: String,
-    /// 1: a WeChat user; 2: a WeCom user of another corp.
-    #[serde(rename = "type")]
-    pub user_type: u8,
-    pub name: String,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ClassReport {
-    pub class: String,
-    /// Sessions that should have ended by now, then how they stand.
-    pub sessions: usize,
-    pub held: usize,
-    pub not_held: usize,
-    /// Running, not started or unread: counted once read as ended.
-    pub pending: usize,
-    /// The class's learners, in roster order, with their counts.
-    pub learners: Vec<LearnerRow>,
-    /// Members who watched a held session without being on the roster.
-    pub off_roster: Vec<OffRoster>,
-    /// Viewers from outside the corp.
-    pub external: ExternalCount,
-    /// Indexes into `Report::sessions` of this class's sessions, in time order.
-    #[serde(skip)]
-    pub session_indexes: Vec<usize>,
-}
-
-/// One learner in one class.
-#[derive(Debug, Clone, Serialize)]
-pub struct LearnerRow {
-    pub userid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    pub held: usize,
-    pub attended: usize,
-    /// `attended / held`; `null` while nothing was held.
-    pub completion: Option<f64>,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-    /// Seconds watched of each held session of the class, in time order…
-    #[serde(skip)]
-    pub watched: Vec<i64>,
-    /// …and whether that was attending it.
-    #[serde(skip)]
-    pub attended_each: Vec<bool>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OffRoster {
-    pub userid: String,
-    /// Held sessions watched.
-    pub sessions: usize,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ExternalCount {
-    /// Distinct viewers.
-    pub viewers: usize,
-    /// Of which WeChat users (type 1) and other corps' WeCom users (type 2).
-    pub wechat: usize,
-    pub wecom: usize,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-}
-
-/// One learner across the classes they are on.
-#[derive(Debug, Serialize)]
-pub struct LearnerReport {
-    pub userid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    pub classes: Vec<LearnerClass>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct LearnerClass {
-    pub class: String,
-    pub held: usize,
-    pub attended: usize,
-    pub completion: Option<f64>,
-    pub watch_seconds: i64,
-    pub watch_minutes: f64,
-}
+pub use types::{
+    ClassReport, ExternalCount, ExternalViewer, LearnerClass, LearnerReport, LearnerRow, OffRoster,
+    Report, SessionReport, SessionState, Viewer,
+};
 
 /// Seconds as minutes, to one decimal.
 pub fn minutes(seconds: i64) -> f64 {
@@ -292,56 +102,17 @@ fn session(
     let reading = livingid
         .as_ref()
         .and_then(|id| i.readings.get(&key).filter(|r| &r.livingid == id));
-    let state = match (&livingid, reading) {
-        (None, _) if k.is_some_and(|k| k.last() == Event::Cancelled) => SessionState::Cancelled,
-        (None, _) => SessionState::NoLive,
-        (Some(_), None) => SessionState::Unread,
-        (Some(_), Some(r)) => match r.status {
-            status::ENDED => SessionState::Held,
-            status::EXPIRED => SessionState::Expired,
-            status::CANCELLED => SessionState::Cancelled,
-            status::LIVE => SessionState::Running,
-            _ => SessionState::NotStarted,
-        },
-    };
+    let cancelled = k.is_some_and(|k| k.last() == Event::Cancelled);
+    let state = session_state(livingid.is_some(), cancelled, reading);
     let scheduled_seconds = reading
         .map(Reading::scheduled_seconds)
         .filter(|s| *s > 0)
         .unwrap_or(l.duration());
     let held = state == SessionState::Held;
-    let on_roster = |userid: &str| roster.iter().any(|r| r.userid == userid);
-    let viewers = reading
-        .filter(|_| held)
-        .map(|r| {
-            r.users
-                .iter()
-                .map(|u| Viewer {
-                    userid: u.userid.clone(),
-                    watch_seconds: u.watch_time,
-                    watch_minutes: minutes(u.watch_time),
-                    learner: on_roster(&u.userid),
-                    attended: i.rule.attended(u.watch_time, scheduled_seconds),
-                    is_comment: u.is_comment == 1,
-                    is_mic: u.is_mic == 1,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let external_viewers = reading
-        .filter(|_| held)
-        .map(|r| {
-            r.external_users
-                .iter()
-                .map(|u| ExternalViewer {
-                    external_userid: u.external_userid.clone(),
-                    user_type: u.user_type,
-                    name: u.name.clone(),
-                    watch_seconds: u.watch_time,
-                    watch_minutes: minutes(u.watch_time),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let (viewers, external_viewers) = match reading.filter(|_| held) {
+        Some(r) => viewers_of(r, roster, i.rule, scheduled_seconds),
+        None => (Vec::new(), Vec::new()),
+    };
     let ran = reading.filter(|r| matches!(r.status, status::LIVE | status::ENDED));
     SessionReport {
         key,
@@ -365,6 +136,59 @@ fn session(
         local_start: l.start.clone(),
         scheduled_seconds,
     }
+}
+
+/// Where a session stands: by its live in the ledger (none, or cancelled) and
+/// the reading of it, if one was made.
+fn session_state(has_live: bool, cancelled: bool, reading: Option<&Reading>) -> SessionState {
+    match (has_live, reading) {
+        (false, _) if cancelled => SessionState::Cancelled,
+        (false, _) => SessionState::NoLive,
+        (true, None) => SessionState::Unread,
+        (true, Some(r)) => match r.status {
+            status::ENDED => SessionState::Held,
+            status::EXPIRED => SessionState::Expired,
+            status::CANCELLED => SessionState::Cancelled,
+            status::LIVE => SessionState::Running,
+            _ => SessionState::NotStarted,
+        },
+    }
+}
+
+/// A held session's viewers from its reading: the corp's, each against the
+/// roster and the rule, and the external ones.
+fn viewers_of(
+    r: &Reading,
+    roster: &[crate::schedule::Learner],
+    rule: Rule,
+    scheduled_seconds: i64,
+) -> (Vec<Viewer>, Vec<ExternalViewer>) {
+    let on_roster = |userid: &str| roster.iter().any(|r| r.userid == userid);
+    let viewers = r
+        .users
+        .iter()
+        .map(|u| Viewer {
+            userid: u.userid.clone(),
+            watch_seconds: u.watch_time,
+            watch_minutes: minutes(u.watch_time),
+            learner: on_roster(&u.userid),
+            attended: rule.attended(u.watch_time, scheduled_seconds),
+            is_comment: u.is_comment == 1,
+            is_mic: u.is_mic == 1,
+        })
+        .collect();
+    let external = r
+        .external_users
+        .iter()
+        .map(|u| ExternalViewer {
+            external_userid: u.external_userid.clone(),
+            user_type: u.user_type,
+            name: u.name.clone(),
+            watch_seconds: u.watch_time,
+            watch_minutes: minutes(u.watch_time),
+        })
+        .collect();
+    (viewers, external)
 }
 
 fn class_report(
@@ -393,44 +217,8 @@ fn class_report(
             by
         })
         .collect();
-    let learners = roster
-        .iter()
-        .map(|l| {
-            let of = |by: &HashMap<&str, (i64, bool)>| by.get(l.userid.as_str()).copied();
-            let watched: Vec<i64> = seen.iter().map(|by| of(by).map_or(0, |v| v.0)).collect();
-            let attended_each: Vec<bool> =
-                seen.iter().map(|by| of(by).is_some_and(|v| v.1)).collect();
-            let attended = attended_each.iter().filter(|a| **a).count();
-            let watch_seconds = watched.iter().sum();
-            LearnerRow {
-                userid: l.userid.clone(),
-                name: l.name.clone(),
-                department: l.department.clone(),
-                held: held.len(),
-                attended,
-                completion: (!held.is_empty()).then(|| attended as f64 / held.len() as f64),
-                watch_seconds,
-                watch_minutes: minutes(watch_seconds),
-                watched,
-                attended_each,
-            }
-        })
-        .collect();
-    let mut off: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
-    let mut outside: BTreeMap<&str, (u8, i64)> = BTreeMap::new();
-    for s in &held {
-        for v in s.viewers.iter().filter(|v| !v.learner) {
-            let e = off.entry(&v.userid).or_default();
-            e.0 += 1;
-            e.1 += v.watch_seconds;
-        }
-        for v in &s.external_viewers {
-            let e = outside
-                .entry(&v.external_userid)
-                .or_insert((v.user_type, 0));
-            e.1 += v.watch_seconds;
-        }
-    }
+    let learners = learner_rows(roster, held.len(), &seen);
+    let (off, outside) = not_on_roster(&held);
     let external_seconds = outside.values().map(|(_, s)| s).sum();
     ClassReport {
         class: class.to_string(),
@@ -457,6 +245,64 @@ fn class_report(
         },
         session_indexes,
     }
+}
+
+/// Each learner of the roster over the held sessions: what they watched of each
+/// (`seen`, per session: each viewer's seconds and whether they attended).
+fn learner_rows(
+    roster: &[crate::schedule::Learner],
+    held: usize,
+    seen: &[HashMap<&str, (i64, bool)>],
+) -> Vec<LearnerRow> {
+    roster
+        .iter()
+        .map(|l| {
+            let of = |by: &HashMap<&str, (i64, bool)>| by.get(l.userid.as_str()).copied();
+            let watched: Vec<i64> = seen.iter().map(|by| of(by).map_or(0, |v| v.0)).collect();
+            let attended_each: Vec<bool> =
+                seen.iter().map(|by| of(by).is_some_and(|v| v.1)).collect();
+            let attended = attended_each.iter().filter(|a| **a).count();
+            let watch_seconds = watched.iter().sum();
+            LearnerRow {
+                userid: l.userid.clone(),
+                name: l.name.clone(),
+                department: l.department.clone(),
+                held,
+                attended,
+                completion: (held > 0).then(|| attended as f64 / held as f64),
+                watch_seconds,
+                watch_minutes: minutes(watch_seconds),
+                watched,
+                attended_each,
+            }
+        })
+        .collect()
+}
+
+/// The corp's viewers not on the roster (sessions watched, seconds) and the
+/// external viewers (their type, seconds), over the held sessions.
+type Outside<'s> = (
+    BTreeMap<&'s str, (usize, i64)>,
+    BTreeMap<&'s str, (u8, i64)>,
+);
+
+fn not_on_roster<'s>(held: &[&'s SessionReport]) -> Outside<'s> {
+    let mut off: BTreeMap<&str, (usize, i64)> = BTreeMap::new();
+    let mut outside: BTreeMap<&str, (u8, i64)> = BTreeMap::new();
+    for s in held {
+        for v in s.viewers.iter().filter(|v| !v.learner) {
+            let e = off.entry(&v.userid).or_default();
+            e.0 += 1;
+            e.1 += v.watch_seconds;
+        }
+        for v in &s.external_viewers {
+            let e = outside
+                .entry(&v.external_userid)
+                .or_insert((v.user_type, 0));
+            e.1 += v.watch_seconds;
+        }
+    }
+    (off, outside)
 }
 
 /// Each learner once, in the order first met, with every class they are on.
