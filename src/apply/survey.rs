@@ -60,35 +60,7 @@ pub async fn survey(
 ) -> Survey {
     let slots = Arc::new(Semaphore::new(look.concurrency.max(1)));
     let mut survey = Survey::default();
-    let mut walks = JoinSet::new();
-    for anchor in anchors {
-        let (client, gate, slots) = (
-            look.client.clone(),
-            Arc::clone(look.gate),
-            Arc::clone(&slots),
-        );
-        let anchor = anchor.clone();
-        walks.spawn(async move {
-            let _slot = slots.acquire_owned().await;
-            let ids = call(&gate, &[ErrorClass::Ambiguous], || {
-                client.user_livingids(&anchor)
-            })
-            .await;
-            (anchor, ids)
-        });
-    }
-    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    while let Some(done) = walks.join_next().await {
-        match done {
-            Ok((anchor, Ok(ids))) => {
-                listed.insert(anchor, ids);
-            }
-            Ok((anchor, Err(err))) => {
-                survey.failed.insert(anchor, err);
-            }
-            Err(err) => tracing::error!("a list walk panicked: {err}"),
-        }
-    }
+    let listed = list_anchors(look, anchors, &slots, &mut survey).await;
     let mut order: Vec<(String, String)> = Vec::new();
     let mut reads = JoinSet::new();
     let mut once = HashSet::new();
@@ -143,6 +115,46 @@ pub async fn survey(
     }
     drop(seen);
     survey
+}
+
+/// Every anchor's livingids, listed at once up to the lookup's concurrency; an
+/// anchor whose list failed is in `survey.failed`.
+async fn list_anchors(
+    look: &Lookup<'_>,
+    anchors: &BTreeSet<String>,
+    slots: &Arc<Semaphore>,
+    survey: &mut Survey,
+) -> BTreeMap<String, Vec<String>> {
+    let mut walks = JoinSet::new();
+    for anchor in anchors {
+        let (client, gate, slots) = (
+            look.client.clone(),
+            Arc::clone(look.gate),
+            Arc::clone(slots),
+        );
+        let anchor = anchor.clone();
+        walks.spawn(async move {
+            let _slot = slots.acquire_owned().await;
+            let ids = call(&gate, &[ErrorClass::Ambiguous], || {
+                client.user_livingids(&anchor)
+            })
+            .await;
+            (anchor, ids)
+        });
+    }
+    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    while let Some(done) = walks.join_next().await {
+        match done {
+            Ok((anchor, Ok(ids))) => {
+                listed.insert(anchor, ids);
+            }
+            Ok((anchor, Err(err))) => {
+                survey.failed.insert(anchor, err);
+            }
+            Err(err) => tracing::error!("a list walk panicked: {err}"),
+        }
+    }
+    listed
 }
 
 /// A live as the cache keeps it.

@@ -7,12 +7,12 @@ use super::calendar_file;
 use super::encoding;
 use super::fields::{ClassFields, Sp};
 use super::model::{Change, Class, Schedule, Term};
-use super::node;
+use super::node::{self, Node};
 use super::problem::{Problem, Problems, did_you_mean};
 use super::reach::{Reach, read_bounded};
 use super::resolve;
 use super::roster::Rosters;
-use super::source::{Origin, Sources};
+use super::source::{FileId, Origin, Sources};
 use super::yaml::{Reader, TermFields, is_calendar, resolve_term};
 
 /// The outcome of loading: a schedule when nothing was fatal, and every problem found.
@@ -129,40 +129,7 @@ fn load_into(
     problems: &mut Problems,
 ) -> Option<Schedule> {
     let (file, text) = read_text(path, reach, sources, problems, None)?;
-    if is_csv(path) {
-        // Check the rows so `validate x.csv` is useful, then say what is missing.
-        let _ = super::csv::read(file, &text, problems);
-        problems.push(
-            Problem::error(
-                "a CSV file holds classes only, not a term",
-                Some(Origin::new(file, 0, 0)),
-            )
-            .label("expected a YAML schedule")
-            .help("name it from a YAML term: `classes_from: [courses.csv]`"),
-        );
-        return None;
-    }
-    let root = match node::parse(file, &text) {
-        Ok(root) => root,
-        Err((message, origin)) => {
-            problems.push(
-                Problem::error(format!("invalid YAML: {message}"), Some(origin))
-                    .label(format!("expected valid YAML here: {message}"))
-                    .help("check the indentation and the quotes around this place; a value holding `: ` or ` #` needs quotes"),
-            );
-            return None;
-        }
-    };
-    if is_calendar(&root) {
-        problems.push(
-            Problem::error(
-                format!("`{}` is a calendar, not a schedule", path.display()),
-                Some(Origin::new(file, 0, 0)),
-            )
-            .help("name it from a schedule: `term: { calendar: PATH }`"),
-        );
-        return None;
-    }
+    let root = schedule_root(path, file, &text, problems)?;
     let mut doc = Reader {
         text: &text,
         problems,
@@ -208,6 +175,46 @@ fn load_into(
         changes: doc.changes,
         sources: Sources::default(),
     })
+}
+
+/// The YAML tree of a schedule file, or `None` (with the problem reported) for a
+/// CSV file, a file that is not YAML, or a calendar.
+fn schedule_root(path: &Path, file: FileId, text: &str, problems: &mut Problems) -> Option<Node> {
+    if is_csv(path) {
+        // Check the rows so `validate x.csv` is useful, then say what is missing.
+        let _ = super::csv::read(file, text, problems);
+        problems.push(
+            Problem::error(
+                "a CSV file holds classes only, not a term",
+                Some(Origin::new(file, 0, 0)),
+            )
+            .label("expected a YAML schedule")
+            .help("name it from a YAML term: `classes_from: [courses.csv]`"),
+        );
+        return None;
+    }
+    let root = match node::parse(file, text) {
+        Ok(root) => root,
+        Err((message, origin)) => {
+            problems.push(
+                Problem::error(format!("invalid YAML: {message}"), Some(origin))
+                    .label(format!("expected valid YAML here: {message}"))
+                    .help("check the indentation and the quotes around this place; a value holding `: ` or ` #` needs quotes"),
+            );
+            return None;
+        }
+    };
+    if is_calendar(&root) {
+        problems.push(
+            Problem::error(
+                format!("`{}` is a calendar, not a schedule", path.display()),
+                Some(Origin::new(file, 0, 0)),
+            )
+            .help("name it from a schedule: `term: { calendar: PATH }`"),
+        );
+        return None;
+    }
+    Some(root)
 }
 
 /// The term, over the calendar file it names if it names one; `None` when that

@@ -70,6 +70,36 @@ fn class(out: &mut String, report: &Report, c: &ClassReport) {
             format!(" ({})", states.join(", "))
         }
     );
+    learners(out, c);
+    if !c.off_roster.is_empty() {
+        let names: Vec<String> = c
+            .off_roster
+            .iter()
+            .map(|o| format!("{} ({})", o.userid, o.sessions))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  off the roster: {} member{} watched: {}",
+            c.off_roster.len(),
+            if c.off_roster.len() == 1 { "" } else { "s" },
+            super::first(&names, SHOWN)
+        );
+    }
+    if c.external.viewers > 0 {
+        let _ = writeln!(
+            out,
+            "  from outside the corp: {} viewer{} ({} WeChat, {} WeCom), {:.1} minutes",
+            c.external.viewers,
+            if c.external.viewers == 1 { "" } else { "s" },
+            c.external.wechat,
+            c.external.wecom,
+            c.external.watch_minutes
+        );
+    }
+}
+
+/// The class's learners, a row each, or a line saying it names none.
+fn learners(out: &mut String, c: &ClassReport) {
     if c.learners.is_empty() {
         out.push_str("  no learners named (`learners:` in the schedule)\n");
     } else {
@@ -98,31 +128,6 @@ fn class(out: &mut String, report: &Report, c: &ClassReport) {
                 "MINUTES",
             ],
             &rows,
-        );
-    }
-    if !c.off_roster.is_empty() {
-        let names: Vec<String> = c
-            .off_roster
-            .iter()
-            .map(|o| format!("{} ({})", o.userid, o.sessions))
-            .collect();
-        let _ = writeln!(
-            out,
-            "  off the roster: {} member{} watched: {}",
-            c.off_roster.len(),
-            if c.off_roster.len() == 1 { "" } else { "s" },
-            super::first(&names, SHOWN)
-        );
-    }
-    if c.external.viewers > 0 {
-        let _ = writeln!(
-            out,
-            "  from outside the corp: {} viewer{} ({} WeChat, {} WeCom), {:.1} minutes",
-            c.external.viewers,
-            if c.external.viewers == 1 { "" } else { "s" },
-            c.external.wechat,
-            c.external.wecom,
-            c.external.watch_minutes
         );
     }
 }
