@@ -170,33 +170,7 @@ fn recurrence(
             None
         }
         [(way, when)] => match *way {
-            "weekly" => {
-                let times = f.times.as_ref()?;
-                let mut sorted = times.value.clone();
-                sorted.sort();
-                if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-                    problems.push(
-                        Problem::error(
-                            format!(
-                                "`at` of class `{}` lists {} twice",
-                                id.value,
-                                w[0].strftime("%H:%M")
-                            ),
-                            Some(times.origin),
-                        )
-                        .label("expected each time once")
-                        .help("a class meeting twice a day lists two different times, as in `[\"08:00\", \"14:00\"]`"),
-                    );
-                    return None;
-                }
-                let weekly = Weekly {
-                    days: f.days.as_ref()?.value.clone(),
-                    at: f.times.as_ref()?.value.clone(),
-                    every: f.every.as_ref().map_or(1, |e| e.value),
-                    weeks: f.weeks.as_ref().map(|w| w.value.clone()),
-                };
-                Some((Recurrence::Weekly(weekly), *when))
-            }
+            "weekly" => Some((Recurrence::Weekly(weekly(id, f, problems)?), *when)),
             "rrule" => rule_value::rule(
                 id,
                 f.rrule.as_ref()?,
@@ -224,6 +198,35 @@ fn recurrence(
             None
         }
     }
+}
+
+/// A class's `weekly` recurrence, or `None` (with the problem reported) when its
+/// times repeat one.
+fn weekly(id: &Sp<String>, f: &ClassFields, problems: &mut Problems) -> Option<Weekly> {
+    let times = f.times.as_ref()?;
+    let mut sorted = times.value.clone();
+    sorted.sort();
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        problems.push(
+            Problem::error(
+                format!(
+                    "`at` of class `{}` lists {} twice",
+                    id.value,
+                    w[0].strftime("%H:%M")
+                ),
+                Some(times.origin),
+            )
+            .label("expected each time once")
+            .help("a class meeting twice a day lists two different times, as in `[\"08:00\", \"14:00\"]`"),
+        );
+        return None;
+    }
+    Some(Weekly {
+        days: f.days.as_ref()?.value.clone(),
+        at: times.value.clone(),
+        every: f.every.as_ref().map_or(1, |e| e.value),
+        weeks: f.weeks.as_ref().map(|w| w.value.clone()),
+    })
 }
 
 fn activity(

@@ -67,29 +67,7 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         held: watch::Sender::new(Hold::Off),
         stopping: watch::Sender::new(false),
     });
-    let router = Router::new()
-        .route("/cgi-bin/gettoken", get(handlers::gettoken))
-        .route("/cgi-bin/living/create", post(handlers::create))
-        .route("/cgi-bin/living/modify", post(handlers::modify))
-        .route("/cgi-bin/living/cancel", post(handlers::cancel))
-        .route(
-            "/cgi-bin/living/get_living_info",
-            get(handlers::living_info),
-        )
-        .route(
-            "/cgi-bin/living/get_user_all_livingid",
-            post(handlers::user_livingids),
-        )
-        .route("/cgi-bin/living/get_watch_stat", post(handlers::watch_stat))
-        .route("/cgi-bin/media/upload", post(handlers::upload))
-        .route("/__sim/stats", get(handlers::stats))
-        .route(
-            "/__sim/clock",
-            get(handlers::clock).post(handlers::move_clock),
-        )
-        // Well over the image limit, so that too-big images get WeCom's errcode, not a 413.
-        .layer(DefaultBodyLimit::max(4 * IMAGE_MAX_BYTES))
-        .with_state(sim.clone());
+    let router = routes(sim.clone());
     let mut stopping = sim.stopping.subscribe();
     let server = tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<Conn>();
@@ -122,6 +100,33 @@ pub async fn start(config: SimConfig) -> Result<SimServer, SimError> {
         server,
         saver,
     })
+}
+
+/// WeCom's endpoints the client calls, and the simulator's own under `/__sim`.
+fn routes(sim: Arc<Sim>) -> Router {
+    Router::new()
+        .route("/cgi-bin/gettoken", get(handlers::gettoken))
+        .route("/cgi-bin/living/create", post(handlers::create))
+        .route("/cgi-bin/living/modify", post(handlers::modify))
+        .route("/cgi-bin/living/cancel", post(handlers::cancel))
+        .route(
+            "/cgi-bin/living/get_living_info",
+            get(handlers::living_info),
+        )
+        .route(
+            "/cgi-bin/living/get_user_all_livingid",
+            post(handlers::user_livingids),
+        )
+        .route("/cgi-bin/living/get_watch_stat", post(handlers::watch_stat))
+        .route("/cgi-bin/media/upload", post(handlers::upload))
+        .route("/__sim/stats", get(handlers::stats))
+        .route(
+            "/__sim/clock",
+            get(handlers::clock).post(handlers::move_clock),
+        )
+        // Well over the image limit, so that too-big images get WeCom's errcode, not a 413.
+        .layer(DefaultBodyLimit::max(4 * IMAGE_MAX_BYTES))
+        .with_state(sim)
 }
 
 impl SimServer {

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{
     Color, ConditionalFormatCell, ConditionalFormatCellRule, Format, Workbook, Worksheet, XlsxError,
 };
 
-use crate::attendance::{ClassReport, Report, Rule};
+use crate::attendance::{ClassReport, Report, Rule, SessionReport};
 
 /// The workbook's bytes.
 pub fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
@@ -128,8 +128,23 @@ fn class_sheet(sheet: &mut Worksheet, report: &Report, c: &ClassReport) -> Resul
         }
         sheet.write_number_with_format(row, after + 1, l.watch_seconds as f64 / 60.0, &tenths)?;
     }
-    // Colour each held session's column: attended, watched some, watched none.
-    let last = c.learners.len() as u32;
+    colour_held(sheet, report, &sessions, first, c.learners.len() as u32)?;
+    sheet.set_column_width(0, 14)?;
+    sheet.set_column_width(1, 12)?;
+    sheet.set_column_width(2, 14)?;
+    sheet.set_freeze_panes(1, 3)?;
+    Ok(())
+}
+
+/// Colours each held session's column (from column `first`, rows 1 to `last`):
+/// attended, watched some, watched none.
+fn colour_held(
+    sheet: &mut Worksheet,
+    report: &Report,
+    sessions: &[&SessionReport],
+    first: u16,
+    last: u32,
+) -> Result<(), XlsxError> {
     if last > 0 {
         let attended = Format::new().set_background_color(Color::RGB(0x7F_D18B));
         let some = Format::new().set_background_color(Color::RGB(0xFD_F0A6));
@@ -158,10 +173,6 @@ fn class_sheet(sheet: &mut Worksheet, report: &Report, c: &ClassReport) -> Resul
             }
         }
     }
-    sheet.set_column_width(0, 14)?;
-    sheet.set_column_width(1, 12)?;
-    sheet.set_column_width(2, 14)?;
-    sheet.set_freeze_panes(1, 3)?;
     Ok(())
 }
 
