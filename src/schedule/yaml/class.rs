@@ -1,6 +1,8 @@
 //! The fields of a YAML class (or of `defaults`), with its `weekly` and `activity`
 //! maps: structure here, every value through the class field table.
 
+use std::sync::OnceLock;
+
 use super::reader::{Fields, Reader};
 use crate::schedule::class_fields::{FIELDS, FieldSpec, Scalar, Written, spec};
 use crate::schedule::fields::{ActivityFields, ClassFields, Sp};
@@ -9,7 +11,7 @@ use crate::schedule::node::{Kind, Node};
 impl Reader<'_> {
     /// The fields of one class (or of `defaults`).
     pub fn class_fields(&mut self, node: &Node, path: &str, what: &str) -> Option<ClassFields> {
-        let f = self.fields(node, path, what, &keys_within(None))?;
+        let f = self.fields(node, path, what, keys_within(None))?;
         let mut c = ClassFields::default();
         if let Some(n) = f.get("weekly") {
             self.weekly(n, path, &mut c);
@@ -35,7 +37,7 @@ impl Reader<'_> {
     fn weekly(&mut self, node: &Node, class: &str, c: &mut ClassFields) {
         let path = format!("{class}.weekly");
         // `weeks` narrows a weekly recurrence, so it may be written inside `weekly` too.
-        let mut keys = keys_within(Some("weekly"));
+        let mut keys = keys_within(Some("weekly")).to_vec();
         keys.push("weeks");
         let Some(f) = self.fields(node, &path, "`weekly`", &keys) else {
             c.invalid.push("weekly");
@@ -66,7 +68,7 @@ impl Reader<'_> {
     fn activity(&mut self, node: &Node, class: &str, c: &mut ClassFields) {
         let path = format!("{class}.activity");
         let keys = keys_within(Some("activity"));
-        let Some(f) = self.fields(node, &path, "`activity`", &keys) else {
+        let Some(f) = self.fields(node, &path, "`activity`", keys) else {
             c.invalid.push("activity");
             return;
         };
@@ -131,8 +133,22 @@ impl Reader<'_> {
     }
 }
 
-/// The keys of a class (`within` nothing) or of one of its maps, in table order.
-fn keys_within(within: Option<&str>) -> Vec<&'static str> {
+/// The keys of a class (`within` nothing) or of one of its maps, in table order;
+/// worked out from the table once, as every class of a schedule asks.
+fn keys_within(within: Option<&str>) -> &'static [&'static str] {
+    static CLASS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static WEEKLY: OnceLock<Vec<&'static str>> = OnceLock::new();
+    static ACTIVITY: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let (cell, map) = match within {
+        None => (&CLASS, None),
+        Some("weekly") => (&WEEKLY, Some("weekly")),
+        Some("activity") => (&ACTIVITY, Some("activity")),
+        Some(other) => unreachable!("the class field table has no map `{other}`"),
+    };
+    cell.get_or_init(|| table_keys(map))
+}
+
+fn table_keys(within: Option<&str>) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = Vec::new();
     for spec in FIELDS {
         let key = match within {
