@@ -148,54 +148,72 @@ pub struct Theme<'a> {
     pub date: Date,
 }
 
-impl fmt::Display for Theme<'_> {
+/// A piece of a filled-in theme: the template's own text, or what one of its
+/// placeholders stands for.
+enum Piece<'t> {
+    Text(&'t str),
+    Number(i64),
+    /// `{date}`.
+    Date(MonthDay),
+}
+
+/// A date as `{date}` fills it in: `3月1日`.
+struct MonthDay(Date);
+
+impl fmt::Display for MonthDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.template;
-        while let Some(at) = rest.find('{') {
-            f.write_str(&rest[..at])?;
-            rest = &rest[at..];
-            if let Some(after) = rest.strip_prefix("{n}") {
-                write!(f, "{}", self.n)?;
-                rest = after;
-            } else if let Some(after) = rest.strip_prefix("{week}") {
-                write!(f, "{}", self.week)?;
-                rest = after;
-            } else if let Some(after) = rest.strip_prefix("{date}") {
-                write!(f, "{}月{}日", self.date.month(), self.date.day())?;
-                rest = after;
-            } else {
-                f.write_str("{")?;
-                rest = &rest[1..];
-            }
-        }
-        f.write_str(rest)
+        write!(f, "{}月{}日", self.0.month(), self.0.day())
     }
 }
 
-impl Theme<'_> {
-    /// The theme as the inside of a JSON string, written straight into `buf`:
-    /// what `Display` writes, escaped.
-    pub(crate) fn write_escaped(&self, buf: &mut Vec<u8>) {
+impl<'a> Theme<'a> {
+    /// The theme's pieces in order, each given to `each`; the first error stops it.
+    fn pieces<E>(&self, mut each: impl FnMut(Piece<'a>) -> Result<(), E>) -> Result<(), E> {
         let mut rest = self.template;
         while let Some(at) = rest.find('{') {
-            escaped(buf, &rest[..at]);
+            each(Piece::Text(&rest[..at]))?;
             rest = &rest[at..];
             if let Some(after) = rest.strip_prefix("{n}") {
-                int(buf, i64::from(self.n));
+                each(Piece::Number(i64::from(self.n)))?;
                 rest = after;
             } else if let Some(after) = rest.strip_prefix("{week}") {
-                int(buf, i64::from(self.week));
+                each(Piece::Number(i64::from(self.week)))?;
                 rest = after;
             } else if let Some(after) = rest.strip_prefix("{date}") {
-                let date = format!("{}月{}日", self.date.month(), self.date.day());
-                buf.extend_from_slice(date.as_bytes());
+                each(Piece::Date(MonthDay(self.date)))?;
                 rest = after;
             } else {
-                buf.push(b'{');
+                each(Piece::Text("{"))?;
                 rest = &rest[1..];
             }
         }
-        escaped(buf, rest);
+        each(Piece::Text(rest))
+    }
+
+    /// The theme as the inside of a JSON string, written straight into `buf`:
+    /// what `Display` writes, escaped.
+    pub(crate) fn write_escaped(&self, buf: &mut Vec<u8>) {
+        let _ = self.pieces(|piece| {
+            match piece {
+                Piece::Text(text) => escaped(buf, text),
+                Piece::Number(n) => int(buf, n),
+                // Digits and CJK: nothing to escape.
+                Piece::Date(date) => {
+                    let _ = std::io::Write::write_fmt(buf, format_args!("{date}"));
+                }
+            }
+            Ok::<(), ()>(())
+        });
+    }
+}
+
+impl fmt::Display for Theme<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.pieces(|piece| match piece {
+            Piece::Text(text) => f.write_str(text),
+            Piece::Number(n) => write!(f, "{n}"),
+            Piece::Date(date) => date.fmt(f),
+        })
     }
 }
 
