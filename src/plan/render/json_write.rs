@@ -18,7 +18,9 @@ use super::json::Pretty;
 use crate::plan::PlannedLive;
 use crate::plan::changes::Change;
 use crate::plan::json_text::{escaped, int, text};
+use crate::plan::live::BodyLayout;
 use crate::schedule::values::weekday_short;
+use crate::wecom::types::ActivityDetail;
 
 /// Sessions per chunk of the `lives` array.
 const CHUNK: usize = 1024;
@@ -153,54 +155,37 @@ fn live(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
     buf.push(b'}');
 }
 
-/// The `living/create` body, as `CreateBody` serializes it.
+/// The `living/create` body, as `CreateBody` serializes it, its members at `depth + 1`.
 fn request(buf: &mut Vec<u8>, l: &PlannedLive, depth: usize) {
-    let body = l.body();
-    let inner = depth + 1;
-    buf.push(b'{');
-    let mut first = true;
-    let mut field = |buf: &mut Vec<u8>, name: &str| {
-        key(buf, inner, name, first);
-        first = false;
-    };
-    if let Some(cover) = body.activity_cover_mediaid {
-        field(buf, "activity_cover_mediaid");
-        text(buf, cover);
+    l.body()
+        .write_with(buf, &mut Members { depth, first: true });
+}
+
+/// A body's members laid out as the pretty printer lays them out, one a line.
+struct Members {
+    /// The object's own depth.
+    depth: usize,
+    first: bool,
+}
+
+impl BodyLayout for Members {
+    fn member(&mut self, buf: &mut Vec<u8>, name: &str) {
+        key(
+            buf,
+            self.depth + 1,
+            name,
+            std::mem::replace(&mut self.first, false),
+        );
     }
-    if let Some(detail) = body.activity_detail {
-        field(buf, "activity_detail");
-        nested(buf, detail, inner);
+
+    fn detail(&mut self, buf: &mut Vec<u8>, detail: &ActivityDetail) {
+        nested(buf, detail, self.depth + 1);
     }
-    if let Some(share) = body.activity_share_mediaid {
-        field(buf, "activity_share_mediaid");
-        text(buf, share);
+
+    fn close(&mut self, buf: &mut Vec<u8>) {
+        newline(buf, self.depth);
+        buf.push(b'}');
     }
-    if let Some(agentid) = body.agentid {
-        field(buf, "agentid");
-        int(buf, agentid);
-    }
-    field(buf, "anchor_userid");
-    text(buf, body.anchor_userid);
-    if let Some(description) = body.description {
-        field(buf, "description");
-        text(buf, description);
-    }
-    field(buf, "living_duration");
-    int(buf, body.living_duration);
-    field(buf, "living_start");
-    int(buf, body.living_start);
-    if let Some(remind) = body.remind_time {
-        field(buf, "remind_time");
-        int(buf, remind);
-    }
-    field(buf, "theme");
-    buf.push(b'"');
-    body.theme.write_escaped(buf);
-    buf.push(b'"');
-    field(buf, "type");
-    int(buf, i64::from(body.living_type));
-    newline(buf, depth);
-    buf.push(b'}');
 }
 
 /// A run of changes' objects as array elements at `depth`: the plain ones (an
