@@ -57,20 +57,9 @@ pub(crate) fn parse(line: &[u8]) -> Option<Record> {
     })
 }
 
-/// An event by the name serde gives it.
+/// An event by the name serde gives it (which is its `as_str`).
 fn event(name: &str) -> Option<Event> {
-    Some(match name {
-        "intent" => Event::Intent,
-        "created" => Event::Created,
-        "adopted" => Event::Adopted,
-        "modified" => Event::Modified,
-        "cancelled" => Event::Cancelled,
-        "failed" => Event::Failed,
-        "refreshed" => Event::Refreshed,
-        "foreign" => Event::Foreign,
-        "duplicate" => Event::Duplicate,
-        _ => return None,
-    })
+    Event::ALL.into_iter().find(|e| e.as_str() == name)
 }
 
 /// The rest of the line to read. Each method reads what it is named for and

@@ -33,6 +33,20 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every event, in the order they are declared (a new event goes here too:
+    /// the ledger's fast path reads only these names, and the proptests draw from them).
+    pub const ALL: [Event; 9] = [
+        Event::Intent,
+        Event::Created,
+        Event::Adopted,
+        Event::Modified,
+        Event::Cancelled,
+        Event::Failed,
+        Event::Refreshed,
+        Event::Foreign,
+        Event::Duplicate,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Event::Intent => "intent",

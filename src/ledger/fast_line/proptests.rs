@@ -9,18 +9,6 @@ use serde_json::{Value, json};
 use super::tests::checked;
 use super::*;
 
-const EVENTS: [Event; 9] = [
-    Event::Intent,
-    Event::Created,
-    Event::Adopted,
-    Event::Modified,
-    Event::Cancelled,
-    Event::Failed,
-    Event::Refreshed,
-    Event::Foreign,
-    Event::Duplicate,
-];
-
 /// Text with what JSON must escape or check: quotes, backslashes, control
 /// characters, DEL, non-ASCII of every width; or any text at all.
 fn text() -> impl Strategy<Value = String> {
@@ -119,7 +107,7 @@ fn record_of<S: Strategy<Value = String>>(
         option::of(any::<i64>()),
         option::of(any::<(i64, i64)>()),
     );
-    let event = sample::select(&EVENTS[..]);
+    let event = sample::select(&Event::ALL[..]);
     (strings, event, numbers, timestamp(), option::of(body)).prop_map(
         |((key, action, livingid, error), event, (status, errcode, actual), at, body)| Record {
             key,

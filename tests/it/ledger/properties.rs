@@ -14,22 +14,11 @@ const KEYS: [&str; 6] = [
     "a~lv1",
     "~foreign/lv2",
 ];
-const EVENTS: [Event; 9] = [
-    Event::Intent,
-    Event::Created,
-    Event::Adopted,
-    Event::Modified,
-    Event::Cancelled,
-    Event::Failed,
-    Event::Refreshed,
-    Event::Foreign,
-    Event::Duplicate,
-];
 
 fn record() -> impl Strategy<Value = Record> {
     (
         0..KEYS.len(),
-        0..EVENTS.len(),
+        0..Event::ALL.len(),
         proptest::option::of(0..3u8),
         proptest::option::of(0..3u8),
         proptest::option::of(0..4u8),
@@ -38,7 +27,7 @@ fn record() -> impl Strategy<Value = Record> {
     )
         .prop_map(
             |(key, event, livingid, request, status, errcode, seconds)| {
-                let event = EVENTS[event];
+                let event = Event::ALL[event];
                 let mut record = Record::new(KEYS[key], event, at(seconds));
                 if let Some(id) = livingid {
                     record = record.with_livingid(format!("lv{id}"));
