@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::reconcile::worth_reading;
 use super::recover::{observed_body, seen_state};
 use super::survey::{Listed, Lookup, survey};
-use crate::ledger::{Body, Event, KeyState, LedgerError, LedgerState, Record};
+use crate::ledger::{BodyRef, Event, KeyState, LedgerError, LedgerState, Record};
 use crate::plan::changes::{is_live, tombstone};
 use crate::wecom::LivingInfo;
 use crate::wecom::types::status;
@@ -94,7 +94,8 @@ fn held_sessions(state: &LedgerState) -> HashMap<(String, i64, String), Vec<Held
         .iter()
         .filter(|k| is_live(k) && !k.key().contains('~'))
     {
-        let (Some(livingid), Some(request)) = (k.livingid(), k.request().map(Body::value)) else {
+        let (Some(livingid), Some(request)) = (k.livingid(), k.request().map(BodyRef::value))
+        else {
             continue;
         };
         if let Some(triple) = triple(&request) {

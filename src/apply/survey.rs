@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use super::call::call;
 use super::gate::Gate;
 use super::recover::scheduled;
-use crate::ledger::{Body, Event, LedgerState, LedgerWriter, SeenLive, SeenLives};
+use crate::ledger::{Body, BodyRef, Event, LedgerState, LedgerWriter, SeenLive, SeenLives};
 use crate::plan::changes;
 use crate::wecom::types::status;
 use crate::wecom::{ApiError, Client, ErrorClass, LivingInfo};
@@ -195,8 +195,8 @@ pub fn note_held(seen: &mut SeenLives, state: &LedgerState, owner: &str) {
         };
         let body = k
             .request()
-            .or(k.last_record().request.as_ref())
-            .map(Body::value);
+            .map(BodyRef::value)
+            .or_else(|| k.last_record().request.as_ref().map(Body::value));
         let text = |f: &str| {
             body.as_ref()
                 .and_then(|b| b.get(f)?.as_str().map(str::to_string))

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::executor::Task;
 use super::summary::Summary;
-use crate::ledger::{Body, Event, KeyState, LedgerState};
+use crate::ledger::{BodyRef, Event, KeyState, LedgerState};
 use crate::plan::changes::{self, Action, Change};
 use crate::plan::{Plan, PlannedLive, SessionKey};
 
@@ -68,7 +68,7 @@ impl Work {
                 Action::Modify => work.first.push(Task::Modify {
                     live: live(change),
                     livingid: livingid(),
-                    current: held.and_then(|k| k.request()).map(Body::value),
+                    current: held.and_then(|k| k.request()).map(BodyRef::value),
                 }),
                 Action::Cancel => work.then.push(Task::Cancel {
                     key: change.key.to_string(),

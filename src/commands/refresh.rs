@@ -13,7 +13,7 @@ use crate::apply::{Coursed, Duplicates, ReadBack, Target, find_duplicates, read_
 use crate::config::RemoteJob;
 use crate::error::Error;
 use crate::exit_codes::ExitCode;
-use crate::ledger::{Body, LedgerState};
+use crate::ledger::{BodyRef, LedgerState};
 use crate::plan::changes::{self, Course};
 use crate::remote::Session;
 
@@ -106,7 +106,11 @@ fn targets(state: &LedgerState) -> Vec<Target> {
         .filter(|k| changes::is_live(k))
         .filter_map(|k| {
             let livingid = k.livingid()?.to_string();
-            Some((k.key().to_string(), livingid, k.request().map(Body::value)))
+            Some((
+                k.key().to_string(),
+                livingid,
+                k.request().map(BodyRef::value),
+            ))
         })
         .collect()
 }

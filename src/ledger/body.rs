@@ -43,8 +43,55 @@ impl Body {
     }
 
     pub fn value(&self) -> Value {
+        self.as_ref().value()
+    }
+
+    /// The body borrowed, as a ledger's state hands one out.
+    pub fn as_ref(&self) -> BodyRef<'_> {
+        BodyRef(&self.0)
+    }
+}
+
+/// A [`Body`] borrowed: its JSON text where it lies, in the line a ledger's
+/// state keeps of the record (see [`crate::ledger::KeyState::request`]).
+#[derive(Clone, Copy)]
+pub struct BodyRef<'a>(
+    /// One JSON value, as a [`Body`]'s text.
+    &'a str,
+);
+
+impl<'a> BodyRef<'a> {
+    /// A body of `text` known to be one JSON value, as [`Body::from_json`].
+    pub(super) fn from_json(text: &'a str) -> BodyRef<'a> {
+        BodyRef(text)
+    }
+
+    /// The JSON text; see [`Body::text`].
+    pub fn text(self) -> &'a str {
+        self.0
+    }
+
+    pub fn value(self) -> Value {
         // The text was checked to be JSON when it was read or made.
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+        serde_json::from_str(self.0).unwrap_or(Value::Null)
+    }
+
+    /// The body owned.
+    pub fn to_body(self) -> Body {
+        Body(self.0.into())
+    }
+}
+
+/// Equal when their JSON values are, as [`Body`]s.
+impl PartialEq for BodyRef<'_> {
+    fn eq(&self, other: &BodyRef<'_>) -> bool {
+        self.0 == other.0 || self.value() == other.value()
+    }
+}
+
+impl fmt::Debug for BodyRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -65,7 +112,7 @@ impl<'de> Deserialize<'de> for Body {
 
 impl PartialEq for Body {
     fn eq(&self, other: &Body) -> bool {
-        self.text() == other.text() || self.value() == other.value()
+        self.as_ref() == other.as_ref()
     }
 }
 

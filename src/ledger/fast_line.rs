@@ -14,6 +14,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+use jiff::Timestamp;
 use jiff::fmt::temporal::DateTimeParser;
 
 use super::body::Body;
@@ -27,7 +28,28 @@ static TIMESTAMPS: DateTimeParser = DateTimeParser::new();
 /// left out, no whitespace, strings without escapes, request body of strings,
 /// integers, objects and arrays. `None` when it is anything else.
 pub(crate) fn parse(line: &[u8]) -> Option<Record> {
-    let mut line = Cursor(std::str::from_utf8(line).ok()?);
+    parts(std::str::from_utf8(line).ok()?).map(Parts::record)
+}
+
+/// A line [`parse`] takes, read but not copied: its strings are slices of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parts<'a> {
+    pub key: &'a str,
+    pub event: Event,
+    pub action: Option<&'a str>,
+    pub livingid: Option<&'a str>,
+    pub status: Option<u8>,
+    pub errcode: Option<i64>,
+    pub error: Option<&'a str>,
+    pub actual: Option<Actual>,
+    pub at: Timestamp,
+    /// The body's JSON text, as a [`Body`] holds it.
+    pub request: Option<&'a str>,
+}
+
+/// What [`parse`] reads, without making a record of it.
+pub(crate) fn parts(text: &str) -> Option<Parts<'_>> {
+    let mut line = Cursor(text);
     line.expect(br#"{"key":"#)?;
     let key = line.string()?;
     line.expect(br#","event":"#)?;
@@ -43,18 +65,36 @@ pub(crate) fn parse(line: &[u8]) -> Option<Record> {
     let request = line.optional(br#","request":"#, Cursor::body)?;
     line.expect(b"}")?;
     line.0.is_empty().then_some(())?;
-    Some(Record {
-        key: key.to_owned(),
+    Some(Parts {
+        key,
         event,
-        action: action.map(str::to_owned),
-        livingid: livingid.map(str::to_owned),
+        action,
+        livingid,
         status,
         errcode,
-        error: error.map(str::to_owned),
+        error,
         actual,
         at,
-        request: request.map(Body::from_json),
+        request,
     })
+}
+
+impl Parts<'_> {
+    /// The record, its strings copied out of the line.
+    pub(crate) fn record(self) -> Record {
+        Record {
+            key: self.key.to_owned(),
+            event: self.event,
+            action: self.action.map(str::to_owned),
+            livingid: self.livingid.map(str::to_owned),
+            status: self.status,
+            errcode: self.errcode,
+            error: self.error.map(str::to_owned),
+            actual: self.actual,
+            at: self.at,
+            request: self.request.map(Body::from_json),
+        }
+    }
 }
 
 /// An event by the name serde gives it (which is its `as_str`).

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::error::LedgerError;
 use super::lock::open_locked;
 use super::record::{Event, Record};
-use super::scan::{Tail, each_record};
+use super::scan::{Tail, each_held};
 use super::state::LedgerState;
 
 /// A ledger opened for writing. The lock is held until it is dropped or compacted.
@@ -81,11 +81,9 @@ impl Ledger {
         let mut state = LedgerState::default();
         file.seek(SeekFrom::Start(0))
             .map_err(|err| LedgerError::io("read", path, err))?;
-        let end = each_record(
-            BufReader::with_capacity(1 << 16, &file),
-            path,
-            |_, record| state.push(record),
-        )?;
+        let end = each_held(BufReader::with_capacity(1 << 16, &file), path, |run| {
+            run.into_iter().for_each(|record| state.push_held(record));
+        })?;
         let mut len = end.len;
         let repair = match end.tail {
             Tail::Clean => None,

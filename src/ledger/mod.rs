@@ -13,6 +13,7 @@ mod compact;
 mod error;
 mod fast_line;
 mod file;
+mod held;
 mod lock;
 mod path;
 mod read;
@@ -22,7 +23,7 @@ mod seen;
 mod state;
 mod writer;
 
-pub use body::Body;
+pub use body::{Body, BodyRef};
 pub use error::{BadRecord, LedgerError};
 pub use file::{Ledger, Repair};
 pub use path::ledger_path_for;

@@ -7,8 +7,8 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use super::error::LedgerError;
-use super::record::Record;
-use super::scan::{Tail, each_record};
+use super::held::Held;
+use super::scan::{Tail, each_held};
 use super::state::LedgerState;
 
 impl LedgerState {
@@ -54,9 +54,6 @@ impl Reading {
     }
 }
 
-/// Records read before they are folded into the state together.
-const BATCH: usize = 1024;
-
 /// The state, and the number of a torn last line.
 fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError> {
     let file = match File::open(path) {
@@ -71,25 +68,20 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
     let keys = usize::try_from(len / 200).unwrap_or(0);
     let reader = BufReader::with_capacity(1 << 16, file);
     // Lines are parsed here and folded into the state on a thread of its own,
-    // a batch at a time, in the order read; at most a few batches wait.
-    let (send, receive) = mpsc::sync_channel::<Vec<Record>>(4);
+    // a run of lines at a time, in the order read; at most a few runs wait.
+    let (send, receive) = mpsc::sync_channel::<Vec<Held>>(4);
     let fold = std::thread::spawn(move || {
         let mut state = LedgerState::default();
         state.reserve(keys);
-        for batch in receive {
-            batch.into_iter().for_each(|record| state.push(record));
+        for run in receive {
+            run.into_iter().for_each(|record| state.push_held(record));
         }
         state
     });
-    let mut batch = Vec::with_capacity(BATCH);
-    let read = each_record(reader, path, |_, record| {
-        batch.push(record);
-        if batch.len() == BATCH {
-            // The fold stops only by panicking, which `join` passes on below.
-            let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-        }
+    // The fold stops only by panicking, which `join` passes on below.
+    let read = each_held(reader, path, |run| {
+        let _ = send.send(run);
     });
-    let _ = send.send(batch);
     drop(send);
     let state = match fold.join() {
         Ok(state) => state,

@@ -5,10 +5,13 @@
 //! bad line that does end in a newline was written that way, and is corruption.
 
 use std::io::BufRead;
+use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::error::LedgerError;
 use super::fast_line;
+use super::held::{Held, Placed};
 use super::record::Record;
 
 /// One parsed line.
@@ -68,47 +71,111 @@ pub(crate) struct End {
 /// the line it was read from) to `each` as it comes, so that no more than one
 /// line is held here whatever the ledger's size.
 pub(crate) fn each_record(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     path: &Path,
     mut each: impl FnMut(&[u8], Record),
+) -> Result<End, LedgerError> {
+    let mut buffer = Vec::new();
+    each_line(reader, path, &mut buffer, |buffer, line| {
+        let text = &buffer[line];
+        // serde only for lines the fast path does not read: their errors are serde's.
+        let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok)?;
+        each(text, record);
+        Ok(false)
+    })
+}
+
+/// The records the ledger in `reader` holds, as its state keeps them (see
+/// [`Held`]), given to `each` a run of lines at a time, in the order read.
+pub(crate) fn each_held(
+    reader: impl BufRead,
+    path: &Path,
+    mut each: impl FnMut(Vec<Held>),
+) -> Result<End, LedgerError> {
+    /// Lines are kept in runs of about this many bytes: an allocation each.
+    const RUN: usize = 1 << 20;
+    enum Read {
+        Placed(Placed),
+        Record(Held),
+    }
+    let mut run = Vec::with_capacity(RUN + (1 << 12));
+    let mut read: Vec<Read> = Vec::new();
+    let mut done = |run: &mut Vec<u8>, read: &mut Vec<Read>| {
+        let text = Arc::new(String::from_utf8(std::mem::take(run)).expect("lines read as text"));
+        each(
+            read.drain(..)
+                .map(|r| match r {
+                    Read::Placed(placed) => placed.held(&text),
+                    Read::Record(held) => held,
+                })
+                .collect(),
+        );
+    };
+    let end = each_line(reader, path, &mut run, |run, line| {
+        if let Some(placed) = Placed::read(run, line.clone()) {
+            read.push(Read::Placed(placed));
+            if run.len() >= RUN {
+                done(run, &mut read);
+                run.reserve(RUN + (1 << 12));
+            }
+            return Ok(true);
+        }
+        // Not the fast path's: serde reads it, and it is kept as a record.
+        read.push(Read::Record(Held::from_record(serde_json::from_slice(
+            &run[line],
+        )?)));
+        Ok(false)
+    })?;
+    done(&mut run, &mut read);
+    Ok(end)
+}
+
+/// Reads `reader` a line at a time, each appended to `buffer`. `read` is given
+/// the buffer and where the line (trimmed) is in it, and says whether the line
+/// stays in the buffer (or else it is cut off again), or serde's error for it.
+fn each_line(
+    mut reader: impl BufRead,
+    path: &Path,
+    buffer: &mut Vec<u8>,
+    mut read: impl FnMut(&mut Vec<u8>, Range<usize>) -> Result<bool, serde_json::Error>,
 ) -> Result<End, LedgerError> {
     let mut end = End {
         tail: Tail::Clean,
         len: 0,
         torn: Vec::new(),
     };
-    let mut chunk = Vec::new();
     for number in 1.. {
-        chunk.clear();
-        let read = reader
-            .read_until(b'\n', &mut chunk)
+        let start = buffer.len();
+        let count = reader
+            .read_until(b'\n', buffer)
             .map_err(|err| LedgerError::io("read", path, err))?;
-        if read == 0 {
+        if count == 0 {
             break;
         }
         let offset = end.len;
-        end.len += read as u64;
-        let terminated = chunk.ends_with(b"\n");
-        let text = chunk.trim_ascii();
+        end.len += count as u64;
+        let terminated = buffer.ends_with(b"\n");
+        let line = trimmed(buffer, start);
         // Blank lines carry nothing; tolerating them spares a hand edit an error.
-        if text.is_empty() && terminated {
+        if line.is_empty() && terminated {
+            buffer.truncate(start);
             continue;
         }
-        // serde only for lines the fast path does not read: their errors are serde's.
-        let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok);
-        match record {
-            Ok(record) => {
+        match read(buffer, line) {
+            Ok(keep) => {
                 if !terminated {
                     end.tail = Tail::MissingNewline;
                 }
-                each(text, record);
+                if !keep {
+                    buffer.truncate(start);
+                }
             }
             Err(_) if !terminated => {
                 end.tail = Tail::Torn {
                     offset,
                     line: number,
                 };
-                end.torn = chunk.clone();
+                end.torn = buffer.split_off(start);
             }
             Err(source) => {
                 return Err(LedgerError::Corrupt {
@@ -120,6 +187,13 @@ pub(crate) fn each_record(
         }
     }
     Ok(end)
+}
+
+/// Where the line from `start` on lies in `buffer` without whitespace around it.
+fn trimmed(buffer: &[u8], start: usize) -> Range<usize> {
+    let text = buffer[start..].trim_ascii();
+    let from = start + (text.as_ptr() as usize - buffer[start..].as_ptr() as usize);
+    from..from + text.len()
 }
 
 #[cfg(test)]

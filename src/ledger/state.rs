@@ -5,28 +5,31 @@
 //! keeps those few records per key and nothing else, and the fold of the kept
 //! records is the same state.
 
-use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 
+use hashbrown::HashTable;
 use jiff::Timestamp;
 
-use super::body::Body;
+use super::body::BodyRef;
+use super::held::Held;
 use super::record::{Actual, Event, Record};
 
-/// What the ledger knows about one session: for each [`Role`], the last record
-/// of its key that plays it. Records are shared, not copied: a `created` line is
-/// at once the lifecycle, the livingid and the request record of its key.
+/// What the ledger knows about one session: its last record, and for each
+/// other [`Role`] the last record of its key that plays it. For most keys one
+/// record plays every role there is (a `created` line is at once the
+/// lifecycle, the livingid and the request record), and it is the only one kept.
 #[derive(Debug, Clone)]
 pub struct KeyState {
     /// The last lifecycle record, or the last `refreshed` one while there is none.
-    last_record: Arc<Record>,
-    refresh: Option<Arc<Record>>,
-    livingid: Option<Arc<Record>>,
-    request: Option<Arc<Record>>,
-    observed: Option<Arc<Record>>,
+    last: Held,
+    /// The roles besides [`Role::Lifecycle`] that `last` plays for its key, a bit each.
+    plays: u8,
+    /// The records that play the other roles, by their place in [`Role::KEPT`],
+    /// made only for a key that has some (one refreshed, or failed after it
+    /// was created).
+    others: Option<Box<[Option<Held>; 4]>>,
 }
 
 /// The tests that decide which record supplies which part of a [`KeyState`].
@@ -56,100 +59,153 @@ impl Role {
         Role::Observed,
     ];
 
+    /// The roles a key's state keeps a record for besides its last one.
+    const KEPT: [Role; 4] = [Role::Refresh, Role::Livingid, Role::Request, Role::Observed];
+
     pub(crate) fn matches(self, record: &Record) -> bool {
+        self.played_by(
+            record.event,
+            record.livingid.is_some(),
+            record.request.is_some(),
+        )
+    }
+
+    /// Whether a record of `event`, with a livingid or a request or not, plays the role.
+    fn played_by(self, event: Event, livingid: bool, request: bool) -> bool {
         match self {
-            Role::Lifecycle => record.event.is_lifecycle(),
-            Role::Refresh => record.event == Event::Refreshed,
-            Role::Livingid => record.livingid.is_some(),
-            Role::Request => record.event.is_success() && record.request.is_some(),
-            Role::Observed => record.event == Event::Refreshed && record.request.is_some(),
+            Role::Lifecycle => event.is_lifecycle(),
+            Role::Refresh => event == Event::Refreshed,
+            Role::Livingid => livingid,
+            Role::Request => event.is_success() && request,
+            Role::Observed => event == Event::Refreshed && request,
         }
+    }
+
+    /// The bits of the kept roles `record` plays.
+    fn kept_by(record: &Held) -> u8 {
+        let (livingid, request) = (record.livingid().is_some(), record.request().is_some());
+        Role::KEPT
+            .iter()
+            .enumerate()
+            .filter(|(_, role)| role.played_by(record.event, livingid, request))
+            .fold(0, |bits, (at, _)| bits | 1 << at)
     }
 }
 
 impl KeyState {
     /// The state after a key's first record, which is its last record whatever
     /// it is (a `refreshed` one stands in until a lifecycle record comes).
-    fn new(record: Arc<Record>) -> KeyState {
-        // Shared only where a role takes it: each share is an atomic increment
-        // on a record just written, which waits for those writes.
-        let role = |role: Role| role.matches(&record).then(|| Arc::clone(&record));
+    fn new(record: Held) -> KeyState {
         KeyState {
-            refresh: role(Role::Refresh),
-            livingid: role(Role::Livingid),
-            request: role(Role::Request),
-            observed: role(Role::Observed),
-            last_record: record,
+            plays: Role::kept_by(&record),
+            last: record,
+            others: None,
         }
     }
 
-    fn push(&mut self, record: Arc<Record>) {
-        debug_assert_eq!(self.key(), record.key);
-        for (role, slot) in [
-            (Role::Refresh, &mut self.refresh),
-            (Role::Livingid, &mut self.livingid),
-            (Role::Request, &mut self.request),
-            (Role::Observed, &mut self.observed),
-        ] {
-            if role.matches(&record) {
-                *slot = Some(Arc::clone(&record));
+    fn push(&mut self, record: Held) {
+        debug_assert_eq!(self.key(), record.key());
+        let plays = Role::kept_by(&record);
+        fn others(state: &mut KeyState) -> &mut [Option<Held>; 4] {
+            state.others.get_or_insert_default()
+        }
+        if record.event.is_lifecycle() || !self.last().is_lifecycle() {
+            // The roles the last record keeps, no later one taking them, pass to it kept apart.
+            let keeps = self.plays & !plays;
+            let old = std::mem::replace(&mut self.last, record);
+            if keeps != 0 {
+                let slots = others(self);
+                for at in bits(keeps) {
+                    slots[at] = Some(old.clone());
+                }
+            }
+            if let Some(slots) = &mut self.others {
+                bits(plays).for_each(|at| slots[at] = None);
+            }
+            self.plays = plays;
+        } else if plays != 0 {
+            self.plays &= !plays;
+            let slots = others(self);
+            for at in bits(plays) {
+                slots[at] = Some(record.clone());
             }
         }
-        if Role::Lifecycle.matches(&record) || !self.last().is_lifecycle() {
-            self.last_record = record;
+    }
+
+    /// The last record of the key that plays `role`, one of [`Role::KEPT`].
+    fn role(&self, role: Role) -> Option<&Held> {
+        let at = Role::KEPT.iter().position(|&r| r == role)?;
+        if self.plays & 1 << at != 0 {
+            return Some(&self.last);
         }
+        self.others.as_ref()?[at].as_ref()
     }
 
     pub fn key(&self) -> &str {
-        &self.last_record.key
+        self.last.key()
     }
 
     /// The last event that moved the session on. `refreshed` records only
     /// observe, so this is `refreshed` only when nothing else was recorded.
     pub fn last(&self) -> Event {
-        self.last_record.event
+        self.last.event
     }
 
     /// The record that set `last`; carries `errcode`/`error` when `last` is `failed`.
-    pub fn last_record(&self) -> &Record {
-        &self.last_record
+    pub fn last_record(&self) -> Cow<'_, Record> {
+        self.last.record()
+    }
+
+    /// When the record that set `last` was made.
+    pub fn last_at(&self) -> Timestamp {
+        self.last.at
+    }
+
+    /// The `action` of the record that set `last` (`create`, `replace`, …).
+    pub fn last_action(&self) -> Option<&str> {
+        self.last.action()
     }
 
     /// The last livingid any record carried: a later `failed` does not forget it.
     pub fn livingid(&self) -> Option<&str> {
-        self.livingid.as_ref()?.livingid.as_deref()
+        self.role(Role::Livingid)?.livingid()
     }
 
     /// The body of the last `created`, `adopted` or `modified` record that had one.
-    pub fn request(&self) -> Option<&Body> {
-        self.request.as_ref()?.request.as_ref()
+    pub fn request(&self) -> Option<BodyRef<'_>> {
+        self.role(Role::Request)?.request()
     }
 
     /// An intent with no result after it: a run stopped between the two, so
     /// whether the call happened is unknown and must be looked up.
-    pub fn pending_intent(&self) -> Option<&Record> {
-        (self.last() == Event::Intent).then_some(&*self.last_record)
+    pub fn pending_intent(&self) -> Option<Cow<'_, Record>> {
+        (self.last() == Event::Intent).then(|| self.last_record())
     }
 
     /// WeCom's status for the live, from the last `refreshed` record.
     pub fn status(&self) -> Option<u8> {
-        self.refresh.as_ref()?.status
+        self.role(Role::Refresh)?.status
     }
 
     pub fn refreshed_at(&self) -> Option<Timestamp> {
-        Some(self.refresh.as_ref()?.at)
+        Some(self.role(Role::Refresh)?.at)
     }
 
     /// When the live actually started and how long it ran, from the last `refreshed` record.
     pub fn actual(&self) -> Option<Actual> {
-        self.refresh.as_ref()?.actual
+        self.role(Role::Refresh)?.actual
     }
 
     /// The live as the last `refreshed` record that carried a body saw it
     /// (theme, start, … in create-body form), to tell a live edited outside.
-    pub fn observed(&self) -> Option<&Body> {
-        self.observed.as_ref()?.request.as_ref()
+    pub fn observed(&self) -> Option<BodyRef<'_>> {
+        self.role(Role::Observed)?.request()
     }
+}
+
+/// The places of the set bits of `bits`.
+fn bits(bits: u8) -> impl Iterator<Item = usize> {
+    (0..8).filter(move |at| bits & 1 << at != 0)
 }
 
 /// Equal when they say the same, whichever records said it.
@@ -172,35 +228,13 @@ pub struct LedgerState {
     /// Every key's state, in the order the keys first came in the ledger (which,
     /// records being read in order, is about the order they lie in memory).
     keys: Vec<KeyState>,
-    /// Where each key is in `keys`: a plan looks every session up. std's keyed
-    /// hash, as a ledger can come from a pull request: an unkeyed fast hash would
-    /// let one be written whose keys all collide.
-    index: HashMap<KeyOf, usize>,
+    /// Where each key is in `keys`: a plan looks every session up. The table
+    /// holds places only; a key is hashed and compared where its state has it.
+    index: HashTable<usize>,
+    /// std's keyed hash, as a ledger can come from a pull request: an unkeyed
+    /// fast hash would let one be written whose keys all collide.
+    hasher: RandomState,
 }
-
-/// A key by the first record that had it, so the index holds no copy of its text.
-#[derive(Debug, Clone)]
-struct KeyOf(Arc<Record>);
-
-impl Borrow<str> for KeyOf {
-    fn borrow(&self) -> &str {
-        &self.0.key
-    }
-}
-
-impl Hash for KeyOf {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.key.as_str().hash(state);
-    }
-}
-
-impl PartialEq for KeyOf {
-    fn eq(&self, other: &KeyOf) -> bool {
-        self.0.key == other.0.key
-    }
-}
-
-impl Eq for KeyOf {}
 
 impl LedgerState {
     /// The state a sequence of records (in ledger order) leaves behind.
@@ -216,23 +250,40 @@ impl LedgerState {
     /// again, each one a trip to its record in memory.)
     pub(crate) fn reserve(&mut self, keys: usize) {
         self.keys.reserve(keys);
-        self.index.reserve(keys);
+        let (keys_held, hasher) = (&self.keys, &self.hasher);
+        self.index
+            .reserve(keys, |&at| hasher.hash_one(keys_held[at].key()));
     }
 
     /// Folds in the next record of the ledger.
     pub(crate) fn push(&mut self, record: Record) {
-        let record = Arc::new(record);
-        match self.index.entry(KeyOf(Arc::clone(&record))) {
-            Entry::Occupied(at) => self.keys[*at.get()].push(record),
-            Entry::Vacant(slot) => {
-                slot.insert(self.keys.len());
-                self.keys.push(KeyState::new(record));
+        self.push_held(Held::from_record(record));
+    }
+
+    /// Folds in the next record of the ledger, as read.
+    pub(crate) fn push_held(&mut self, record: Held) {
+        let hash = self.hasher.hash_one(record.key());
+        let keys = &mut self.keys;
+        let found = self
+            .index
+            .find(hash, |&at| keys[at].key() == record.key())
+            .copied();
+        match found {
+            Some(at) => keys[at].push(record),
+            None => {
+                let at = keys.len();
+                keys.push(KeyState::new(record));
+                let hasher = &self.hasher;
+                self.index
+                    .insert_unique(hash, at, |&at| hasher.hash_one(keys[at].key()));
             }
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&KeyState> {
-        self.index.get(key).map(|&at| &self.keys[at])
+        let hash = self.hasher.hash_one(key);
+        let at = self.index.find(hash, |&at| self.keys[at].key() == key)?;
+        Some(&self.keys[*at])
     }
 
     /// Every session, sorted by key.
@@ -260,13 +311,13 @@ impl LedgerState {
 
     /// Every livingid the ledger names: its sessions', replaced and duplicate
     /// lives' (`KEY~ID`), and those remembered as not ours.
-    pub fn livingids(&self) -> std::collections::HashSet<&str> {
+    pub fn livingids(&self) -> HashSet<&str> {
         self.keys.iter().filter_map(KeyState::livingid).collect()
     }
 
     /// Intents with no result after them, sorted by key: the sessions a crashed
     /// run left in doubt, to be looked up before anything is created again.
-    pub fn pending_intents(&self) -> impl Iterator<Item = &Record> {
+    pub fn pending_intents(&self) -> impl Iterator<Item = Cow<'_, Record>> {
         self.iter().filter_map(KeyState::pending_intent)
     }
 }

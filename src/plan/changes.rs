@@ -443,9 +443,8 @@ pub fn tombstone(key: &(impl fmt::Display + ?Sized), old_livingid: &str) -> Stri
 /// whose replacement failed holds nothing: the old live stayed its session's.
 /// A live remembered as not ours is never ours to change.
 pub fn is_live(k: &KeyState) -> bool {
-    let abandoned = k.key().contains('~')
-        && k.last() == Event::Failed
-        && k.last_record().action.as_deref() == Some("replace");
+    let abandoned =
+        k.key().contains('~') && k.last() == Event::Failed && k.last_action() == Some("replace");
     k.livingid().is_some() && !matches!(k.last(), Event::Cancelled | Event::Foreign) && !abandoned
 }
 

@@ -51,7 +51,7 @@ pub fn off_schedule(actual: i64, scheduled: i64) -> bool {
 /// WeCom's status from the last `refresh`, when it came after our last step on the live.
 fn seen_status(k: &KeyState) -> Option<u8> {
     let seen = k.refreshed_at()?;
-    if seen < k.last_record().at && k.last().is_lifecycle() {
+    if seen < k.last_at() && k.last().is_lifecycle() {
         return None;
     }
     k.status()

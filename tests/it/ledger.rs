@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use livesched::ledger::{
-    Body, Event, Ledger, LedgerError, LedgerState, LedgerWriter, Record, Repair, ledger_path_for,
+    Body, BodyRef, Event, Ledger, LedgerError, LedgerState, LedgerWriter, Record, Repair,
+    ledger_path_for,
 };
 use serde_json::json;
 
@@ -131,11 +132,11 @@ fn appends_survive_a_drop_without_compaction() {
     assert_eq!(created.last(), Event::Created);
     assert_eq!(created.livingid(), Some("lv1"));
     assert_eq!(
-        created.request().map(Body::value),
+        created.request().map(BodyRef::value),
         Some(create_body("ML 1"))
     );
     assert!(created.pending_intent().is_none());
-    let pending: Vec<_> = state.pending_intents().map(|r| r.key.as_str()).collect();
+    let pending: Vec<String> = state.pending_intents().map(|r| r.key.clone()).collect();
     assert_eq!(pending, ["ml-101/2027-03-08"]);
     assert_eq!(Ledger::open(&path).unwrap().state(), &state);
 }
@@ -181,7 +182,7 @@ fn a_failure_after_creation_keeps_the_livingid_and_request() {
     assert_eq!(key.last(), Event::Failed);
     assert_eq!(key.last_record().errcode, Some(40_058));
     assert_eq!(key.livingid(), Some("lv1"));
-    assert_eq!(key.request().map(Body::value), Some(create_body("A")));
+    assert_eq!(key.request().map(BodyRef::value), Some(create_body("A")));
     assert!(key.pending_intent().is_none());
 }
 
@@ -199,7 +200,7 @@ fn a_refresh_does_not_hide_a_pending_intent() {
     let state = LedgerState::from_records(&records);
     let key = state.get("k").unwrap();
     assert_eq!(key.last(), Event::Intent);
-    assert_eq!(key.pending_intent(), Some(&records[1]));
+    assert_eq!(key.pending_intent().as_deref(), Some(&records[1]));
     assert_eq!(key.status(), Some(0));
     assert_eq!(key.refreshed_at(), Some(at(2)));
 }
