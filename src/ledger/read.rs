@@ -3,11 +3,9 @@
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use super::error::LedgerError;
-use super::held::Held;
 use super::scan::{Tail, each_held};
 use super::state::LedgerState;
 
@@ -67,27 +65,12 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
     let len = file.metadata().map_or(0, |m| m.len());
     let keys = usize::try_from(len / 200).unwrap_or(0);
     let reader = BufReader::with_capacity(1 << 16, file);
-    // Lines are parsed here and folded into the state on a thread of its own,
-    // a run of lines at a time, in the order read; at most a few runs wait.
-    let (send, receive) = mpsc::sync_channel::<Vec<Held>>(4);
-    let fold = std::thread::spawn(move || {
-        let mut state = LedgerState::default();
-        state.reserve(keys);
-        for run in receive {
-            run.into_iter().for_each(|record| state.push_held(record));
-        }
-        state
-    });
-    // The fold stops only by panicking, which `join` passes on below.
-    let read = each_held(reader, path, |run| {
-        let _ = send.send(run);
-    });
-    drop(send);
-    let state = match fold.join() {
-        Ok(state) => state,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
-    let end = read?;
+    let mut state = LedgerState::default();
+    state.reserve(keys);
+    // Folded here as each run of lines is read, while they are at hand.
+    let end = each_held(reader, path, |run| {
+        run.into_iter().for_each(|record| state.push_held(record));
+    })?;
     let torn = match end.tail {
         Tail::Torn { line, .. } => Some(line),
         Tail::Clean | Tail::MissingNewline => None,
