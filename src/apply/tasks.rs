@@ -41,7 +41,7 @@ impl Work {
         let mut creates = 0usize;
         for change in all {
             let held = ledger.get(&change.key.to_string());
-            let livingid = || change.livingid.clone().unwrap_or_default();
+            let livingid = || change.livingid.as_deref().unwrap_or_default().to_string();
             match change.action {
                 Action::Unchanged => work.summary.unchanged += 1,
                 Action::Drifted => work.summary.drifted += 1,

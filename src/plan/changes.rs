@@ -20,6 +20,7 @@ pub use super::course::{Course, ON_TIME_SECONDS, course, drift, off_schedule};
 use super::join::join;
 use super::key::{SessionKey, Sessions};
 use super::live::{Plan, PlannedLive, class_ids};
+use super::living_id::LivingId;
 use crate::ledger::{Event, KeyState, LedgerState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -77,11 +78,11 @@ pub struct Change {
     pub fields: Vec<FieldChange>,
     pub key: Key,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub livingid: Option<String>,
+    pub livingid: Option<LivingId>,
 }
 
 impl Change {
-    fn new(action: Action, key: Key, livingid: Option<String>) -> Change {
+    fn new(action: Action, key: Key, livingid: Option<LivingId>) -> Change {
         Change {
             action,
             key,
@@ -278,7 +279,7 @@ pub fn changes_with(
                 Action::Cancel
             };
         let key = Key::Held(k.key().to_string());
-        let mut c = Change::new(action, key, k.livingid().map(str::to_string));
+        let mut c = Change::new(action, key, k.livingid().map(LivingId::from));
         c.drift = drift;
         c
     }));
@@ -314,7 +315,7 @@ fn session(
     let Some(k) = held else {
         return Change::new(if past { Action::Past } else { Action::Create }, key, None);
     };
-    let livingid = k.livingid().map(str::to_string);
+    let livingid = k.livingid().map(LivingId::from);
     let drift = drift(k);
     let mut change = Change::new(Action::Unchanged, key, livingid);
     change.drift = drift;

@@ -11,6 +11,7 @@ mod json_text;
 mod key;
 mod lint;
 mod live;
+mod living_id;
 mod occurrences;
 mod pipeline;
 pub mod render;
@@ -25,4 +26,5 @@ pub use lint::{lint, lint_creates};
 pub use live::{
     ActivityBody, CreateBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
 };
+pub use living_id::LivingId;
 pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};
