@@ -365,8 +365,8 @@ fn dateutil_available() -> bool {
 }
 
 /// A ledger holding every session of `term` as `apply` leaves it once compacted: one
-/// `created` line per session with the body it planned, taken from the JSON plan as it
-/// is read (this process stays small: the processes it measures are forked from it).
+/// `created` line per session with the body it planned, taken from the JSON plan, in
+/// the order compaction leaves them (by key, not the plan's order by time).
 fn write_full_ledger(binary: &Path, term: &Path, ledger: &Path) {
     let mut plan = Command::new(binary)
         .args(["plan", "--format", "json", "--now", NOW])
@@ -376,20 +376,24 @@ fn write_full_ledger(binary: &Path, term: &Path, ledger: &Path) {
         .spawn()
         .expect("run plan");
     let stdout = std::io::BufReader::new(plan.stdout.take().expect("stdout"));
-    let mut out = std::io::BufWriter::new(std::fs::File::create(ledger).expect("ledger"));
-    let mut lines = 0usize;
+    let mut lines: Vec<(String, String)> = Vec::new();
     let mut write = |live: Live| {
-        let _ = writeln!(
-            out,
-            "{{\"key\":{},\"event\":\"created\",\"livingid\":\"lv{lines:08}\",\"at\":\"2026-11-30T00:00:00Z\",\"request\":{}}}",
-            serde_json::Value::String(live.key),
+        let line = format!(
+            "{{\"key\":{},\"event\":\"created\",\"livingid\":\"lv{:08}\",\"at\":\"2026-11-30T00:00:00Z\",\"request\":{}}}",
+            serde_json::Value::String(live.key.clone()),
+            lines.len(),
             live.request
         );
-        lines += 1;
+        lines.push((live.key, line));
     };
     let mut de = serde_json::Deserializer::from_reader(stdout);
     serde::de::DeserializeSeed::deserialize(EachLive(&mut write), &mut de).expect("JSON plan");
     assert!(plan.wait().expect("plan").success(), "plan failed");
+    lines.sort_unstable();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(ledger).expect("ledger"));
+    for (_, line) in lines {
+        writeln!(out, "{line}").expect("write ledger");
+    }
     out.flush().expect("write ledger");
 }
 
