@@ -171,6 +171,12 @@ impl KeyState {
         self.role(Role::Livingid)?.livingid()
     }
 
+    /// Whether any record carried a livingid: [`KeyState::livingid`] without
+    /// going to the text of the line for it.
+    pub fn has_livingid(&self) -> bool {
+        self.role(Role::Livingid).is_some()
+    }
+
     /// The body of the last `created`, `adopted` or `modified` record that had one.
     pub fn request(&self) -> Option<BodyRef<'_>> {
         self.role(Role::Request)?.request()

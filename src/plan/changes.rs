@@ -444,9 +444,10 @@ pub fn tombstone(key: &(impl fmt::Display + ?Sized), old_livingid: &str) -> Stri
 /// whose replacement failed holds nothing: the old live stayed its session's.
 /// A live remembered as not ours is never ours to change.
 pub fn is_live(k: &KeyState) -> bool {
+    // (What the state holds first: the text of the key's line is further away.)
     let abandoned =
-        k.key().contains('~') && k.last() == Event::Failed && k.last_action() == Some("replace");
-    k.livingid().is_some() && !matches!(k.last(), Event::Cancelled | Event::Foreign) && !abandoned
+        k.last() == Event::Failed && k.last_action() == Some("replace") && k.key().contains('~');
+    k.has_livingid() && !matches!(k.last(), Event::Cancelled | Event::Foreign) && !abandoned
 }
 
 /// Whether any change would call the API.
