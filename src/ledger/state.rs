@@ -6,8 +6,10 @@
 //! records is the same state.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 use hashbrown::HashTable;
 use jiff::Timestamp;
@@ -234,9 +236,13 @@ pub struct LedgerState {
     /// Every key's state, in the order the keys first came in the ledger (which,
     /// records being read in order, is about the order they lie in memory).
     keys: Vec<KeyState>,
-    /// Where each key is in `keys`: a plan looks every session up. The table
-    /// holds places only; a key is hashed and compared where its state has it.
-    index: HashTable<usize>,
+    /// Where each key is in `keys`. The table holds places only; a key is hashed
+    /// and compared where its state has it. While the keys come in order (as a
+    /// compacted ledger has them), each record's key is the last one or a new
+    /// one, and the table is made only when first asked for (a plan finds its
+    /// sessions by their keys, and never asks); from the first key out of
+    /// order on, it is made and kept up as records come.
+    index: OnceLock<HashTable<usize>>,
     /// std's keyed hash, as a ledger can come from a pull request: an unkeyed
     /// fast hash would let one be written whose keys all collide.
     hasher: RandomState,
@@ -252,13 +258,9 @@ impl LedgerState {
         state
     }
 
-    /// Room for `keys` keys before the index grows. (Growing it hashes every key
-    /// again, each one a trip to its record in memory.)
+    /// Room for `keys` keys before the state grows.
     pub(crate) fn reserve(&mut self, keys: usize) {
         self.keys.reserve(keys);
-        let (keys_held, hasher) = (&self.keys, &self.hasher);
-        self.index
-            .reserve(keys, |&at| hasher.hash_one(keys_held[at].key()));
     }
 
     /// Folds in the next record of the ledger.
@@ -268,27 +270,42 @@ impl LedgerState {
 
     /// Folds in the next record of the ledger, as read.
     pub(crate) fn push_held(&mut self, record: Held) {
-        let hash = self.hasher.hash_one(record.key());
-        let keys = &mut self.keys;
-        let found = self
-            .index
-            .find(hash, |&at| keys[at].key() == record.key())
-            .copied();
-        match found {
-            Some(at) => keys[at].push(record),
+        if self.index.get().is_none() {
+            match self.keys.last().map(|last| last.key().cmp(record.key())) {
+                None | Some(Ordering::Less) => return self.keys.push(KeyState::new(record)),
+                Some(Ordering::Equal) => return self.keys.last_mut().expect("a last").push(record),
+                Some(Ordering::Greater) => _ = self.index(),
+            }
+        }
+        let index = self.index.get_mut().expect("made above");
+        let (keys, hasher) = (&mut self.keys, &self.hasher);
+        let hash = hasher.hash_one(record.key());
+        match index.find(hash, |&at| keys[at].key() == record.key()) {
+            Some(&at) => keys[at].push(record),
             None => {
-                let at = keys.len();
                 keys.push(KeyState::new(record));
-                let hasher = &self.hasher;
-                self.index
-                    .insert_unique(hash, at, |&at| hasher.hash_one(keys[at].key()));
+                let at = keys.len() - 1;
+                index.insert_unique(hash, at, |&at| hasher.hash_one(keys[at].key()));
             }
         }
     }
 
+    /// The index of the keys, made now if it was not.
+    fn index(&self) -> &HashTable<usize> {
+        self.index.get_or_init(|| {
+            // Room for as many keys as the state has room for: more may come.
+            let mut index = HashTable::with_capacity(self.keys.capacity());
+            for (at, k) in self.keys.iter().enumerate() {
+                let hash = self.hasher.hash_one(k.key());
+                index.insert_unique(hash, at, |&at| self.hasher.hash_one(self.keys[at].key()));
+            }
+            index
+        })
+    }
+
     pub fn get(&self, key: &str) -> Option<&KeyState> {
         let hash = self.hasher.hash_one(key);
-        let at = self.index.find(hash, |&at| self.keys[at].key() == key)?;
+        let at = self.index().find(hash, |&at| self.keys[at].key() == key)?;
         Some(&self.keys[*at])
     }
 

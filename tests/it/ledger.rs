@@ -206,6 +206,58 @@ fn a_refresh_does_not_hide_a_pending_intent() {
 }
 
 #[test]
+fn keys_in_order_then_out_of_order_fold_as_records_do() {
+    // In key order, as compaction leaves a ledger (the state finds keys without
+    // its index), then a repeat of the last key, then an earlier key again.
+    let records = [
+        Record::new("a/1", Event::Created, at(0)).with_livingid("lv1"),
+        Record::new("b/1", Event::Intent, at(1)).with_action("create"),
+        Record::new("b/1", Event::Created, at(2)).with_livingid("lv2"),
+        Record::new("c/1", Event::Created, at(3)).with_livingid("lv3"),
+        Record::new("a/1", Event::Cancelled, at(4)),
+        Record::new("d/1", Event::Created, at(5)).with_livingid("lv4"),
+        Record::new("a/1", Event::Refreshed, at(6)).with_status(4),
+    ];
+    for count in 1..=records.len() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ledger_in(&dir);
+        let lines: String = records[..count]
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        fs::write(&path, lines).unwrap();
+        let state = LedgerState::read(&path).unwrap();
+        let expected = LedgerState::from_records(&records[..count]);
+        assert_eq!(state, expected, "{count} records");
+        let keys: Vec<&str> = state.unordered().iter().map(|k| k.key()).collect();
+        let mut unique: Vec<&str> = records[..count].iter().map(|r| r.key.as_str()).collect();
+        unique.dedup();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(keys.len(), unique.len(), "{count} records: {keys:?}");
+        if count == 3 {
+            let b = state.get("b/1").unwrap();
+            assert_eq!((b.last(), b.livingid()), (Event::Created, Some("lv2")));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = ledger_in(&dir);
+    let lines: String = records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    fs::write(&path, lines).unwrap();
+    let state = LedgerState::read(&path).unwrap();
+    let a = state.get("a/1").unwrap();
+    assert_eq!(
+        (a.last(), a.status(), a.livingid()),
+        (Event::Cancelled, Some(4), Some("lv1"))
+    );
+    assert_eq!(state.get("b/1").unwrap().livingid(), Some("lv2"));
+    assert!(state.get("e/1").is_none());
+}
+
+#[test]
 fn a_torn_last_line_is_ignored_on_read_and_cut_off_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = ledger_in(&dir);
