@@ -249,9 +249,10 @@ pub fn changes_with(
         false => Sessions::new(&plan.lives),
     };
     let found = in_halves(ledger.unordered(), |_, keys| {
+        let mut finder = sessions.finder();
         keys.iter()
             .filter(|k| is_live(k))
-            .map(|k| (sessions.find(k.key()), k))
+            .map(|k| (finder.find(k.key()), k))
             .collect()
     });
     for (at, k) in found {

@@ -175,6 +175,8 @@ impl fmt::Write for Tail {
 pub(super) struct Sessions<'p> {
     /// Each class's place in `of_class`.
     classes: HashMap<&'p str, usize>,
+    /// Each class's id, by its place.
+    ids: Vec<&'p str>,
     /// Each class's sessions as (date, number that day, index in the plan),
     /// sorted, by the class's place among the schedule's ([`crate::plan::LiveClass::index`]).
     of_class: Vec<Vec<(Date, u32, usize)>>,
@@ -183,36 +185,82 @@ pub(super) struct Sessions<'p> {
 impl<'p> Sessions<'p> {
     pub fn new(lives: &'p [PlannedLive]) -> Sessions<'p> {
         let mut classes = HashMap::new();
+        let mut ids = Vec::new();
         let mut of_class: Vec<Vec<(Date, u32, usize)>> = Vec::new();
         for (i, l) in lives.iter().enumerate() {
             let class = l.class.index;
             if class >= of_class.len() {
                 of_class.resize_with(class + 1, Vec::new);
+                ids.resize(class + 1, "");
             }
             if of_class[class].is_empty() {
                 classes.insert(l.class_id(), class);
+                ids[class] = l.class_id();
             }
             of_class[class].push((l.key.date(), l.key.nth(), i));
         }
         for list in &mut of_class {
             list.sort_unstable();
         }
-        Sessions { classes, of_class }
+        Sessions {
+            classes,
+            ids,
+            of_class,
+        }
     }
 
     /// The index of the session whose key reads `text`.
+    #[cfg(test)]
     pub fn find(&self, text: &str) -> Option<usize> {
+        self.finder().find(text)
+    }
+
+    /// A finder for many keys, quicker when they come in key order.
+    pub fn finder(&self) -> Finder<'_, 'p> {
+        Finder {
+            sessions: self,
+            last: None,
+        }
+    }
+}
+
+/// [`Sessions::find`] for keys that come one after the other, as a ledger's
+/// do: when they come in key order (a compacted ledger's), most are of the
+/// class of the key before, and name the session after its session.
+pub(super) struct Finder<'s, 'p> {
+    sessions: &'s Sessions<'p>,
+    /// The class place and place in its list of the last session found.
+    last: Option<(usize, usize)>,
+}
+
+impl Finder<'_, '_> {
+    /// The index of the session whose key reads `text`.
+    pub fn find(&mut self, text: &str) -> Option<usize> {
+        let sessions = self.sessions;
         // Class ids hold no `/`: the first one ends the id.
         // (A byte search: `split_once` with a char costs more than the rest here.)
         let (class, tail) = split_at_byte(text, b'/')?;
-        let list = &self.of_class[*self.classes.get(class)?];
+        let place = match self.last {
+            Some((place, _)) if sessions.ids[place] == class => place,
+            _ => *sessions.classes.get(class)?,
+        };
+        let list = &sessions.of_class[place];
         let (date, nth) = match split_at_byte(tail, b'#') {
             Some((date, nth)) => (date, parse_nth(nth)?),
             None => (tail, 1),
         };
-        let at = list
-            .binary_search_by_key(&(parse_date(date)?, nth), |&(d, n, _)| (d, n))
-            .ok()?;
+        let wanted = (parse_date(date)?, nth);
+        let next = match self.last {
+            Some((last, at)) if last == place => Some(at + 1),
+            _ => None,
+        };
+        let at = match next {
+            Some(at) if list.get(at).is_some_and(|&(d, n, _)| (d, n) == wanted) => at,
+            _ => list
+                .binary_search_by_key(&wanted, |&(d, n, _)| (d, n))
+                .ok()?,
+        };
+        self.last = Some((place, at));
         Some(list[at].2)
     }
 }
@@ -327,6 +375,35 @@ mod tests {
             key.replacen('/', "//", 1),
         ] {
             assert_eq!(sessions.find(&other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_finder_finds_keys_that_come_in_any_order() {
+        let planned =
+            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
+        let plan = planned.plan.expect("the example term is valid");
+        let sessions = Sessions::new(&plan.lives);
+        let in_plan: Vec<(String, usize)> = plan
+            .lives
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.key.to_string(), i))
+            .collect();
+        let mut in_key_order = in_plan.clone();
+        in_key_order.sort();
+        let mut backwards = in_key_order.clone();
+        backwards.reverse();
+        // Every other session left out: the next one in key order is not the one after.
+        let gapped: Vec<_> = in_key_order.iter().step_by(2).cloned().collect();
+        for order in [in_plan, in_key_order, backwards, gapped] {
+            let mut finder = sessions.finder();
+            for (text, i) in &order {
+                assert_eq!(finder.find(text), Some(*i), "{text}");
+                // A key of the same class that names no session finds none, and
+                // leaves the finder as it was.
+                assert_eq!(finder.find(&format!("{text}#1")), None, "{text}#1");
+            }
         }
     }
 }
