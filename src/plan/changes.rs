@@ -238,16 +238,21 @@ pub fn changes_with(
 ) -> Vec<Change> {
     // WeCom refuses a start that is not ahead: one starting now is past too.
     let past = |l: &PlannedLive| l.start.timestamp() <= now;
+    // Every session as though the ledger held none: a create, or past.
+    let mut out = in_halves(&plan.lives, |_, lives| {
+        let mut scratch = Vec::new();
+        lives
+            .iter()
+            .map(|l| session(l, None, past(l), options, &mut scratch))
+            .collect()
+    });
+    if ledger.is_empty() {
+        return out;
+    }
     // The ledger in the order it lies in memory, each key found among the
     // sessions (which are at hand by class): a session the ledger holds live is
     // compared with it; any other live is one the plan no longer has.
-    let mut held: Vec<Option<&KeyState>> = vec![None; plan.lives.len()];
-    let mut gone: Vec<&KeyState> = Vec::new();
-    // (An empty ledger needs the sessions found by nothing.)
-    let sessions = match ledger.is_empty() {
-        true => Sessions::new(&[]),
-        false => Sessions::new(&plan.lives),
-    };
+    let sessions = Sessions::new(&plan.lives);
     let found = in_halves(ledger.unordered(), |_, keys| {
         let mut finder = sessions.finder();
         keys.iter()
@@ -255,37 +260,56 @@ pub fn changes_with(
             .map(|k| (finder.find(k.key()), k))
             .collect()
     });
-    for (at, k) in found {
-        match at {
-            Some(i) => held[i] = Some(k),
-            None => gone.push(k),
+    // Each session held compared in the ledger's order too: a key's state and
+    // its line are more than a session and its change, and in a compacted
+    // ledger (sorted by key) far from the plan's order. Each half of the plan's
+    // changes is filled in on a thread of its own.
+    let compare = |changes: &mut [Change], first: usize| {
+        let mut scratch = Vec::new();
+        for &(at, k) in &found {
+            let Some(i) = at else { continue };
+            if let Some(change) = i.checked_sub(first).and_then(|j| changes.get_mut(j)) {
+                let live = &plan.lives[i];
+                *change = session(live, Some(k), past(live), options, &mut scratch);
+            }
+        }
+    };
+    match out.len() < WORTH_A_THREAD {
+        true => compare(&mut out, 0),
+        false => {
+            let middle = out.len() / 2;
+            let (first, second) = out.split_at_mut(middle);
+            join(|| compare(first, 0), || compare(second, middle));
         }
     }
-    let mut out = in_halves(&plan.lives, |first, lives| {
-        let mut scratch = Vec::new();
-        lives
-            .iter()
-            .zip(&held[first..])
-            .map(|(l, k)| session(l, *k, past(l), options, &mut scratch))
-            .collect()
-    });
+    let mut gone: Vec<&KeyState> = found
+        .iter()
+        .filter(|(at, _)| at.is_none())
+        .map(|(_, k)| *k)
+        .collect();
     gone.sort_unstable_by_key(|k| k.key());
-    out.extend(gone.into_iter().map(|k| {
-        let start = recorded_start(k);
-        let drift = drift(k);
-        let action =
-            if start <= now.as_second() || matches!(drift, Some(d) if d != "modified outside") {
-                Action::Past
-            } else {
-                Action::Cancel
-            };
-        let key = Key::Held(k.key().to_string());
-        let mut c = Change::new(action, key, k.livingid().map(LivingId::from));
-        c.drift = drift;
-        c
-    }));
+    out.extend(gone.into_iter().map(|k| held_only(k, now)));
     out
 }
+
+/// The change of a live the ledger holds that the plan no longer has.
+fn held_only(k: &KeyState, now: Timestamp) -> Change {
+    let start = recorded_start(k);
+    let drift = drift(k);
+    let action = if start <= now.as_second() || matches!(drift, Some(d) if d != "modified outside")
+    {
+        Action::Past
+    } else {
+        Action::Cancel
+    };
+    let key = Key::Held(k.key().to_string());
+    let mut c = Change::new(action, key, k.livingid().map(LivingId::from));
+    c.drift = drift;
+    c
+}
+
+/// Items below this many are not worth a second thread.
+const WORTH_A_THREAD: usize = 4096;
 
 /// `each` over `items`, its second half on a thread of its own when there are
 /// enough to be worth one; the results in the order of `items`.
@@ -294,7 +318,6 @@ fn in_halves<'a, T: Sync, R: Send>(
     items: &'a [T],
     each: impl Fn(usize, &'a [T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
-    const WORTH_A_THREAD: usize = 4096;
     if items.len() < WORTH_A_THREAD {
         return each(0, items);
     }

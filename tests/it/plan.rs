@@ -282,3 +282,73 @@ fn a_corrupt_ledger_stops_the_plan() {
     out.assert_stderr_contains("line 2 of");
     assert!(out.stdout.is_empty());
 }
+
+/// A term of `classes` classes meeting every weekday for four weeks.
+fn weekday_term(classes: usize) -> String {
+    let mut yaml = String::from(
+        "version: 1\nterm: { name: 大学期, start: 2027-03-01, end: 2027-03-28 }\n\
+         defaults: { anchor: zhangsan, type: training, duration: 45m }\nclasses:\n",
+    );
+    for c in 0..classes {
+        yaml += &format!(
+            "  - {{ id: c{c}, theme: \"课{c} 第{{n}}讲\", weekly: {{ days: [mon, tue, wed, thu, fri], at: \"08:00\" }} }}\n"
+        );
+    }
+    yaml
+}
+
+#[test]
+fn a_large_ledger_in_key_order_diffs_as_a_small_one() {
+    // 250 classes × 20 days: enough sessions for the diff's halves to go on threads.
+    let t = Test::new().schedule(weekday_term(250)).now(NOW);
+    let doc = t.run(&["plan", "t.yaml", "--format", "json"]).json();
+    let lives = doc["lives"].as_array().unwrap();
+    assert_eq!(lives.len(), 5000);
+    // Every session held, in key order as compaction leaves them, but every
+    // seventh left out (create) and every eleventh held with another theme
+    // (modify); and lives of a class the plan no longer has (cancel).
+    let mut records = Vec::new();
+    let mut expected = std::collections::BTreeMap::new();
+    for (i, live) in lives.iter().enumerate() {
+        let key = live["key"].as_str().unwrap().to_string();
+        let mut request = live["request"].clone();
+        let action = if i % 7 == 0 {
+            "create"
+        } else if i % 11 == 0 {
+            request["theme"] = "旧主题".into();
+            "modify"
+        } else {
+            "unchanged"
+        };
+        expected.insert(key.clone(), action);
+        if action != "create" {
+            records.push(serde_json::json!({"key": key, "event": "created", "livingid": format!("L{i}"), "at": "2027-01-01T00:00:00Z", "request": request}));
+        }
+    }
+    for day in ["2027-03-01", "2027-03-02"] {
+        let key = format!("gone/{day}");
+        expected.insert(key.clone(), "cancel");
+        let request = serde_json::json!({"anchor_userid": "zhangsan", "living_start": 1_900_000_000, "theme": "x", "type": 3});
+        records.push(serde_json::json!({"key": key, "event": "created", "livingid": key, "at": "2027-01-01T00:00:00Z", "request": request}));
+    }
+    records.sort_by(|a, b| a["key"].as_str().cmp(&b["key"].as_str()));
+    t.write_ledger(&records);
+    let doc = t.run(&["plan", "t.yaml", "--format", "json"]).json();
+    let changes = doc["changes"].as_array().unwrap();
+    // In the plan's order, then what only the ledger holds.
+    let keys: Vec<&str> = changes.iter().map(|c| c["key"].as_str().unwrap()).collect();
+    let planned: Vec<&str> = lives.iter().map(|l| l["key"].as_str().unwrap()).collect();
+    let astray = keys.iter().zip(&planned).position(|(k, p)| k != p);
+    assert_eq!(astray, None, "the first change out of the plan's order");
+    assert_eq!(keys[5000..], ["gone/2027-03-01", "gone/2027-03-02"]);
+    for (i, c) in changes.iter().enumerate() {
+        let key = c["key"].as_str().unwrap();
+        assert_eq!(c["action"], expected[key], "{key}");
+        let livingid = c["livingid"].as_str();
+        match expected[key] {
+            "create" => assert_eq!(livingid, None, "{key}"),
+            "cancel" => assert_eq!(livingid, Some(key)),
+            _ => assert_eq!(livingid, Some(format!("L{i}").as_str()), "{key}"),
+        }
+    }
+}
