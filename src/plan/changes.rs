@@ -240,11 +240,7 @@ pub fn changes_with(
     let past = |l: &PlannedLive| l.start.timestamp() <= now;
     // Every session as though the ledger held none: a create, or past.
     let mut out = in_halves(&plan.lives, |_, lives| {
-        let mut scratch = Vec::new();
-        lives
-            .iter()
-            .map(|l| session(l, None, past(l), options, &mut scratch))
-            .collect()
+        lives.iter().map(|l| unheld(l, past(l))).collect()
     });
     if ledger.is_empty() {
         return out;
@@ -270,7 +266,7 @@ pub fn changes_with(
             let Some(i) = at else { continue };
             if let Some(change) = i.checked_sub(first).and_then(|j| changes.get_mut(j)) {
                 let live = &plan.lives[i];
-                *change = session(live, Some(k), past(live), options, &mut scratch);
+                held(change, live, k, past(live), options, &mut scratch);
             }
         }
     };
@@ -328,50 +324,44 @@ fn in_halves<'a, T: Sync, R: Send>(
     out
 }
 
-fn session(
+/// A session's change as though the ledger held nothing for it: a create, or past.
+fn unheld(live: &PlannedLive, past: bool) -> Change {
+    let action = if past { Action::Past } else { Action::Create };
+    Change::new(action, Key::Session(live.key.clone()), None)
+}
+
+/// `change`, made by [`unheld`] for `live`, for the live the ledger holds for it.
+/// (Its key is kept, not made again: the class it shares with other sessions
+/// is counted by both halves of the diff.)
+fn held(
+    change: &mut Change,
     live: &PlannedLive,
-    held: Option<&KeyState>,
+    k: &KeyState,
     past: bool,
     options: Options,
     scratch: &mut Vec<u8>,
-) -> Change {
-    let key = Key::Session(live.key.clone());
-    let Some(k) = held else {
-        return Change::new(if past { Action::Past } else { Action::Create }, key, None);
-    };
-    let livingid = k.livingid().map(LivingId::from);
-    let drift = drift(k);
-    let mut change = Change::new(Action::Unchanged, key, livingid);
-    change.drift = drift;
-    match drift {
-        Some("cancelled outside") => {
-            change.action = if past {
-                Action::Past
-            } else if options.recreate_cancelled {
-                Action::Create
-            } else {
-                Action::Drifted
-            };
-            return change;
-        }
+) {
+    change.livingid = k.livingid().map(LivingId::from);
+    change.drift = drift(k);
+    change.action = match change.drift {
+        Some("cancelled outside") if past => Action::Past,
+        Some("cancelled outside") if options.recreate_cancelled => Action::Create,
+        Some("cancelled outside") => Action::Drifted,
         // Started, ended or expired, at its time or not: it happened, whatever the plan says now.
-        Some("started off schedule") => {
-            change.action = Action::Past;
-            return change;
-        }
-        _ if course(k).is_some() => {
-            change.action = Action::Past;
-            return change;
-        }
-        _ => {}
+        Some("started off schedule") => Action::Past,
+        _ if course(k).is_some() => Action::Past,
+        _ => Action::Unchanged,
+    };
+    if change.drift == Some("cancelled outside") || change.action == Action::Past {
+        return;
     }
     // What the live is now: as recorded, with what refresh saw when it was edited outside.
     let Some(recorded) = k.request() else {
         // Adopted or created without a body on record: nothing to compare with.
-        return change;
+        return;
     };
     let planned = || serde_json::to_value(live.body()).unwrap_or_default();
-    let (replacing, modifying) = match (drift, k.observed()) {
+    let (replacing, modifying) = match (change.drift, k.observed()) {
         (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), &planned()),
         // The body as planned, to the letter: nothing differs. (A result records
         // the planned body, so this is every session nobody changed since.)
@@ -388,7 +378,6 @@ fn session(
         Action::Unchanged
     };
     change.fields = replacing.into_iter().chain(modifying).collect();
-    change
 }
 
 /// The planned body's compact JSON text, as a ledger record of it holds it.
