@@ -56,17 +56,17 @@ struct Span {
 }
 
 impl Span {
-    /// The span of `part`, a slice of `run`.
-    fn of(run: &[u8], part: &str) -> Option<Span> {
-        let start = (part.as_ptr() as usize).checked_sub(run.as_ptr() as usize)?;
+    /// The span of `part`, a slice of `line`, where `line` lies at `at` in its run.
+    fn of(line: &str, at: usize, part: &str) -> Option<Span> {
+        let start = at + (part.as_ptr() as usize).checked_sub(line.as_ptr() as usize)?;
         Some(Span {
             start: u32::try_from(start).ok()?,
             end: u32::try_from(start + part.len()).ok()?,
         })
     }
 
-    fn of_some(run: &[u8], part: Option<&str>) -> Option<Option<Span>> {
-        part.map_or(Some(None), |part| Span::of(run, part).map(Some))
+    fn of_some(line: &str, at: usize, part: Option<&str>) -> Option<Option<Span>> {
+        part.map_or(Some(None), |part| Span::of(line, at, part).map(Some))
     }
 
     fn get(self, text: &str) -> &str {
@@ -86,17 +86,16 @@ pub(crate) struct Placed {
 }
 
 impl Placed {
-    /// The record of the line at `line` in `run`, when the fast path reads it
-    /// (and the run is short enough to place it).
-    pub(crate) fn read(run: &[u8], line: std::ops::Range<usize>) -> Option<Placed> {
-        let text = std::str::from_utf8(run.get(line)?).ok()?;
-        let parts = fast_line::parts(text)?;
+    /// The record of `line`, which is to lie at `at` in its run of lines, when
+    /// the fast path reads it (and the run is short enough to place it).
+    pub(crate) fn read(line: &str, at: usize) -> Option<Placed> {
+        let parts = fast_line::parts(line)?;
         let spans = Spans {
-            line: Span::of(run, text)?,
-            key: Span::of(run, parts.key)?,
-            action: Span::of_some(run, parts.action)?,
-            livingid: Span::of_some(run, parts.livingid)?,
-            request: Span::of_some(run, parts.request)?,
+            line: Span::of(line, at, line)?,
+            key: Span::of(line, at, parts.key)?,
+            action: Span::of_some(line, at, parts.action)?,
+            livingid: Span::of_some(line, at, parts.livingid)?,
+            request: Span::of_some(line, at, parts.request)?,
         };
         Some(Placed {
             event: parts.event,

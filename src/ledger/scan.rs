@@ -5,7 +5,6 @@
 //! bad line that does end in a newline was written that way, and is corruption.
 
 use std::io::BufRead;
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -75,13 +74,11 @@ pub(crate) fn each_record(
     path: &Path,
     mut each: impl FnMut(&[u8], Record),
 ) -> Result<End, LedgerError> {
-    let mut buffer = Vec::new();
-    each_line(reader, path, &mut buffer, |buffer, line| {
-        let text = &buffer[line];
+    each_line(reader, path, |text| {
         // serde only for lines the fast path does not read: their errors are serde's.
         let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok)?;
         each(text, record);
-        Ok(false)
+        Ok(())
     })
 }
 
@@ -98,10 +95,10 @@ pub(crate) fn each_held(
         Placed(Placed),
         Record(Held),
     }
-    let mut run = Vec::with_capacity(RUN + (1 << 12));
+    let mut run = String::with_capacity(RUN + (1 << 12));
     let mut read: Vec<Read> = Vec::new();
-    let mut done = |run: &mut Vec<u8>, read: &mut Vec<Read>| {
-        let text = Arc::new(String::from_utf8(std::mem::take(run)).expect("lines read as text"));
+    let mut done = |run: String, read: &mut Vec<Read>| {
+        let text = Arc::new(run);
         each(
             read.drain(..)
                 .map(|r| match r {
@@ -111,71 +108,67 @@ pub(crate) fn each_held(
                 .collect(),
         );
     };
-    let end = each_line(reader, path, &mut run, |run, line| {
-        if let Some(placed) = Placed::read(run, line.clone()) {
-            read.push(Read::Placed(placed));
-            if run.len() >= RUN {
-                done(run, &mut read);
-                run.reserve(RUN + (1 << 12));
-            }
-            return Ok(true);
+    let end = each_line(reader, path, |line| {
+        // The fast path's lines are kept in the run, the rest as records.
+        let placed = std::str::from_utf8(line)
+            .ok()
+            .and_then(|text| Some((text, Placed::read(text, run.len())?)));
+        let Some((text, placed)) = placed else {
+            let record = serde_json::from_slice(line)?;
+            read.push(Read::Record(Held::from_record(record)));
+            return Ok(());
+        };
+        run.push_str(text);
+        read.push(Read::Placed(placed));
+        if run.len() >= RUN {
+            let next = String::with_capacity(RUN + (1 << 12));
+            done(std::mem::replace(&mut run, next), &mut read);
         }
-        // Not the fast path's: serde reads it, and it is kept as a record.
-        read.push(Read::Record(Held::from_record(serde_json::from_slice(
-            &run[line],
-        )?)));
-        Ok(false)
+        Ok(())
     })?;
-    done(&mut run, &mut read);
+    done(run, &mut read);
     Ok(end)
 }
 
-/// Reads `reader` a line at a time, each appended to `buffer`. `read` is given
-/// the buffer and where the line (trimmed) is in it, and says whether the line
-/// stays in the buffer (or else it is cut off again), or serde's error for it.
+/// Reads `reader` a line at a time, giving `read` each line without the
+/// whitespace around it, and telling a torn last line (one `read` fails on
+/// that lacks its newline) from a corrupt one.
 fn each_line(
     mut reader: impl BufRead,
     path: &Path,
-    buffer: &mut Vec<u8>,
-    mut read: impl FnMut(&mut Vec<u8>, Range<usize>) -> Result<bool, serde_json::Error>,
+    mut read: impl FnMut(&[u8]) -> Result<(), serde_json::Error>,
 ) -> Result<End, LedgerError> {
     let mut end = End {
         tail: Tail::Clean,
         len: 0,
         torn: Vec::new(),
     };
+    let mut chunk = Vec::new();
     for number in 1.. {
-        let start = buffer.len();
+        chunk.clear();
         let count = reader
-            .read_until(b'\n', buffer)
+            .read_until(b'\n', &mut chunk)
             .map_err(|err| LedgerError::io("read", path, err))?;
         if count == 0 {
             break;
         }
         let offset = end.len;
         end.len += count as u64;
-        let terminated = buffer.ends_with(b"\n");
-        let line = trimmed(buffer, start);
+        let terminated = chunk.ends_with(b"\n");
+        let text = chunk.trim_ascii();
         // Blank lines carry nothing; tolerating them spares a hand edit an error.
-        if line.is_empty() && terminated {
-            buffer.truncate(start);
+        if text.is_empty() && terminated {
             continue;
         }
-        match read(buffer, line) {
-            Ok(keep) => {
-                if !terminated {
-                    end.tail = Tail::MissingNewline;
-                }
-                if !keep {
-                    buffer.truncate(start);
-                }
-            }
+        match read(text) {
+            Ok(()) if !terminated => end.tail = Tail::MissingNewline,
+            Ok(()) => {}
             Err(_) if !terminated => {
                 end.tail = Tail::Torn {
                     offset,
                     line: number,
                 };
-                end.torn = buffer.split_off(start);
+                end.torn = chunk.clone();
             }
             Err(source) => {
                 return Err(LedgerError::Corrupt {
@@ -187,13 +180,6 @@ fn each_line(
         }
     }
     Ok(end)
-}
-
-/// Where the line from `start` on lies in `buffer` without whitespace around it.
-fn trimmed(buffer: &[u8], start: usize) -> Range<usize> {
-    let text = buffer[start..].trim_ascii();
-    let from = start + (text.as_ptr() as usize - buffer[start..].as_ptr() as usize);
-    from..from + text.len()
 }
 
 #[cfg(test)]
