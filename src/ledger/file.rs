@@ -81,9 +81,8 @@ impl Ledger {
         let mut state = LedgerState::default();
         file.seek(SeekFrom::Start(0))
             .map_err(|err| LedgerError::io("read", path, err))?;
-        let end = each_held(BufReader::with_capacity(1 << 16, &file), path, |run| {
-            run.into_iter().for_each(|record| state.push_held(record));
-        })?;
+        let reader = BufReader::with_capacity(1 << 16, &file);
+        let end = each_held(reader, path, |record| state.push_held(record))?;
         let mut len = end.len;
         let repair = match end.tail {
             Tail::Clean => None,

@@ -68,9 +68,7 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
     let mut state = LedgerState::default();
     state.reserve(keys);
     // Folded here as each run of lines is read, while they are at hand.
-    let end = each_held(reader, path, |run| {
-        run.into_iter().for_each(|record| state.push_held(record));
-    })?;
+    let end = each_held(reader, path, |record| state.push_held(record))?;
     let torn = match end.tail {
         Tail::Torn { line, .. } => Some(line),
         Tail::Clean | Tail::MissingNewline => None,

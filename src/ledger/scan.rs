@@ -83,11 +83,11 @@ pub(crate) fn each_record(
 }
 
 /// The records the ledger in `reader` holds, as its state keeps them (see
-/// [`Held`]), given to `each` a run of lines at a time, in the order read.
+/// [`Held`]), given to `each` in the order read, a run of lines at a time.
 pub(crate) fn each_held(
     reader: impl BufRead,
     path: &Path,
-    mut each: impl FnMut(Vec<Held>),
+    mut each: impl FnMut(Held),
 ) -> Result<End, LedgerError> {
     /// Lines are kept in runs of about this many bytes: an allocation each.
     const RUN: usize = 1 << 20;
@@ -99,14 +99,12 @@ pub(crate) fn each_held(
     let mut read: Vec<Read> = Vec::new();
     let mut done = |run: String, read: &mut Vec<Read>| {
         let text = Arc::new(run);
-        each(
-            read.drain(..)
-                .map(|r| match r {
-                    Read::Placed(placed) => placed.held(&text),
-                    Read::Record(held) => held,
-                })
-                .collect(),
-        );
+        for record in read.drain(..) {
+            each(match record {
+                Read::Placed(placed) => placed.held(&text),
+                Read::Record(held) => held,
+            });
+        }
     };
     let end = each_line(reader, path, |line| {
         // The fast path's lines are kept in the run, the rest as records.
