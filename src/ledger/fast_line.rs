@@ -61,7 +61,7 @@ pub(crate) fn parts(text: &str) -> Option<Parts<'_>> {
     let error = line.optional(br#","error":"#, Cursor::string)?;
     let actual = line.optional(br#","actual":"#, Cursor::actual)?;
     line.expect(br#","at":"#)?;
-    let at = TIMESTAMPS.parse_timestamp(line.string()?).ok()?;
+    let at = timestamp(line.string()?)?;
     let request = line.optional(br#","request":"#, Cursor::body)?;
     line.expect(b"}")?;
     line.0.is_empty().then_some(())?;
@@ -95,6 +95,46 @@ impl Parts<'_> {
             request: self.request.map(Body::from_json),
         }
     }
+}
+
+/// `text` as serde reads a `Timestamp` (with jiff's parser): by hand when it is
+/// in the one form this program writes, `2027-03-01T08:00:00Z` with a fraction
+/// of up to nine digits before the `Z` or none, and by jiff otherwise.
+fn timestamp(text: &str) -> Option<Timestamp> {
+    written_timestamp(text).or_else(|| TIMESTAMPS.parse_timestamp(text).ok())
+}
+
+/// `text` in the form [`timestamp`] reads by hand; `None` for anything else
+/// (a leap second or an hour 24 among it), which jiff then reads.
+fn written_timestamp(text: &str) -> Option<Timestamp> {
+    let (whole, rest) = text.as_bytes().split_first_chunk::<19>()?;
+    let number = |digits: &[u8]| -> Option<i64> {
+        digits.iter().try_fold(0i64, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+        })
+    };
+    let marks = [whole[4], whole[7], whole[10], whole[13], whole[16]];
+    (marks == *b"--T::").then_some(())?;
+    let field = |at: usize, len: usize| number(&whole[at..at + len]);
+    let (year, month, day) = (field(0, 4)?, field(5, 2)?, field(8, 2)?);
+    let (hour, minute, second) = (field(11, 2)?, field(14, 2)?, field(17, 2)?);
+    let nanos = match rest {
+        b"Z" => 0,
+        [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
+            number(fraction)? * 10i64.pow(9 - fraction.len() as u32)
+        }
+        _ => return None,
+    };
+    (hour < 24 && minute < 60 && second < 60).then_some(())?;
+    // The date checked as jiff checks one (the days of its month), then counted
+    // from 1970 (Howard Hinnant's `days_from_civil`).
+    jiff::civil::Date::new(year as i16, month as i8, day as i8).ok()?;
+    let shifted = if month <= 2 { year - 1 } else { year };
+    let (era, of_era) = (shifted.div_euclid(400), shifted.rem_euclid(400));
+    let of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let days = era * 146_097 + of_era * 365 + of_era / 4 - of_era / 100 + of_year - 719_468;
+    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    Timestamp::new(seconds, i32::try_from(nanos).ok()?).ok()
 }
 
 /// An event by the name serde gives it (which is its `as_str`).

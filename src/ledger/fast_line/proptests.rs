@@ -200,6 +200,21 @@ proptest! {
     /// `at` is read by the parser serde's `Deserialize` for `Timestamp` uses:
     /// the same text gives the same timestamp or the same refusal.
     #[test]
+    fn the_written_form_of_a_timestamp_reads_as_jiff_reads_it(
+        at in prop_oneof![
+            timestamp().prop_map(|at| at.to_string()),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,10})?Z",
+            "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-4]):[0-5][0-9]:[0-6][0-9](\\.[0-9]{1,9})?Z",
+        ],
+    ) {
+        let jiff = TIMESTAMPS.parse_timestamp(&at).ok();
+        if let Some(mine) = written_timestamp(&at) {
+            prop_assert_eq!(Some(mine), jiff);
+        }
+        prop_assert_eq!(super::timestamp(&at), jiff);
+    }
+
+    #[test]
     fn at_reads_as_serde_reads_it(
         at in prop_oneof![
             "[+-]?[0-9]{4,6}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}(:?[0-9]{2}(:?[0-9]{2}([.,][0-9]{0,10})?)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2}(:?[0-9]{2})?)?)?(\\[!?[A-Za-z/_+-]{1,20}\\])?",

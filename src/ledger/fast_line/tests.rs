@@ -165,3 +165,40 @@ fn no_small_damage_to_a_written_line_makes_it_read_otherwise() {
         }
     }
 }
+
+#[test]
+fn the_written_form_of_a_timestamp_is_read_by_hand() {
+    for (text, second, nanos) in [
+        ("2026-11-30T00:00:00Z", 1_795_996_800, 0),
+        ("1970-01-01T00:00:00.5Z", 0, 500_000_000),
+        ("2024-02-29T23:59:59.000000001Z", 1_709_251_199, 1),
+        ("1969-12-31T23:59:59.999999999Z", -1, 999_999_999),
+        ("0000-03-01T00:00:00Z", -62_162_035_200, 0),
+    ] {
+        let expected = Timestamp::new(second, nanos).unwrap();
+        assert_eq!(written_timestamp(text), Some(expected), "{text}");
+        assert_eq!(
+            TIMESTAMPS.parse_timestamp(text).ok(),
+            Some(expected),
+            "{text}"
+        );
+    }
+    // Left to jiff, which reads some of them and refuses the rest.
+    for text in [
+        "2023-02-29T00:00:00Z",
+        "2026-11-30T24:00:00Z",
+        "2016-12-31T23:59:60Z",
+        "2026-11-30t00:00:00z",
+        "2026-11-30T00:00:00.Z",
+        "2026-11-30T00:00:00.1234567891Z",
+        "2026-11-30T00:00:00+00:00",
+        "+2026-11-30T00:00:00Z",
+    ] {
+        assert_eq!(written_timestamp(text), None, "{text}");
+        assert_eq!(
+            timestamp(text),
+            TIMESTAMPS.parse_timestamp(text).ok(),
+            "{text}"
+        );
+    }
+}
