@@ -1,7 +1,7 @@
 //! An open, exclusively locked ledger: open with repair, and durable appends.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::error::LedgerError;
@@ -81,8 +81,11 @@ impl Ledger {
         let mut state = LedgerState::default();
         file.seek(SeekFrom::Start(0))
             .map_err(|err| LedgerError::io("read", path, err))?;
-        let reader = BufReader::with_capacity(1 << 16, &file);
-        let end = each_held(reader, path, |record| state.push_held(record))?;
+        let mut bytes = Vec::new();
+        (&file)
+            .read_to_end(&mut bytes)
+            .map_err(|err| LedgerError::io("read", path, err))?;
+        let end = each_held(bytes, path, |record| state.push_held(record))?;
         let mut len = end.len;
         let repair = match end.tail {
             Tail::Clean => None,

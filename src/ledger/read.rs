@@ -1,7 +1,7 @@
 //! Reading a ledger without taking it, for `plan`.
 
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
@@ -64,11 +64,14 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
     // A compacted ledger holds a line of about 200 bytes per session.
     let len = file.metadata().map_or(0, |m| m.len());
     let keys = usize::try_from(len / 200).unwrap_or(0);
-    let reader = BufReader::with_capacity(1 << 16, file);
+    // The whole file at once: the state keeps its text, a record's parts spans of it.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    (&file)
+        .read_to_end(&mut bytes)
+        .map_err(|err| LedgerError::io("read", path, err))?;
     let mut state = LedgerState::default();
     state.reserve(keys);
-    // Folded here as each run of lines is read, while they are at hand.
-    let end = each_held(reader, path, |record| state.push_held(record))?;
+    let end = each_held(bytes, path, |record| state.push_held(record))?;
     let torn = match end.tail {
         Tail::Torn { line, .. } => Some(line),
         Tail::Clean | Tail::MissingNewline => None,

@@ -74,7 +74,7 @@ pub(crate) fn each_record(
     path: &Path,
     mut each: impl FnMut(&[u8], Record),
 ) -> Result<End, LedgerError> {
-    each_line(reader, path, |text| {
+    each_line(reader, path, |text, _| {
         // serde only for lines the fast path does not read: their errors are serde's.
         let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok)?;
         each(text, record);
@@ -82,9 +82,36 @@ pub(crate) fn each_record(
     })
 }
 
-/// The records the ledger in `reader` holds, as its state keeps them (see
-/// [`Held`]), given to `each` in the order read, a run of lines at a time.
+/// The records the ledger of `bytes` holds, as its state keeps them (see
+/// [`Held`]), given to `each` in the order read. The text is kept as it is,
+/// each fast-path line's parts spans of it (one allocation, the file's size).
 pub(crate) fn each_held(
+    bytes: Vec<u8>,
+    path: &Path,
+    mut each: impl FnMut(Held),
+) -> Result<End, LedgerError> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => Arc::new(text),
+        // Some line is not text (it may be a torn last one): each line on its own.
+        Err(err) => return each_held_in_runs(err.as_bytes(), path, each),
+    };
+    each_line(text.as_bytes(), path, |line, at| {
+        // Cut beside ASCII (whitespace, a newline), so a whole `str`.
+        let held = text
+            .get(at..at + line.len())
+            .and_then(|line| Placed::read(line, at))
+            .map(|placed| placed.held(&text));
+        each(match held {
+            Some(held) => held,
+            None => Held::from_record(serde_json::from_slice(line)?),
+        });
+        Ok(())
+    })
+}
+
+/// [`each_held`] for a ledger that is not all text: each line read on its own,
+/// a fast-path line copied into a run of them, given to `each` a run at a time.
+fn each_held_in_runs(
     reader: impl BufRead,
     path: &Path,
     mut each: impl FnMut(Held),
@@ -106,7 +133,7 @@ pub(crate) fn each_held(
             });
         }
     };
-    let end = each_line(reader, path, |line| {
+    let end = each_line(reader, path, |line, _| {
         // The fast path's lines are kept in the run, the rest as records.
         let placed = std::str::from_utf8(line)
             .ok()
@@ -129,12 +156,12 @@ pub(crate) fn each_held(
 }
 
 /// Reads `reader` a line at a time, giving `read` each line without the
-/// whitespace around it, and telling a torn last line (one `read` fails on
-/// that lacks its newline) from a corrupt one.
+/// whitespace around it and where that begins in what is read, and telling a
+/// torn last line (one `read` fails on that lacks its newline) from a corrupt one.
 fn each_line(
     mut reader: impl BufRead,
     path: &Path,
-    mut read: impl FnMut(&[u8]) -> Result<(), serde_json::Error>,
+    mut read: impl FnMut(&[u8], usize) -> Result<(), serde_json::Error>,
 ) -> Result<End, LedgerError> {
     let mut end = End {
         tail: Tail::Clean,
@@ -158,7 +185,8 @@ fn each_line(
         if text.is_empty() && terminated {
             continue;
         }
-        match read(text) {
+        let leading = chunk.len() - chunk.trim_ascii_start().len();
+        match read(text, offset as usize + leading) {
             Ok(()) if !terminated => end.tail = Tail::MissingNewline,
             Ok(()) => {}
             Err(_) if !terminated => {
