@@ -1,10 +1,11 @@
 //! One record as a ledger's state keeps it: for a line the fast path reads,
-//! where its strings lie in the text read (shared by the lines read with it,
-//! not copied out of it); for any other record, the record.
+//! where its strings lie in the text read (the whole file, shared by all its
+//! lines, or for a file that is not all text a run of its lines; never copied
+//! out of it); for any other record, the record.
 //!
 //! A ledger of 100,000 sessions held as [`Record`]s took twice the file's size
 //! in memory, in four allocations a line (issue 13). Held this way it takes
-//! about the file's size, in an allocation per megabyte read.
+//! about the file's size, in one allocation.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -47,8 +48,8 @@ struct Spans {
     request: Option<Span>,
 }
 
-/// Where a part lies in the text read: offsets in 32 bits, as the runs of lines
-/// read together are far shorter (a line past them is kept as a record).
+/// Where a part lies in the text read: offsets in 32 bits (a line past 4 GiB
+/// into a file is kept as a record).
 #[derive(Debug, Clone, Copy)]
 struct Span {
     start: u32,
@@ -56,7 +57,7 @@ struct Span {
 }
 
 impl Span {
-    /// The span of `part`, a slice of `line`, where `line` lies at `at` in its run.
+    /// The span of `part`, a slice of `line`, where `line` lies at `at` in the text.
     fn of(line: &str, at: usize, part: &str) -> Option<Span> {
         let start = at + (part.as_ptr() as usize).checked_sub(line.as_ptr() as usize)?;
         Some(Span {
@@ -74,8 +75,8 @@ impl Span {
     }
 }
 
-/// A line the fast path reads, placed in the run of lines read with it; a
-/// [`Held`] once the run is done ([`Placed::held`]).
+/// A line the fast path reads, placed in the text read; a [`Held`] once that
+/// text is shared ([`Placed::held`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Placed {
     event: Event,
@@ -86,8 +87,8 @@ pub(crate) struct Placed {
 }
 
 impl Placed {
-    /// The record of `line`, which is to lie at `at` in its run of lines, when
-    /// the fast path reads it (and the run is short enough to place it).
+    /// The record of `line`, which lies (or is to lie) at `at` in the text
+    /// read, when the fast path reads it (and 32 bits place it).
     pub(crate) fn read(line: &str, at: usize) -> Option<Placed> {
         let parts = fast_line::parts(line)?;
         let spans = Spans {
@@ -106,7 +107,7 @@ impl Placed {
         })
     }
 
-    /// The record, its run of lines done: `text` is that run.
+    /// The record, placed in `text`.
     pub(crate) fn held(self, text: &Arc<String>) -> Held {
         Held {
             event: self.event,

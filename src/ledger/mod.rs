@@ -4,8 +4,8 @@
 //! [`LedgerState::read`] is the read-only view `plan` uses (on a thread of its
 //! own: [`LedgerState::read_in_background`]); [`Ledger::open`] takes the file
 //! exclusively for `apply`, and [`LedgerWriter`] lets many tasks append through
-//! one owner. Both read the file a run of lines at a time into a [`LedgerState`]
-//! that keeps each line where it was read (see `held.rs`), one record standing
+//! one owner. Both read the file whole into a [`LedgerState`] that keeps it as
+//! its text, each line where it was read (see `held.rs`), one record standing
 //! for every part of a key's state it supplies. [`SeenLives`] is the
 //! cache of lives seen in WeCom that every ledger of a folder shares.
 

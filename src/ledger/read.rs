@@ -10,8 +10,9 @@ use super::scan::{Tail, each_held};
 use super::state::LedgerState;
 
 impl LedgerState {
-    /// The state of the ledger at `path`, without locking or writing it, read a
-    /// line at a time: only the state is held, never the file.
+    /// The state of the ledger at `path`, without locking or writing it. The
+    /// file is read whole, as the state keeps its text (see `held.rs`): nothing
+    /// is held besides the state.
     ///
     /// A missing file is an empty ledger. A torn last line is ignored, not
     /// repaired (a running `apply` may be writing it right now); any other bad
