@@ -239,16 +239,19 @@ pub fn changes_with(
     // WeCom refuses a start that is not ahead: one starting now is past too.
     let past = |l: &PlannedLive| l.start.timestamp() <= now;
     // Every session as though the ledger held none: a create, or past.
-    let mut out = in_halves(&plan.lives, |_, lives| {
-        lives.iter().map(|l| unheld(l, past(l))).collect()
-    });
+    let unheld_all = || -> Vec<Change> {
+        in_halves(&plan.lives, |_, lives| {
+            lives.iter().map(|l| unheld(l, past(l))).collect()
+        })
+    };
     if ledger.is_empty() {
-        return out;
+        return unheld_all();
     }
     // The ledger in the order it lies in memory, each key found among the
-    // sessions (which are at hand by class): a session the ledger holds live is
-    // compared with it; any other live is one the plan no longer has.
-    let sessions = Sessions::new(&plan.lives);
+    // sessions (which are at hand by class, gathered meanwhile): a session the
+    // ledger holds live is compared with it; any other live is one the plan no
+    // longer has.
+    let (mut out, sessions) = join(unheld_all, || Sessions::new(&plan.lives));
     let found = in_halves(ledger.unordered(), |_, keys| {
         let mut finder = sessions.finder();
         keys.iter()
