@@ -1,7 +1,6 @@
 //! One record as a ledger's state keeps it: for a line the fast path reads,
 //! where its strings lie in the text read (the whole file, shared by all its
-//! lines, or for a file that is not all text a run of its lines; never copied
-//! out of it); for any other record, the record.
+//! lines; never copied out of it); for any other record, the record.
 //!
 //! A ledger of 100,000 sessions held as [`Record`]s took twice the file's size
 //! in memory, in four allocations a line (issue 13). Held this way it takes
@@ -75,21 +74,11 @@ impl Span {
     }
 }
 
-/// A line the fast path reads, placed in the text read; a [`Held`] once that
-/// text is shared ([`Placed::held`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Placed {
-    event: Event,
-    status: Option<u8>,
-    at: Timestamp,
-    actual: Option<Actual>,
-    spans: Spans,
-}
-
-impl Placed {
-    /// The record of `line`, which lies (or is to lie) at `at` in the text
-    /// read, when the fast path reads it (and 32 bits place it).
-    pub(crate) fn read(line: &str, at: usize) -> Option<Placed> {
+impl Held {
+    /// The record of the line of `len` bytes at `at` in `text`, when the fast
+    /// path reads it (and 32 bits place it): its parts spans of `text`.
+    pub(crate) fn read(text: &Arc<String>, at: usize, len: usize) -> Option<Held> {
+        let line = text.get(at..at.checked_add(len)?)?;
         let parts = fast_line::parts(line)?;
         let spans = Spans {
             line: Span::of(line, at, line)?,
@@ -98,31 +87,18 @@ impl Placed {
             livingid: Span::of_some(line, at, parts.livingid)?,
             request: Span::of_some(line, at, parts.request)?,
         };
-        Some(Placed {
+        Some(Held {
             event: parts.event,
             status: parts.status,
             at: parts.at,
             actual: parts.actual,
-            spans,
+            source: Source::Line {
+                text: Arc::clone(text),
+                spans,
+            },
         })
     }
 
-    /// The record, placed in `text`.
-    pub(crate) fn held(self, text: &Arc<String>) -> Held {
-        Held {
-            event: self.event,
-            status: self.status,
-            at: self.at,
-            actual: self.actual,
-            source: Source::Line {
-                text: Arc::clone(text),
-                spans: self.spans,
-            },
-        }
-    }
-}
-
-impl Held {
     pub(crate) fn from_record(record: Record) -> Held {
         Held {
             event: record.event,

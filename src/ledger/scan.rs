@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::error::LedgerError;
 use super::fast_line;
-use super::held::{Held, Placed};
+use super::held::Held;
 use super::record::Record;
 
 /// One parsed line.
@@ -92,67 +92,22 @@ pub(crate) fn each_held(
 ) -> Result<End, LedgerError> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => Arc::new(text),
-        // Some line is not text (it may be a torn last one): each line on its own.
-        Err(err) => return each_held_in_runs(err.as_bytes(), path, each),
-    };
-    each_line(text.as_bytes(), path, |line, at| {
-        // Cut beside ASCII (whitespace, a newline), so a whole `str`.
-        let held = text
-            .get(at..at + line.len())
-            .and_then(|line| Placed::read(line, at))
-            .map(|placed| placed.held(&text));
-        each(match held {
-            Some(held) => held,
-            None => Held::from_record(serde_json::from_slice(line)?),
-        });
-        Ok(())
-    })
-}
-
-/// [`each_held`] for a ledger that is not all text: each line read on its own,
-/// a fast-path line copied into a run of them, given to `each` a run at a time.
-fn each_held_in_runs(
-    reader: impl BufRead,
-    path: &Path,
-    mut each: impl FnMut(Held),
-) -> Result<End, LedgerError> {
-    /// Lines are kept in runs of about this many bytes: an allocation each.
-    const RUN: usize = 1 << 20;
-    enum Read {
-        Placed(Placed),
-        Record(Held),
-    }
-    let mut run = String::with_capacity(RUN + (1 << 12));
-    let mut read: Vec<Read> = Vec::new();
-    let mut done = |run: String, read: &mut Vec<Read>| {
-        let text = Arc::new(run);
-        for record in read.drain(..) {
-            each(match record {
-                Read::Placed(placed) => placed.held(&text),
-                Read::Record(held) => held,
+        // Some line is not text (a torn last one cut inside a character, or
+        // bytes in a field this version does not know): every record kept as one.
+        Err(err) => {
+            return each_record(err.as_bytes(), path, |_, record| {
+                each(Held::from_record(record));
             });
         }
     };
-    let end = each_line(reader, path, |line, _| {
-        // The fast path's lines are kept in the run, the rest as records.
-        let placed = std::str::from_utf8(line)
-            .ok()
-            .and_then(|text| Some((text, Placed::read(text, run.len())?)));
-        let Some((text, placed)) = placed else {
-            let record = serde_json::from_slice(line)?;
-            read.push(Read::Record(Held::from_record(record)));
-            return Ok(());
+    each_line(text.as_bytes(), path, |line, at| {
+        let held = match Held::read(&text, at, line.len()) {
+            Some(held) => held,
+            None => Held::from_record(serde_json::from_slice(line)?),
         };
-        run.push_str(text);
-        read.push(Read::Placed(placed));
-        if run.len() >= RUN {
-            let next = String::with_capacity(RUN + (1 << 12));
-            done(std::mem::replace(&mut run, next), &mut read);
-        }
+        each(held);
         Ok(())
-    })?;
-    done(run, &mut read);
-    Ok(end)
+    })
 }
 
 /// Reads `reader` a line at a time, giving `read` each line without the
