@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::error::LedgerError;
 use super::lock::open_locked;
+use super::read::state_of;
 use super::record::{Event, Record};
-use super::scan::{Tail, each_held};
+use super::scan::Tail;
 use super::state::LedgerState;
 
 /// A ledger opened for writing. The lock is held until it is dropped or compacted.
@@ -78,14 +79,9 @@ impl Ledger {
         let target = through_symlinks(path);
         let path = target.as_path();
         let mut file = open_locked(path)?;
-        let mut state = LedgerState::default();
         file.seek(SeekFrom::Start(0))
             .map_err(|err| LedgerError::io("read", path, err))?;
-        let mut bytes = Vec::new();
-        (&file)
-            .read_to_end(&mut bytes)
-            .map_err(|err| LedgerError::io("read", path, err))?;
-        let end = each_held(bytes, path, |record| state.push_held(record))?;
+        let (state, end) = state_of(&file, path)?;
         let mut len = end.len;
         let repair = match end.tail {
             Tail::Clean => None,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
 use super::error::LedgerError;
-use super::scan::{Tail, each_held};
+use super::scan::{End, Tail, each_held};
 use super::state::LedgerState;
 
 impl LedgerState {
@@ -62,22 +62,28 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
         }
         Err(err) => return Err(LedgerError::io("read", path, err)),
     };
-    // A compacted ledger holds a line of about 200 bytes per session.
-    let len = file.metadata().map_or(0, |m| m.len());
-    let keys = usize::try_from(len / 200).unwrap_or(0);
-    // The whole file at once: the state keeps its text, a record's parts spans of it.
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    (&file)
-        .read_to_end(&mut bytes)
-        .map_err(|err| LedgerError::io("read", path, err))?;
-    let mut state = LedgerState::default();
-    state.reserve(keys);
-    let end = each_held(bytes, path, |record| state.push_held(record))?;
+    let (state, end) = state_of(&file, path)?;
     let torn = match end.tail {
         Tail::Torn { line, .. } => Some(line),
         Tail::Clean | Tail::MissingNewline => None,
     };
     Ok((state, torn))
+}
+
+/// The state of the ledger in `file`, read from where it stands to its end,
+/// and how it ends. The whole file is read at once: the state keeps its text,
+/// a record's parts spans of it.
+pub(super) fn state_of(file: &File, path: &Path) -> Result<(LedgerState, End), LedgerError> {
+    // A compacted ledger holds a line of about 200 bytes per session.
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    let mut file = file;
+    file.read_to_end(&mut bytes)
+        .map_err(|err| LedgerError::io("read", path, err))?;
+    let mut state = LedgerState::default();
+    state.reserve(bytes.len() / 200);
+    let end = each_held(bytes, path, |record| state.push_held(record))?;
+    Ok((state, end))
 }
 
 fn warn_of(path: &Path, torn: Option<usize>) {
