@@ -75,11 +75,6 @@ impl<'a> BodyRef<'a> {
         // The text was checked to be JSON when it was read or made.
         serde_json::from_str(self.0).unwrap_or(Value::Null)
     }
-
-    /// The body owned.
-    pub fn to_body(self) -> Body {
-        Body(self.0.into())
-    }
 }
 
 /// Equal when their JSON values are, as [`Body`]s.
