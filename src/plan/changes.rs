@@ -17,6 +17,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 pub use super::course::{Course, ON_TIME_SECONDS, course, drift, off_schedule};
+use super::create_body::WrittenBodies;
 use super::join::join;
 use super::key::{SessionKey, Sessions};
 use super::live::{Plan, PlannedLive, class_ids};
@@ -264,12 +265,12 @@ pub fn changes_with(
     // ledger (sorted by key) far from the plan's order. Each half of the plan's
     // changes is filled in on a thread of its own.
     let compare = |changes: &mut [Change], first: usize| {
-        let mut scratch = Vec::new();
+        let mut bodies = WrittenBodies::default();
         for &(at, k) in &found {
             let Some(i) = at else { continue };
             if let Some(change) = i.checked_sub(first).and_then(|j| changes.get_mut(j)) {
                 let live = &plan.lives[i];
-                held(change, live, k, past(live), options, &mut scratch);
+                held(change, live, k, past(live), options, &mut bodies);
             }
         }
     };
@@ -336,13 +337,13 @@ fn unheld(live: &PlannedLive, past: bool) -> Change {
 /// `change`, made by [`unheld`] for `live`, for the live the ledger holds for it.
 /// (Its key is kept, not made again: the class it shares with other sessions
 /// is counted by both halves of the diff.)
-fn held(
+fn held<'p>(
     change: &mut Change,
-    live: &PlannedLive,
+    live: &'p PlannedLive,
     k: &KeyState,
     past: bool,
     options: Options,
-    scratch: &mut Vec<u8>,
+    bodies: &mut WrittenBodies<'p>,
 ) {
     change.livingid = k.livingid().map(LivingId::from);
     change.drift = drift(k);
@@ -368,7 +369,7 @@ fn held(
         (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), &planned()),
         // The body as planned, to the letter: nothing differs. (A result records
         // the planned body, so this is every session nobody changed since.)
-        _ if recorded.text().as_bytes() == body_text(live, scratch) => (Vec::new(), Vec::new()),
+        _ if bodies.is_written(live.body(), recorded.text().as_bytes()) => (Vec::new(), Vec::new()),
         _ => compare(&recorded.value(), &planned()),
     };
     change.action = if past {
@@ -381,13 +382,6 @@ fn held(
         Action::Unchanged
     };
     change.fields = replacing.into_iter().chain(modifying).collect();
-}
-
-/// The planned body's compact JSON text, as a ledger record of it holds it.
-fn body_text<'s>(live: &PlannedLive, scratch: &'s mut Vec<u8>) -> &'s [u8] {
-    scratch.clear();
-    live.body().write_compact(scratch);
-    scratch
 }
 
 /// The fields that differ between the live as it is and as planned: those that

@@ -7,7 +7,8 @@ use jiff::ZonedDateTime;
 use jiff::civil::{Date, Weekday};
 use serde::{Serialize, Serializer};
 
-use super::json_text::{escaped, int, text};
+use super::create_body::CreateBody;
+use super::json_text::{escaped, int};
 use super::key::SessionKey;
 use crate::schedule::{LivingKind, Problems};
 use crate::wecom::types::{ActivityDetail, CreateLiving};
@@ -220,119 +221,6 @@ impl fmt::Display for Theme<'_> {
 impl Serialize for Theme<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
-    }
-}
-
-/// A planned live's `living/create` body, borrowed from the live and its class,
-/// with its fields in the order of a `serde_json::Value` of [`CreateLiving`]
-/// (sorted): written out, it is the text the JSON plan shows and a ledger record
-/// holds, made without building the `Value`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CreateBody<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_cover_mediaid: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_detail: Option<&'a ActivityDetail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_share_mediaid: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agentid: Option<i64>,
-    pub anchor_userid: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<&'a str>,
-    pub living_duration: i64,
-    pub living_start: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind_time: Option<i64>,
-    pub theme: Theme<'a>,
-    #[serde(rename = "type")]
-    pub living_type: u8,
-}
-
-/// How a body's JSON object is laid out: what goes before each member's value,
-/// how the activity's detail is written, and what ends the object. The
-/// members themselves, in their order, are [`CreateBody::write_with`]'s.
-pub(crate) trait BodyLayout {
-    /// The separator (none before the first member), the name and its colon.
-    fn member(&mut self, buf: &mut Vec<u8>, name: &str);
-    fn detail(&mut self, buf: &mut Vec<u8>, detail: &ActivityDetail);
-    fn close(&mut self, buf: &mut Vec<u8>);
-}
-
-/// The compact layout, as `serde_json::to_writer` writes.
-struct Compact {
-    first: bool,
-}
-
-impl BodyLayout for Compact {
-    fn member(&mut self, buf: &mut Vec<u8>, name: &str) {
-        if !std::mem::replace(&mut self.first, false) {
-            buf.push(b',');
-        }
-        buf.push(b'"');
-        buf.extend_from_slice(name.as_bytes());
-        buf.extend_from_slice(b"\":");
-    }
-
-    fn detail(&mut self, buf: &mut Vec<u8>, detail: &ActivityDetail) {
-        // Writing to a `Vec` does not fail.
-        let _ = serde_json::to_writer(&mut *buf, detail);
-    }
-
-    fn close(&mut self, buf: &mut Vec<u8>) {
-        buf.push(b'}');
-    }
-}
-
-impl CreateBody<'_> {
-    /// The body as compact JSON, appended to `buf`: byte for byte what
-    /// `serde_json::to_writer` writes of it, without going field by field
-    /// through `serde` (a plan compares every session's with the ledger's).
-    pub fn write_compact(&self, buf: &mut Vec<u8>) {
-        self.write_with(buf, &mut Compact { first: true });
-    }
-
-    /// The body as JSON in `layout`, appended to `buf`: its members in the
-    /// order serde writes them, unset ones left out.
-    pub(crate) fn write_with(&self, buf: &mut Vec<u8>, layout: &mut impl BodyLayout) {
-        buf.push(b'{');
-        if let Some(cover) = self.activity_cover_mediaid {
-            layout.member(buf, "activity_cover_mediaid");
-            text(buf, cover);
-        }
-        if let Some(detail) = self.activity_detail {
-            layout.member(buf, "activity_detail");
-            layout.detail(buf, detail);
-        }
-        if let Some(share) = self.activity_share_mediaid {
-            layout.member(buf, "activity_share_mediaid");
-            text(buf, share);
-        }
-        if let Some(agentid) = self.agentid {
-            layout.member(buf, "agentid");
-            int(buf, agentid);
-        }
-        layout.member(buf, "anchor_userid");
-        text(buf, self.anchor_userid);
-        if let Some(description) = self.description {
-            layout.member(buf, "description");
-            text(buf, description);
-        }
-        layout.member(buf, "living_duration");
-        int(buf, self.living_duration);
-        layout.member(buf, "living_start");
-        int(buf, self.living_start);
-        if let Some(remind) = self.remind_time {
-            layout.member(buf, "remind_time");
-            int(buf, remind);
-        }
-        layout.member(buf, "theme");
-        buf.push(b'"');
-        self.theme.write_escaped(buf);
-        buf.push(b'"');
-        layout.member(buf, "type");
-        int(buf, i64::from(self.living_type));
-        layout.close(buf);
     }
 }
 

@@ -3,6 +3,7 @@
 mod across;
 pub mod changes;
 mod course;
+mod create_body;
 mod days;
 mod expand;
 mod health;
@@ -23,8 +24,9 @@ pub use expand::{MAX_SESSIONS, expand, expand_within, fmt_local, occurrence_coun
 pub use health::{HELP as LOST_LEDGER_HELP, ledger_looks_lost, lost_ledger_warning};
 pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
+pub use create_body::CreateBody;
 pub use live::{
-    ActivityBody, CreateBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
+    ActivityBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
 };
 pub use living_id::LivingId;
 pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};

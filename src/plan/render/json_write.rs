@@ -18,7 +18,7 @@ use super::json::Pretty;
 use crate::plan::PlannedLive;
 use crate::plan::changes::Change;
 use crate::plan::json_text::{escaped, int, text};
-use crate::plan::live::BodyLayout;
+use crate::plan::create_body::BodyLayout;
 use crate::schedule::values::weekday_short;
 use crate::wecom::types::ActivityDetail;
 

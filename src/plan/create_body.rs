@@ -1,0 +1,225 @@
+//! A planned live's `living/create` body as JSON text, written by hand: the
+//! JSON plan shows one per session, and `plan` compares each with the one its
+//! ledger records.
+
+use serde::Serialize;
+
+use super::json_text::{int, text};
+use super::live::Theme;
+use crate::wecom::types::ActivityDetail;
+
+/// A planned live's `living/create` body, borrowed from the live and its class,
+/// with its fields in the order of a `serde_json::Value` of
+/// [`CreateLiving`](crate::wecom::types::CreateLiving)
+/// (sorted): written out, it is the text the JSON plan shows and a ledger record
+/// holds, made without building the `Value`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_cover_mediaid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_detail: Option<&'a ActivityDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_share_mediaid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agentid: Option<i64>,
+    pub anchor_userid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
+    pub living_duration: i64,
+    pub living_start: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remind_time: Option<i64>,
+    pub theme: Theme<'a>,
+    #[serde(rename = "type")]
+    pub living_type: u8,
+}
+
+/// How a body's JSON object is laid out: what goes before each member's value,
+/// how the activity's detail is written, and what ends the object. The
+/// members themselves, in their order, are [`CreateBody::write_with`]'s.
+pub(crate) trait BodyLayout {
+    /// The separator (none before the first member), the name and its colon.
+    fn member(&mut self, buf: &mut Vec<u8>, name: &str);
+    fn detail(&mut self, buf: &mut Vec<u8>, detail: &ActivityDetail);
+    fn close(&mut self, buf: &mut Vec<u8>);
+}
+
+/// The compact layout, as `serde_json::to_writer` writes.
+struct Compact {
+    first: bool,
+}
+
+impl BodyLayout for Compact {
+    fn member(&mut self, buf: &mut Vec<u8>, name: &str) {
+        if !std::mem::replace(&mut self.first, false) {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(b"\":");
+    }
+
+    fn detail(&mut self, buf: &mut Vec<u8>, detail: &ActivityDetail) {
+        // Writing to a `Vec` does not fail.
+        let _ = serde_json::to_writer(&mut *buf, detail);
+    }
+
+    fn close(&mut self, buf: &mut Vec<u8>) {
+        buf.push(b'}');
+    }
+}
+
+impl CreateBody<'_> {
+    /// The body as compact JSON, appended to `buf`: byte for byte what
+    /// `serde_json::to_writer` writes of it, without going field by field
+    /// through `serde` (a plan compares every session's with the ledger's).
+    pub fn write_compact(&self, buf: &mut Vec<u8>) {
+        self.write_with(buf, &mut Compact { first: true });
+    }
+
+    /// The body as JSON in `layout`, appended to `buf`: its members in the
+    /// order serde writes them, unset ones left out.
+    pub(crate) fn write_with(&self, buf: &mut Vec<u8>, layout: &mut impl BodyLayout) {
+        self.write_head(buf, layout);
+        int(buf, self.living_start);
+        self.write_middle(buf, layout);
+        self.theme.write_escaped(buf);
+        self.write_tail(buf, layout);
+    }
+
+    /// What comes before the start's value: the members before it, and its name.
+    fn write_head(&self, buf: &mut Vec<u8>, layout: &mut impl BodyLayout) {
+        buf.push(b'{');
+        if let Some(cover) = self.activity_cover_mediaid {
+            layout.member(buf, "activity_cover_mediaid");
+            text(buf, cover);
+        }
+        if let Some(detail) = self.activity_detail {
+            layout.member(buf, "activity_detail");
+            layout.detail(buf, detail);
+        }
+        if let Some(share) = self.activity_share_mediaid {
+            layout.member(buf, "activity_share_mediaid");
+            text(buf, share);
+        }
+        if let Some(agentid) = self.agentid {
+            layout.member(buf, "agentid");
+            int(buf, agentid);
+        }
+        layout.member(buf, "anchor_userid");
+        text(buf, self.anchor_userid);
+        if let Some(description) = self.description {
+            layout.member(buf, "description");
+            text(buf, description);
+        }
+        layout.member(buf, "living_duration");
+        int(buf, self.living_duration);
+        layout.member(buf, "living_start");
+    }
+
+    /// What comes between the start's value and the theme's text: the
+    /// reminder, and the theme's name and opening quote.
+    fn write_middle(&self, buf: &mut Vec<u8>, layout: &mut impl BodyLayout) {
+        if let Some(remind) = self.remind_time {
+            layout.member(buf, "remind_time");
+            int(buf, remind);
+        }
+        layout.member(buf, "theme");
+        buf.push(b'"');
+    }
+
+    /// What follows the theme's text: its closing quote, the type, the end.
+    fn write_tail(&self, buf: &mut Vec<u8>, layout: &mut impl BodyLayout) {
+        buf.push(b'"');
+        layout.member(buf, "type");
+        int(buf, i64::from(self.living_type));
+        layout.close(buf);
+    }
+
+    /// Whether `self` and `other` differ at most in their start and theme, so
+    /// that their JSON differs only there (see [`WrittenBodies`]).
+    fn same_frame(&self, other: &CreateBody<'_>) -> bool {
+        // Every field named, so that a new one is not forgotten here.
+        let CreateBody {
+            activity_cover_mediaid,
+            activity_detail,
+            activity_share_mediaid,
+            agentid,
+            anchor_userid,
+            description,
+            living_duration,
+            living_start: _,
+            remind_time,
+            theme: _,
+            living_type,
+        } = *self;
+        same(activity_cover_mediaid, other.activity_cover_mediaid)
+            && same(activity_detail, other.activity_detail)
+            && same(activity_share_mediaid, other.activity_share_mediaid)
+            && agentid == other.agentid
+            && same(Some(anchor_userid), Some(other.anchor_userid))
+            && same(description, other.description)
+            && living_duration == other.living_duration
+            && remind_time == other.remind_time
+            && living_type == other.living_type
+    }
+}
+
+/// Whether `a` and `b` are equal: at once when they are the same (the
+/// sessions of a class borrow its fields).
+fn same<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
+/// Tells whether a text is a body's compact JSON, as [`CreateBody::write_compact`]
+/// writes it, without writing every body whole: the sessions of a class differ
+/// only in their start and theme, and a plan compares them with a compacted
+/// ledger class by class (its keys sorted). What the bodies share is written
+/// once for each run of them that shares it.
+#[derive(Debug, Default)]
+pub(crate) struct WrittenBodies<'a> {
+    /// The body the frame was written for.
+    framed: Option<CreateBody<'a>>,
+    /// Up to the start's value, between it and the theme's text, and after that.
+    head: Vec<u8>,
+    middle: Vec<u8>,
+    tail: Vec<u8>,
+    /// The start, the middle and the theme, for the body at hand.
+    scratch: Vec<u8>,
+}
+
+impl<'a> WrittenBodies<'a> {
+    /// Whether `text` is `body` written by [`CreateBody::write_compact`].
+    pub(crate) fn is_written(&mut self, body: CreateBody<'a>, text: &[u8]) -> bool {
+        if !self.framed.as_ref().is_some_and(|f| f.same_frame(&body)) {
+            self.frame(&body);
+            self.framed = Some(body.clone());
+        }
+        let inner = text
+            .strip_prefix(&self.head[..])
+            .and_then(|rest| rest.strip_suffix(&self.tail[..]));
+        let Some(inner) = inner else {
+            return false;
+        };
+        self.scratch.clear();
+        int(&mut self.scratch, body.living_start);
+        self.scratch.extend_from_slice(&self.middle);
+        body.theme.write_escaped(&mut self.scratch);
+        inner == &self.scratch[..]
+    }
+
+    /// The frame of `body`: its text but for its start and theme.
+    fn frame(&mut self, body: &CreateBody<'_>) {
+        let layout = &mut Compact { first: true };
+        self.head.clear();
+        body.write_head(&mut self.head, layout);
+        self.middle.clear();
+        body.write_middle(&mut self.middle, layout);
+        self.tail.clear();
+        body.write_tail(&mut self.tail, layout);
+    }
+}
