@@ -223,3 +223,48 @@ impl<'a> WrittenBodies<'a> {
         body.write_tail(&mut self.tail, layout);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example term's sessions, in an order that goes from class to class
+    /// and back, and the compact JSON of each.
+    fn bodies() -> Vec<(crate::plan::PlannedLive, Vec<u8>)> {
+        let planned =
+            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
+        let plan = planned.plan.expect("the example term is valid");
+        plan.lives
+            .into_iter()
+            .map(|live| {
+                let mut text = Vec::new();
+                live.body().write_compact(&mut text);
+                (live, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_body_is_written_as_write_compact_writes_it_and_as_nothing_else() {
+        let all = bodies();
+        let mut sorted: Vec<_> = all.iter().collect();
+        sorted.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+        // In the plan's order (class after class) and in the keys' (runs of a class).
+        for order in [all.iter().collect::<Vec<_>>(), sorted] {
+            let mut written = WrittenBodies::default();
+            for (at, (live, text)) in order.iter().enumerate() {
+                assert!(written.is_written(live.body(), text), "{}", live.key);
+                let other = &order[(at + 1) % order.len()].1;
+                assert_eq!(written.is_written(live.body(), other), other == text);
+                for cut in [0, 1, text.len() / 2, text.len() - 1] {
+                    let mut changed = text.clone();
+                    changed[cut] ^= 1;
+                    assert!(!written.is_written(live.body(), &changed), "{cut}");
+                    assert!(!written.is_written(live.body(), &text[..cut]), "{cut}");
+                }
+                let longer = [&text[..], b" "].concat();
+                assert!(!written.is_written(live.body(), &longer));
+            }
+        }
+    }
+}
