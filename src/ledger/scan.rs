@@ -4,7 +4,6 @@
 //! only leave the *last* line short, and only when it lacks its newline. Any
 //! bad line that does end in a newline was written that way, and is corruption.
 
-use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -66,15 +65,14 @@ pub(crate) struct End {
     pub torn: Vec<u8>,
 }
 
-/// Reads the ledger from `reader` a line at a time, giving each record (and
-/// the line it was read from) to `each` as it comes, so that no more than one
-/// line is held here whatever the ledger's size.
+/// Reads the ledger in `bytes` a line at a time, giving each record (and the
+/// line it was read from) to `each` as it comes.
 pub(crate) fn each_record(
-    reader: impl BufRead,
+    bytes: &[u8],
     path: &Path,
     mut each: impl FnMut(&[u8], Record),
 ) -> Result<End, LedgerError> {
-    each_line(reader, path, |text, _| {
+    each_line(bytes, path, |text, _| {
         // serde only for lines the fast path does not read: their errors are serde's.
         let record = fast_line::parse(text).map_or_else(|| serde_json::from_slice(text), Ok)?;
         each(text, record);
@@ -110,11 +108,12 @@ pub(crate) fn each_held(
     })
 }
 
-/// Reads `reader` a line at a time, giving `read` each line without the
-/// whitespace around it and where that begins in what is read, and telling a
-/// torn last line (one `read` fails on that lacks its newline) from a corrupt one.
+/// Goes through `bytes` a line at a time, giving `read` each line without the
+/// whitespace around it and where that begins, and telling a torn last line
+/// (one `read` fails on that lacks its newline) from a corrupt one. Lines are
+/// read where they lie, not copied.
 fn each_line(
-    mut reader: impl BufRead,
+    bytes: &[u8],
     path: &Path,
     mut read: impl FnMut(&[u8], usize) -> Result<(), serde_json::Error>,
 ) -> Result<End, LedgerError> {
@@ -123,33 +122,31 @@ fn each_line(
         len: 0,
         torn: Vec::new(),
     };
-    let mut chunk = Vec::new();
     for number in 1.. {
-        chunk.clear();
-        let count = reader
-            .read_until(b'\n', &mut chunk)
-            .map_err(|err| LedgerError::io("read", path, err))?;
-        if count == 0 {
+        let offset = end.len as usize;
+        let Some(rest) = bytes.get(offset..).filter(|rest| !rest.is_empty()) else {
             break;
-        }
-        let offset = end.len;
-        end.len += count as u64;
-        let terminated = chunk.ends_with(b"\n");
+        };
+        let (chunk, terminated) = match memchr::memchr(b'\n', rest) {
+            Some(at) => (&rest[..=at], true),
+            None => (rest, false),
+        };
+        end.len += chunk.len() as u64;
         let text = chunk.trim_ascii();
         // Blank lines carry nothing; tolerating them spares a hand edit an error.
         if text.is_empty() && terminated {
             continue;
         }
         let leading = chunk.len() - chunk.trim_ascii_start().len();
-        match read(text, offset as usize + leading) {
+        match read(text, offset + leading) {
             Ok(()) if !terminated => end.tail = Tail::MissingNewline,
             Ok(()) => {}
             Err(_) if !terminated => {
                 end.tail = Tail::Torn {
-                    offset,
+                    offset: offset as u64,
                     line: number,
                 };
-                end.torn = chunk.clone();
+                end.torn = chunk.to_vec();
             }
             Err(source) => {
                 return Err(LedgerError::Corrupt {
