@@ -42,7 +42,11 @@ pub(crate) struct Parts<'a> {
     pub errcode: Option<i64>,
     pub error: Option<&'a str>,
     pub actual: Option<Actual>,
+    /// `actual`'s JSON text, which [`actual`] reads again.
+    pub actual_text: Option<&'a str>,
     pub at: Timestamp,
+    /// `at` as written, which [`timestamp`] reads again.
+    pub at_text: &'a str,
     /// The body's JSON text, as a [`Body`] holds it.
     pub request: Option<&'a str>,
 }
@@ -59,9 +63,15 @@ pub(crate) fn parts(text: &str) -> Option<Parts<'_>> {
     let status = line.optional(br#","status":"#, |line| line.integer()?.try_into().ok())?;
     let errcode = line.optional(br#","errcode":"#, Cursor::integer)?;
     let error = line.optional(br#","error":"#, Cursor::string)?;
+    let before = line.0;
     let actual = line.optional(br#","actual":"#, Cursor::actual)?;
+    let actual_text = actual.and_then(|_| {
+        let read = before.len() - line.0.len();
+        before.get(br#","actual":"#.len()..read)
+    });
     line.expect(br#","at":"#)?;
-    let at = timestamp(line.string()?)?;
+    let at_text = line.string()?;
+    let at = timestamp(at_text)?;
     let request = line.optional(br#","request":"#, Cursor::body)?;
     line.expect(b"}")?;
     line.0.is_empty().then_some(())?;
@@ -74,9 +84,18 @@ pub(crate) fn parts(text: &str) -> Option<Parts<'_>> {
         errcode,
         error,
         actual,
+        actual_text,
         at,
+        at_text,
         request,
     })
+}
+
+/// The [`Actual`] in `text`, as [`parts`] reads a line's `actual`.
+pub(crate) fn actual(text: &str) -> Option<Actual> {
+    let mut cursor = Cursor(text);
+    let actual = cursor.actual()?;
+    cursor.0.is_empty().then_some(actual)
 }
 
 impl Parts<'_> {
@@ -100,7 +119,7 @@ impl Parts<'_> {
 /// `text` as serde reads a `Timestamp` (with jiff's parser): by hand when it is
 /// in the one form this program writes, `2027-03-01T08:00:00Z` with a fraction
 /// of up to nine digits before the `Z` or none, and by jiff otherwise.
-fn timestamp(text: &str) -> Option<Timestamp> {
+pub(crate) fn timestamp(text: &str) -> Option<Timestamp> {
     written_timestamp(text).or_else(|| TIMESTAMPS.parse_timestamp(text).ok())
 }
 

@@ -160,7 +160,7 @@ impl KeyState {
 
     /// When the record that set `last` was made.
     pub fn last_at(&self) -> Timestamp {
-        self.last.at
+        self.last.at()
     }
 
     /// The `action` of the record that set `last` (`create`, `replace`, …).
@@ -196,12 +196,12 @@ impl KeyState {
     }
 
     pub fn refreshed_at(&self) -> Option<Timestamp> {
-        Some(self.role(Role::Refresh)?.at)
+        Some(self.role(Role::Refresh)?.at())
     }
 
     /// When the live actually started and how long it ran, from the last `refreshed` record.
     pub fn actual(&self) -> Option<Actual> {
-        self.role(Role::Refresh)?.actual
+        self.role(Role::Refresh)?.actual()
     }
 
     /// The live as the last `refreshed` record that carried a body saw it

@@ -19,14 +19,12 @@ pub mod render;
 pub mod status;
 
 pub use across::{RunTerm, lint_run_creates, plan_run};
+pub use create_body::CreateBody;
 pub use days::media_ref;
 pub use expand::{MAX_SESSIONS, expand, expand_within, fmt_local, occurrence_count};
 pub use health::{HELP as LOST_LEDGER_HELP, ledger_looks_lost, lost_ledger_warning};
 pub use key::SessionKey;
 pub use lint::{lint, lint_creates};
-pub use create_body::CreateBody;
-pub use live::{
-    ActivityBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme,
-};
+pub use live::{ActivityBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme};
 pub use living_id::LivingId;
 pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};

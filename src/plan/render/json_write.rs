@@ -17,8 +17,8 @@ use serde::Serialize;
 use super::json::Pretty;
 use crate::plan::PlannedLive;
 use crate::plan::changes::Change;
-use crate::plan::json_text::{escaped, int, text};
 use crate::plan::create_body::BodyLayout;
+use crate::plan::json_text::{escaped, int, text};
 use crate::schedule::values::weekday_short;
 use crate::wecom::types::ActivityDetail;
 
