@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::json_text::{int, text};
-use super::live::Theme;
+use super::live::{EscapedTemplate, Theme};
 use crate::wecom::types::ActivityDetail;
 
 /// A planned live's `living/create` body, borrowed from the live and its class,
@@ -188,6 +188,9 @@ pub(crate) struct WrittenBodies<'a> {
     head: Vec<u8>,
     middle: Vec<u8>,
     tail: Vec<u8>,
+    /// The template the themes are of, and it escaped.
+    template: Option<&'a str>,
+    escaped: EscapedTemplate,
     /// The start, the middle and the theme, for the body at hand.
     scratch: Vec<u8>,
 }
@@ -199,6 +202,11 @@ impl<'a> WrittenBodies<'a> {
             self.frame(&body);
             self.framed = Some(body.clone());
         }
+        let template = body.theme.template;
+        if !same(self.template, Some(template)) {
+            self.escaped = EscapedTemplate::new(template);
+            self.template = Some(template);
+        }
         let inner = text
             .strip_prefix(&self.head[..])
             .and_then(|rest| rest.strip_suffix(&self.tail[..]));
@@ -208,7 +216,7 @@ impl<'a> WrittenBodies<'a> {
         self.scratch.clear();
         int(&mut self.scratch, body.living_start);
         self.scratch.extend_from_slice(&self.middle);
-        body.theme.write_escaped(&mut self.scratch);
+        self.escaped.write(&mut self.scratch, &body.theme);
         inner == &self.scratch[..]
     }
 

@@ -167,28 +167,109 @@ impl fmt::Display for MonthDay {
     }
 }
 
+/// A piece of a theme's template: its own text, or a placeholder.
+#[derive(Debug, Clone, Copy)]
+enum Slot<'t> {
+    Text(&'t str),
+    N,
+    Week,
+    Date,
+}
+
+/// The pieces of `template` in order, each given to `each`; the first error stops it.
+fn slots<'t, E>(
+    template: &'t str,
+    mut each: impl FnMut(Slot<'t>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        each(Slot::Text(&rest[..at]))?;
+        rest = &rest[at..];
+        if let Some(after) = rest.strip_prefix("{n}") {
+            each(Slot::N)?;
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("{week}") {
+            each(Slot::Week)?;
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("{date}") {
+            each(Slot::Date)?;
+            rest = after;
+        } else {
+            each(Slot::Text("{"))?;
+            rest = &rest[1..];
+        }
+    }
+    each(Slot::Text(rest))
+}
+
+/// A theme template cut into its pieces once, its text escaped as JSON: the
+/// themes of one class's sessions written without going through the template
+/// again for each (see [`Theme::write_escaped`]).
+#[derive(Debug, Default)]
+pub(crate) struct EscapedTemplate {
+    /// The template's text, escaped.
+    text: Vec<u8>,
+    fills: Vec<Fill>,
+}
+
+/// A piece of an [`EscapedTemplate`]: where its text ends, or a placeholder.
+#[derive(Debug, Clone, Copy)]
+enum Fill {
+    TextTo(usize),
+    N,
+    Week,
+    Date,
+}
+
+impl EscapedTemplate {
+    pub(crate) fn new(template: &str) -> EscapedTemplate {
+        let mut out = EscapedTemplate::default();
+        let _ = slots(template, |slot| {
+            out.fills.push(match slot {
+                Slot::Text(text) => {
+                    escaped(&mut out.text, text);
+                    Fill::TextTo(out.text.len())
+                }
+                Slot::N => Fill::N,
+                Slot::Week => Fill::Week,
+                Slot::Date => Fill::Date,
+            });
+            Ok::<(), ()>(())
+        });
+        out
+    }
+
+    /// `theme`, of this template, written as [`Theme::write_escaped`] writes it.
+    pub(crate) fn write(&self, buf: &mut Vec<u8>, theme: &Theme<'_>) {
+        let mut from = 0;
+        for fill in &self.fills {
+            match *fill {
+                Fill::TextTo(to) => {
+                    buf.extend_from_slice(&self.text[from..to]);
+                    from = to;
+                }
+                Fill::N => int(buf, i64::from(theme.n)),
+                Fill::Week => int(buf, i64::from(theme.week)),
+                Fill::Date => {
+                    let _ =
+                        std::io::Write::write_fmt(buf, format_args!("{}", MonthDay(theme.date)));
+                }
+            }
+        }
+    }
+}
+
 impl<'a> Theme<'a> {
     /// The theme's pieces in order, each given to `each`; the first error stops it.
     fn pieces<E>(&self, mut each: impl FnMut(Piece<'a>) -> Result<(), E>) -> Result<(), E> {
-        let mut rest = self.template;
-        while let Some(at) = rest.find('{') {
-            each(Piece::Text(&rest[..at]))?;
-            rest = &rest[at..];
-            if let Some(after) = rest.strip_prefix("{n}") {
-                each(Piece::Number(i64::from(self.n)))?;
-                rest = after;
-            } else if let Some(after) = rest.strip_prefix("{week}") {
-                each(Piece::Number(i64::from(self.week)))?;
-                rest = after;
-            } else if let Some(after) = rest.strip_prefix("{date}") {
-                each(Piece::Date(MonthDay(self.date)))?;
-                rest = after;
-            } else {
-                each(Piece::Text("{"))?;
-                rest = &rest[1..];
-            }
-        }
-        each(Piece::Text(rest))
+        slots(self.template, |slot| {
+            each(match slot {
+                Slot::Text(text) => Piece::Text(text),
+                Slot::N => Piece::Number(i64::from(self.n)),
+                Slot::Week => Piece::Number(i64::from(self.week)),
+                Slot::Date => Piece::Date(MonthDay(self.date)),
+            })
+        })
     }
 
     /// The theme as the inside of a JSON string, written straight into `buf`:
@@ -294,6 +375,26 @@ mod tests {
                 serde_json::to_string_pretty(&live.body()).unwrap(),
                 serde_json::to_string_pretty(&value).unwrap()
             );
+        }
+    }
+
+    #[test]
+    fn an_escaped_template_writes_each_theme_as_write_escaped_does() {
+        let templates = ["机器学习 第{n}讲", "{n}{week}{date}\"{n}\\", "{{n}} {x} \n\t{", "", "}{"];
+        for template in templates {
+            let escaped = EscapedTemplate::new(template);
+            for (n, week) in [(1, 1), (12, -3), (105, 0)] {
+                let theme = Theme {
+                    template,
+                    n,
+                    week,
+                    date: date(2027, 3, 1),
+                };
+                let (mut by_template, mut by_theme) = (Vec::new(), Vec::new());
+                escaped.write(&mut by_template, &theme);
+                theme.write_escaped(&mut by_theme);
+                assert_eq!(by_template, by_theme, "{template}");
+            }
         }
     }
 
