@@ -469,13 +469,19 @@ pub fn pending(changes: &[Change]) -> bool {
 /// another schedule's (a `--ledger` mistyped), and diffing against it would
 /// cancel every one of them.
 pub fn foreign_ledger(plan: &Plan, ledger: &LedgerState) -> bool {
+    fn class(k: &KeyState) -> &str {
+        k.key().split('/').next().unwrap_or("")
+    }
     let mut held = ledger.unordered().iter().filter(|k| is_live(k)).peekable();
-    if held.peek().is_none() || plan.lives.is_empty() {
+    let Some(first) = held.peek() else {
+        return false;
+    };
+    // Most often the ledger is the plan's: the first session of its first
+    // live's class is found among the first sessions, before any set is made.
+    let first = class(first);
+    if plan.lives.is_empty() || plan.lives.iter().any(|l| l.class_id() == first) {
         return false;
     }
     let classes: HashSet<&str> = class_ids(&plan.lives).into_iter().flatten().collect();
-    held.all(|k| {
-        let class = k.key().split('/').next().unwrap_or("");
-        !classes.contains(class)
-    })
+    held.all(|k| !classes.contains(class(k)))
 }

@@ -380,7 +380,13 @@ mod tests {
 
     #[test]
     fn an_escaped_template_writes_each_theme_as_write_escaped_does() {
-        let templates = ["机器学习 第{n}讲", "{n}{week}{date}\"{n}\\", "{{n}} {x} \n\t{", "", "}{"];
+        let templates = [
+            "机器学习 第{n}讲",
+            "{n}{week}{date}\"{n}\\",
+            "{{n}} {x} \n\t{",
+            "",
+            "}{",
+        ];
         for template in templates {
             let escaped = EscapedTemplate::new(template);
             for (n, week) in [(1, 1), (12, -3), (105, 0)] {

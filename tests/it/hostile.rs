@@ -317,6 +317,27 @@ fn a_yaml_bomb_is_refused_in_words() {
     assert!(!out.stderr.contains("Nodes {"), "{}", out.stderr);
 }
 
+/// A ledger whose first live is of a class the schedule has since dropped is
+/// still the schedule's while it holds any other class of it.
+#[test]
+fn a_ledger_whose_first_class_was_dropped_is_still_the_schedules() {
+    let class = |id: &str, day: &str| {
+        format!(
+            "  - {{ id: {id}, theme: t, weekly: {{ days: [{day}], at: '10:00' }}, count: 2 }}\n"
+        )
+    };
+    let head = format!("{TERM}defaults: {{ anchor: a, duration: 1h }}\nclasses:\n");
+    let both = format!("{head}{}{}", class("a", "mon"), class("b", "tue"));
+    let t = Test::new().file("s.yaml", both);
+    t.run(&["apply", "s.yaml", "--sandbox", NOW]).assert_code(0);
+    let ledger = std::fs::read_to_string(t.path(".livesched-sandbox/s.ledger.jsonl")).unwrap();
+    assert!(ledger.starts_with(r#"{"key":"a/"#), "{ledger}");
+    t.write("s.yaml", format!("{head}{}", class("b", "tue")));
+    let out = t.run(&["plan", "s.yaml", "--sandbox", "--format", "diff", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("- cancel"), "{}", out.stdout);
+}
+
 /// `--ledger` pointing at another schedule's ledger would plan to cancel all of
 /// its lives: it is refused unless the user says every class was renamed.
 #[test]
