@@ -369,7 +369,9 @@ fn held<'p>(
         (Some(_), Some(seen)) => compare(&overlay(&recorded.value(), &seen.value()), &planned()),
         // The body as planned, to the letter: nothing differs. (A result records
         // the planned body, so this is every session nobody changed since.)
-        _ if bodies.is_written(live.body(), recorded.text().as_bytes()) => (Vec::new(), Vec::new()),
+        _ if bodies.is_written(live.class.index, live.body(), recorded.text().as_bytes()) => {
+            (Vec::new(), Vec::new())
+        }
         _ => compare(&recorded.value(), &planned()),
     };
     change.action = if past {

@@ -138,7 +138,8 @@ impl CreateBody<'_> {
     }
 
     /// Whether `self` and `other` differ at most in their start and theme, so
-    /// that their JSON differs only there (see [`WrittenBodies`]).
+    /// that their JSON differs only there (see [`WrittenBodies`]); the theme's
+    /// template is not compared.
     fn same_frame(&self, other: &CreateBody<'_>) -> bool {
         // Every field named, so that a new one is not forgotten here.
         let CreateBody {
@@ -177,58 +178,75 @@ fn same<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
 
 /// Tells whether a text is a body's compact JSON, as [`CreateBody::write_compact`]
 /// writes it, without writing every body whole: the sessions of a class differ
-/// only in their start and theme, and a plan compares them with a compacted
-/// ledger class by class (its keys sorted). What the bodies share is written
-/// once for each run of them that shares it.
+/// only in their start and theme. What a class's bodies share is written once
+/// (again only when a session's anchor differs from the one before it), and
+/// kept by class, as a ledger not yet compacted has its keys in the plan's order.
 #[derive(Debug, Default)]
 pub(crate) struct WrittenBodies<'a> {
-    /// The body the frame was written for.
-    framed: Option<CreateBody<'a>>,
-    /// Up to the start's value, between it and the theme's text, and after that.
-    head: Vec<u8>,
-    middle: Vec<u8>,
-    tail: Vec<u8>,
-    /// The template the themes are of, and it escaped.
-    template: Option<&'a str>,
-    escaped: EscapedTemplate,
+    /// By the class's place among the schedule's classes.
+    frames: Vec<Option<Frame<'a>>>,
     /// The start, the middle and the theme, for the body at hand.
     scratch: Vec<u8>,
 }
 
+/// What the bodies of a class's sessions share.
+#[derive(Debug)]
+struct Frame<'a> {
+    /// The body it was written for.
+    body: CreateBody<'a>,
+    /// Up to the start's value, between it and the theme's text, and after that.
+    head: Vec<u8>,
+    middle: Vec<u8>,
+    tail: Vec<u8>,
+    /// The theme's template, escaped.
+    template: EscapedTemplate,
+}
+
+impl<'a> Frame<'a> {
+    fn new(body: CreateBody<'a>) -> Frame<'a> {
+        let layout = &mut Compact { first: true };
+        let (mut head, mut middle, mut tail) = (Vec::new(), Vec::new(), Vec::new());
+        body.write_head(&mut head, layout);
+        body.write_middle(&mut middle, layout);
+        body.write_tail(&mut tail, layout);
+        Frame {
+            template: EscapedTemplate::new(body.theme.template),
+            body,
+            head,
+            middle,
+            tail,
+        }
+    }
+
+    /// Whether it is `body`'s too.
+    fn fits(&self, body: &CreateBody<'_>) -> bool {
+        self.body.same_frame(body)
+            && same(Some(self.body.theme.template), Some(body.theme.template))
+    }
+}
+
 impl<'a> WrittenBodies<'a> {
-    /// Whether `text` is `body` written by [`CreateBody::write_compact`].
-    pub(crate) fn is_written(&mut self, body: CreateBody<'a>, text: &[u8]) -> bool {
-        if !self.framed.as_ref().is_some_and(|f| f.same_frame(&body)) {
-            self.frame(&body);
-            self.framed = Some(body.clone());
+    /// Whether `text` is `body` written by [`CreateBody::write_compact`];
+    /// `class` is the place of its class among the schedule's classes.
+    pub(crate) fn is_written(&mut self, class: usize, body: CreateBody<'a>, text: &[u8]) -> bool {
+        if class >= self.frames.len() {
+            self.frames.resize_with(class + 1, || None);
         }
-        let template = body.theme.template;
-        if !same(self.template, Some(template)) {
-            self.escaped = EscapedTemplate::new(template);
-            self.template = Some(template);
-        }
+        let frame = match &mut self.frames[class] {
+            Some(frame) if frame.fits(&body) => frame,
+            slot => slot.insert(Frame::new(body.clone())),
+        };
         let inner = text
-            .strip_prefix(&self.head[..])
-            .and_then(|rest| rest.strip_suffix(&self.tail[..]));
+            .strip_prefix(&frame.head[..])
+            .and_then(|rest| rest.strip_suffix(&frame.tail[..]));
         let Some(inner) = inner else {
             return false;
         };
         self.scratch.clear();
         int(&mut self.scratch, body.living_start);
-        self.scratch.extend_from_slice(&self.middle);
-        self.escaped.write(&mut self.scratch, &body.theme);
+        self.scratch.extend_from_slice(&frame.middle);
+        frame.template.write(&mut self.scratch, &body.theme);
         inner == &self.scratch[..]
-    }
-
-    /// The frame of `body`: its text but for its start and theme.
-    fn frame(&mut self, body: &CreateBody<'_>) {
-        let layout = &mut Compact { first: true };
-        self.head.clear();
-        body.write_head(&mut self.head, layout);
-        self.middle.clear();
-        body.write_middle(&mut self.middle, layout);
-        self.tail.clear();
-        body.write_tail(&mut self.tail, layout);
     }
 }
 
@@ -261,17 +279,24 @@ mod tests {
         for order in [all.iter().collect::<Vec<_>>(), sorted] {
             let mut written = WrittenBodies::default();
             for (at, (live, text)) in order.iter().enumerate() {
-                assert!(written.is_written(live.body(), text), "{}", live.key);
+                let class = live.class.index;
+                assert!(written.is_written(class, live.body(), text), "{}", live.key);
                 let other = &order[(at + 1) % order.len()].1;
-                assert_eq!(written.is_written(live.body(), other), other == text);
+                assert_eq!(written.is_written(class, live.body(), other), other == text);
                 for cut in [0, 1, text.len() / 2, text.len() - 1] {
                     let mut changed = text.clone();
                     changed[cut] ^= 1;
-                    assert!(!written.is_written(live.body(), &changed), "{cut}");
-                    assert!(!written.is_written(live.body(), &text[..cut]), "{cut}");
+                    assert!(!written.is_written(class, live.body(), &changed), "{cut}");
+                    assert!(
+                        !written.is_written(class, live.body(), &text[..cut]),
+                        "{cut}"
+                    );
                 }
                 let longer = [&text[..], b" "].concat();
-                assert!(!written.is_written(live.body(), &longer));
+                assert!(!written.is_written(class, live.body(), &longer));
+                // Taken for another class's (as one schedule's class may be another's place in the next).
+                let elsewhere = (class + 1) % 3;
+                assert!(written.is_written(elsewhere, live.body(), text));
             }
         }
     }
