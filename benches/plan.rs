@@ -6,7 +6,9 @@
 //! when python3 has it. `cargo bench --bench plan`.
 //!
 //! Every figure is the median of `LIVESCHED_BENCH_RUNS` (default 5) runs, the cases taken
-//! in turn so that a busy machine slows them alike. `LIVESCHED_BENCH_BASELINE=PATH` (or
+//! in turn so that a busy machine slows them alike, each run starting one case further on
+//! (so that no case always comes after the 1,000,000-session ones, which leave the
+//! kernel memory to take back). `LIVESCHED_BENCH_BASELINE=PATH` (or
 //! `LABEL=PATH,LABEL=PATH…`) runs other builds of livesched on the 100,000-session cases
 //! beside this one, for before and after figures from one run. It prints figures and the
 //! aims; it asserts nothing but that the runs succeed.
@@ -83,8 +85,10 @@ fn main() {
 
     println!("plan: {runs} runs of each, in turn; median wall and CPU time, highest peak RSS");
     let mut dateutil_inside = Vec::new();
-    for _ in 0..runs {
-        for case in &mut cases {
+    for run in 0..runs {
+        let first = run % cases.len();
+        let (after, before) = cases.split_at_mut(first);
+        for case in before.iter_mut().chain(after) {
             let (sample, stdout) = case.run_once(dir.path());
             if case.program == Path::new("python3") {
                 // The script prints the sessions it made and its own expansion time.
