@@ -13,17 +13,17 @@
 //! beside this one, for before and after figures from one run. It prints figures and the
 //! aims; it asserts nothing but that the runs succeed.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use livesched::sim::SimConfig;
+use std::time::Instant;
 
 /// Every session is ahead of this: a plan creates them all.
+#[path = "plan/inputs.rs"]
+mod inputs;
+
+use inputs::{DATEUTIL, Rerun, apply_rerun, dateutil_available, generated_term, write_full_ledger};
+
 const NOW: &str = "2026-12-01T00:00:00+08:00";
-const WEEKDAYS: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
 
 fn main() {
     let runs: usize = env_number("LIVESCHED_BENCH_RUNS").unwrap_or(5).max(1);
@@ -33,7 +33,19 @@ fn main() {
     std::fs::write(at("big.yaml"), generated_term(2_000, 50)).expect("write term");
     std::fs::write(at("huge.yaml"), generated_term(10_000, 100)).expect("write term");
     write_full_ledger(&ours, &at("big.yaml"), &at("full.ledger.jsonl"));
+    let mut binaries = vec![(String::new(), ours.clone())];
+    binaries.extend(baselines());
+    let mut cases = cases(&binaries, dir.path());
+    let dateutil_inside = run_all(&mut cases, runs, dir.path());
+    let apply = apply_rerun(&ours, dir.path(), runs);
+    print_table(&cases, &apply);
+    print_aims(&cases, dateutil_inside, &binaries);
+}
 
+/// Every case: each binary's on the 100,000-session term, ours on the
+/// 1,000,000-session one, and dateutil's when python3 has it.
+fn cases(binaries: &[(String, PathBuf)], dir: &Path) -> Vec<Case> {
+    let ours = &binaries[0].1;
     let plan = |file: &str, format: &str, ledger: &str| {
         let mut args = args(&["plan", file, "--now", NOW]);
         if !format.is_empty() {
@@ -45,9 +57,7 @@ fn main() {
         args
     };
     let mut cases: Vec<Case> = Vec::new();
-    let mut binaries = vec![(String::new(), ours.clone())];
-    binaries.extend(baselines());
-    for (label, binary) in &binaries {
+    for (label, binary) in binaries {
         let case = |name: &str, args: Vec<String>| Case {
             name: if label.is_empty() {
                 name.to_string()
@@ -67,14 +77,14 @@ fn main() {
         cases.push(case(AUTO_LEDGER, plan("big.yaml", "", "full.ledger.jsonl")));
         cases.push(case(VALIDATE, args(&["validate", "big.yaml"])));
     }
-    cases.push(Case::new(JSON_1M, &ours, plan("huge.yaml", "json", "")));
+    cases.push(Case::new(JSON_1M, ours, plan("huge.yaml", "json", "")));
     cases.push(Case::new(
         VALIDATE_1M,
-        &ours,
+        ours,
         args(&["validate", "huge.yaml"]),
     ));
     let python = dateutil_available().then(|| {
-        std::fs::write(at("expand.py"), DATEUTIL).expect("write script");
+        std::fs::write(dir.join("expand.py"), DATEUTIL).expect("write script");
         Case::new(
             DATEUTIL_CASE,
             Path::new("python3"),
@@ -82,14 +92,20 @@ fn main() {
         )
     });
     cases.extend(python);
+    cases
+}
 
+/// `runs` runs of every case, each run starting one case further on (so that no
+/// case always comes after the 1,000,000-session ones, which leave the kernel
+/// memory to take back); dateutil's own expansion times.
+fn run_all(cases: &mut [Case], runs: usize, dir: &Path) -> Vec<f64> {
     println!("plan: {runs} runs of each, in turn; median wall and CPU time, highest peak RSS");
     let mut dateutil_inside = Vec::new();
     for run in 0..runs {
         let first = run % cases.len();
         let (after, before) = cases.split_at_mut(first);
         for case in before.iter_mut().chain(after) {
-            let (sample, stdout) = case.run_once(dir.path());
+            let (sample, stdout) = case.run_once(dir);
             if case.program == Path::new("python3") {
                 // The script prints the sessions it made and its own expansion time.
                 let seconds = stdout
@@ -101,10 +117,12 @@ fn main() {
             case.samples.push(sample);
         }
     }
-    let apply = apply_rerun(&ours, dir.path(), runs);
+    dateutil_inside
+}
 
+fn print_table(cases: &[Case], apply: &Rerun) {
     println!("{:<60} {:>9} {:>9} {:>10}", "", "wall", "cpu", "peak RSS");
-    for case in &cases {
+    for case in cases {
         println!(
             "{:<60} {:>7.3} s {:>7.3} s {:>7.1} MB",
             case.name,
@@ -121,7 +139,9 @@ fn main() {
         peak_mb(&apply.samples),
         apply.calls
     );
+}
 
+fn print_aims(cases: &[Case], dateutil_inside: Vec<f64>, binaries: &[(String, PathBuf)]) {
     let figure = |name: &str, pick: fn(&Sample) -> f64| {
         cases
             .iter()
@@ -200,7 +220,7 @@ fn baselines() -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-fn args(list: &[&str]) -> Vec<String> {
+pub(crate) fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
@@ -217,7 +237,7 @@ struct Case {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Sample {
+pub(crate) struct Sample {
     wall: f64,
     /// User and system time.
     cpu: f64,
@@ -282,7 +302,7 @@ const TIME: &str = "/usr/bin/time";
 /// spawn to exit here; CPU time and peak RSS as GNU time reports them, when it is there
 /// (`wait4`'s own figures would count this process's memory, which the child is
 /// forked from, until it execs).
-fn measure(
+pub(crate) fn measure(
     program: &Path,
     args: &[String],
     dir: &Path,
@@ -323,194 +343,4 @@ fn measure(
     };
     let sample = Sample { wall, cpu, peak_kb };
     (sample, status.success())
-}
-
-/// `classes` classes, each once a week on a weekday at a whole hour from 8:00 to 19:00,
-/// over `weeks` weeks from Monday 2027-01-04 (50 weeks end on 2027-12-19): `weeks`
-/// sessions each.
-fn generated_term(classes: usize, weeks: i64) -> String {
-    let start = jiff::civil::date(2027, 1, 4);
-    let end = start
-        .checked_add(jiff::Span::new().days(weeks * 7 - 1))
-        .expect("a date");
-    let mut s = format!(
-        "version: 1\nterm:\n  name: bench\n  timezone: Asia/Shanghai\n  start: {start}\n  end: {end}\n\
-         defaults: {{ type: training, duration: 45m, remind: 10m }}\nclasses:\n",
-    );
-    for i in 0..classes {
-        let _ = writeln!(
-            s,
-            "  - id: c{i}\n    theme: 课程{i} 第{{n}}讲\n    anchor: t{i}\n    weekly: {{ days: [{}], at: \"{:02}:00\" }}",
-            WEEKDAYS[i % 5],
-            8 + i % 12
-        );
-    }
-    s
-}
-
-/// The same rules for python-dateutil: `python3 expand.py CLASSES` prints the number of
-/// occurrences and the seconds the expansion took (no parsing, no output).
-const DATEUTIL: &str = r#"import sys, time
-from datetime import datetime
-from dateutil import tz
-from dateutil.rrule import rrule, WEEKLY, MO, TU, WE, TH, FR
-
-classes = int(sys.argv[1])
-zone = tz.gettz("Asia/Shanghai")
-days = [MO, TU, WE, TH, FR]
-until = datetime(2027, 12, 19, 23, 59, 59, tzinfo=zone)
-started = time.perf_counter()
-n = 0
-for i in range(classes):
-    start = datetime(2027, 1, 4, 8 + i % 12, 0, tzinfo=zone)
-    n += sum(1 for _ in rrule(WEEKLY, byweekday=days[i % 5], dtstart=start, until=until))
-elapsed = time.perf_counter() - started
-assert n == classes * 50, n
-print(n, elapsed)
-"#;
-
-fn dateutil_available() -> bool {
-    Command::new("python3")
-        .args(["-c", "import dateutil.rrule"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// A ledger holding every session of `term` as `apply` leaves it once compacted: one
-/// `created` line per session with the body it planned, taken from the JSON plan, in
-/// the order compaction leaves them (by key, not the plan's order by time).
-fn write_full_ledger(binary: &Path, term: &Path, ledger: &Path) {
-    let mut plan = Command::new(binary)
-        .args(["plan", "--format", "json", "--now", NOW])
-        .arg(term)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run plan");
-    let stdout = std::io::BufReader::new(plan.stdout.take().expect("stdout"));
-    let mut lines: Vec<(String, String)> = Vec::new();
-    let mut write = |live: Live| {
-        let line = format!(
-            "{{\"key\":{},\"event\":\"created\",\"livingid\":\"lv{:08}\",\"at\":\"2026-11-30T00:00:00Z\",\"request\":{}}}",
-            serde_json::Value::String(live.key.clone()),
-            lines.len(),
-            live.request
-        );
-        lines.push((live.key, line));
-    };
-    let mut de = serde_json::Deserializer::from_reader(stdout);
-    serde::de::DeserializeSeed::deserialize(EachLive(&mut write), &mut de).expect("JSON plan");
-    assert!(plan.wait().expect("plan").success(), "plan failed");
-    lines.sort_unstable();
-    let mut out = std::io::BufWriter::new(std::fs::File::create(ledger).expect("ledger"));
-    for (_, line) in lines {
-        writeln!(out, "{line}").expect("write ledger");
-    }
-    out.flush().expect("write ledger");
-}
-
-#[derive(serde::Deserialize)]
-struct Live {
-    key: String,
-    request: serde_json::Value,
-}
-
-/// The JSON plan, calling a function with each of its `lives` rather than keeping them.
-struct EachLive<'f, F>(&'f mut F);
-
-impl<'de, F: FnMut(Live)> serde::de::DeserializeSeed<'de> for EachLive<'_, F> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, F: FnMut(Live)> serde::de::Visitor<'de> for EachLive<'_, F> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON plan")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(field) = map.next_key::<String>()? {
-            if field == "lives" {
-                map.next_value_seed(EachLive(&mut *self.0))?;
-            } else {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(live) = seq.next_element::<Live>()? {
-            (self.0)(live);
-        }
-        Ok(())
-    }
-}
-
-struct Rerun {
-    samples: Vec<Sample>,
-    /// Calls the simulator saw during the re-runs.
-    calls: u64,
-}
-
-/// Applies a 10,000-session term to an in-process simulator, then times `apply` run
-/// again `runs` times: nothing to do, so no call should be made.
-fn apply_rerun(binary: &Path, dir: &Path, runs: usize) -> Rerun {
-    std::fs::write(dir.join("applied.yaml"), generated_term(200, 50)).expect("write term");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let sim = runtime
-        .block_on(livesched::sim::start(SimConfig {
-            now: Some(NOW.parse().expect("now")),
-            per_minute_limit: 1_000_000,
-            creates_per_day: 1_000_000,
-            ..SimConfig::default()
-        }))
-        .expect("simulator starts");
-    let base = sim.base_url();
-    let apply = |extra: &[&str]| {
-        let mut args = args(&[
-            "apply",
-            "applied.yaml",
-            "--yes",
-            "--now",
-            NOW,
-            "--api-base",
-            &base,
-        ]);
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args
-    };
-    let env = [
-        ("WECOM_CORPID", "sim-corp"),
-        ("WECOM_CORPSECRET", "sim-secret"),
-    ];
-    let first = apply(&["--rate", "0", "--concurrency", "64"]);
-    let (_, ok) = measure(binary, &first, dir, &env, Stdio::null());
-    assert!(ok, "the first apply failed");
-    let calls = |sim: &livesched::sim::SimServer| sim.stats().calls.values().sum::<u64>();
-    let before = calls(&sim);
-    let mut samples = Vec::new();
-    for _ in 0..runs {
-        let (sample, ok) = measure(binary, &apply(&[]), dir, &env, Stdio::null());
-        assert!(ok, "apply again failed");
-        samples.push(sample);
-    }
-    let made = calls(&sim) - before;
-    runtime.block_on(sim.shutdown());
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    Rerun {
-        samples,
-        calls: made,
-    }
 }
