@@ -137,9 +137,9 @@ impl CreateBody<'_> {
         layout.close(buf);
     }
 
-    /// Whether `self` and `other` differ at most in their start and theme, so
-    /// that their JSON differs only there (see [`WrittenBodies`]); the theme's
-    /// template is not compared.
+    /// Whether `self` and `other` differ at most in their start and in what
+    /// fills their theme's template (number, week, date), so that their JSON
+    /// differs only there (see [`WrittenBodies`]).
     fn same_frame(&self, other: &CreateBody<'_>) -> bool {
         // Every field named, so that a new one is not forgotten here.
         let CreateBody {
@@ -152,26 +152,32 @@ impl CreateBody<'_> {
             living_duration,
             living_start: _,
             remind_time,
-            theme: _,
+            theme,
             living_type,
         } = *self;
-        same(activity_cover_mediaid, other.activity_cover_mediaid)
-            && same(activity_detail, other.activity_detail)
-            && same(activity_share_mediaid, other.activity_share_mediaid)
+        same_some(activity_cover_mediaid, other.activity_cover_mediaid)
+            && same_some(activity_detail, other.activity_detail)
+            && same_some(activity_share_mediaid, other.activity_share_mediaid)
             && agentid == other.agentid
-            && same(Some(anchor_userid), Some(other.anchor_userid))
-            && same(description, other.description)
+            && same(anchor_userid, other.anchor_userid)
+            && same_some(description, other.description)
             && living_duration == other.living_duration
             && remind_time == other.remind_time
+            && same(theme.template, other.theme.template)
             && living_type == other.living_type
     }
 }
 
 /// Whether `a` and `b` are equal: at once when they are the same (the
 /// sessions of a class borrow its fields).
-fn same<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
+fn same<T: PartialEq + ?Sized>(a: &T, b: &T) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// [`same`] for fields that may be unset.
+fn same_some<T: PartialEq + ?Sized>(a: Option<&T>, b: Option<&T>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => std::ptr::eq(a, b) || a == b,
+        (Some(a), Some(b)) => same(a, b),
         (a, b) => a.is_none() && b.is_none(),
     }
 }
@@ -217,12 +223,6 @@ impl<'a> Frame<'a> {
             tail,
         }
     }
-
-    /// Whether it is `body`'s too.
-    fn fits(&self, body: &CreateBody<'_>) -> bool {
-        self.body.same_frame(body)
-            && same(Some(self.body.theme.template), Some(body.theme.template))
-    }
 }
 
 impl<'a> WrittenBodies<'a> {
@@ -233,7 +233,7 @@ impl<'a> WrittenBodies<'a> {
             self.frames.resize_with(class + 1, || None);
         }
         let frame = match &mut self.frames[class] {
-            Some(frame) if frame.fits(&body) => frame,
+            Some(frame) if frame.body.same_frame(&body) => frame,
             slot => slot.insert(Frame::new(body.clone())),
         };
         let inner = text
@@ -297,6 +297,13 @@ mod tests {
                 // Taken for another class's (as one schedule's class may be another's place in the next).
                 let elsewhere = (class + 1) % 3;
                 assert!(written.is_written(elsewhere, live.body(), text));
+                // The same body but for its theme's template.
+                let mut retitled = live.body();
+                retitled.theme.template = "{n}: retitled";
+                let mut retitled_text = Vec::new();
+                retitled.write_compact(&mut retitled_text);
+                assert!(written.is_written(class, retitled.clone(), &retitled_text));
+                assert!(!written.is_written(class, retitled, text));
             }
         }
     }
