@@ -74,13 +74,13 @@ fn read_quietly(path: &Path) -> Result<(LedgerState, Option<usize>), LedgerError
 /// and how it ends. The whole file is read at once: the state keeps its text,
 /// a record's parts spans of it.
 pub(super) fn state_of(file: &File, path: &Path) -> Result<(LedgerState, End), LedgerError> {
-    // A compacted ledger holds a line of about 200 bytes per session.
     let len = file.metadata().map_or(0, |m| m.len());
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     let mut file = file;
     file.read_to_end(&mut bytes)
         .map_err(|err| LedgerError::io("read", path, err))?;
     let mut state = LedgerState::default();
+    // A compacted ledger holds a line of about 200 bytes per session.
     state.reserve(bytes.len() / 200);
     let end = each_held(bytes, path, |record| state.push_held(record))?;
     Ok((state, end))

@@ -354,9 +354,7 @@ mod tests {
 
     #[test]
     fn a_session_is_found_by_its_key_as_written_and_no_other_way() {
-        let planned =
-            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
-        let plan = planned.plan.expect("the example term is valid");
+        let plan = crate::plan::example_plan();
         let sessions = Sessions::new(&plan.lives);
         for (i, l) in plan.lives.iter().enumerate() {
             assert_eq!(sessions.find(&l.key.to_string()), Some(i), "{}", l.key);
@@ -380,9 +378,7 @@ mod tests {
 
     #[test]
     fn a_finder_finds_keys_that_come_in_any_order() {
-        let planned =
-            crate::plan::plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false);
-        let plan = planned.plan.expect("the example term is valid");
+        let plan = crate::plan::example_plan();
         let sessions = Sessions::new(&plan.lives);
         let in_plan: Vec<(String, usize)> = plan
             .lives

@@ -28,3 +28,11 @@ pub use lint::{lint, lint_creates};
 pub use live::{ActivityBody, LiveClass, Plan, PlannedLive, SkipReason, Skipped, Theme};
 pub use living_id::LivingId;
 pub use pipeline::{Limits, PlannedTerm, plan_term, plan_within, review, review_started};
+
+/// The example term's plan (`schedules/spring-2027.yaml`), for tests.
+#[cfg(test)]
+pub(crate) fn example_plan() -> Plan {
+    plan_term(std::path::Path::new("schedules/spring-2027.yaml"), false)
+        .plan
+        .expect("the example term is valid")
+}
